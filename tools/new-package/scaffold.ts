@@ -76,7 +76,7 @@ export function scaffoldFiles(spec: PackageSpec): Record<string, string> {
     }),
     'tsconfig.spec.json': json({
       extends: '../../tsconfig.base.json',
-      compilerOptions: { outDir: './out-tsc/vitest', types: ['node'] },
+      compilerOptions: { outDir: './out-tsc/vitest', types: ['node'], rewriteRelativeImportExtensions: false },
       include: ['test/**/*.ts'],
       references: [{ path: './tsconfig.lib.json' }],
     }),

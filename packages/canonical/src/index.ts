@@ -1,1 +1,20 @@
-// Public entry point of @pullpush/canonical.
+// @pullpush/canonical: the canonical data model, its validators and its event envelope.
+export * from './conventions.ts';
+export * from './definition.ts';
+export * from './errors.ts';
+export { checkConventions } from './check-conventions.ts';
+export {
+  CanonicalRegistry,
+  defaultRegistry,
+  getCanonicalType,
+  listCanonicalTypes,
+  registerCanonicalType,
+  resolveCanonicalType,
+} from './registry.ts';
+export { assertCanonical, compiledValidator, validateCanonical, type CanonicalValidation } from './validate.ts';
+export * from './types/commerce/index.ts';
+export * from './types/crm/index.ts';
+export * from './types/accounting/index.ts';
+export * from './types/ticketing/index.ts';
+export * from './types/hris/index.ts';
+export * from './types/common/index.ts';
