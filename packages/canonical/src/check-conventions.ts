@@ -10,6 +10,9 @@ type Schema = Record<string, unknown>;
 const MONEY_NAME = /(amount|price|total|cost|balance|subtotal|tax|discount|fee|salary)$/i;
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 const moneySchema = plain(Money);
+/** What makes money money, whether the field is nullable or not. */
+const moneyShape = (schema: Record<string, unknown>) =>
+  plain({ properties: schema['properties'], required: schema['required'], additionalProperties: schema['additionalProperties'] });
 
 function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -43,7 +46,7 @@ function walk(schema: Schema, pointer: string, issues: Issue[]): void {
       issues.push({ pointer, rule: 'closed-objects', message: 'objects must set additionalProperties: false (extra data goes into "custom")' });
     }
     const isMoney = 'amount' in properties && 'currency' in properties;
-    if (isMoney && !isDeepStrictEqual(plain({ ...schema, description: undefined }), plain({ ...(moneySchema as Schema), description: undefined }))) {
+    if (isMoney && !isDeepStrictEqual(moneyShape(schema), moneyShape(moneySchema as Schema))) {
       issues.push({ pointer, rule: 'money', message: 'money must be the Money building block: { amount: decimal string, currency: ISO 4217 }' });
     }
     for (const [name, child] of Object.entries(properties)) {
