@@ -9,9 +9,17 @@ export {
   getCanonicalType,
   listCanonicalTypes,
   registerCanonicalType,
+  registerUpcaster,
   resolveCanonicalType,
+  type Upcaster,
 } from './registry.ts';
 export { assertCanonical, compiledValidator, validateCanonical, type CanonicalValidation } from './validate.ts';
+export { canonicalKey, canonicalKeyParts } from './keys.ts';
+export { diffCanonical, type CanonicalChange, type CanonicalDiff, type DiffOptions } from './diff.ts';
+export * from './events.ts';
+export * from './json-schema.ts';
+export { renderCanonicalReference } from './reference.ts';
+export { upcastCanonical, type UpcastOptions } from './upcast.ts';
 export * from './types/commerce/index.ts';
 export * from './types/crm/index.ts';
 export * from './types/accounting/index.ts';

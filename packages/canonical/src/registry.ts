@@ -5,8 +5,16 @@ import { parseTypeRef, typeRef, type CanonicalTypeDefinition } from './definitio
 import { CanonicalErrorCode, PullPushError, formatIssues } from './errors.ts';
 import { builtinTypes } from './types/index.ts';
 
+/** Migrates a record of `name@from` to `name@(from + 1)`. It must be pure: same input, same output. */
+export interface Upcaster {
+  name: string;
+  from: number;
+  upcast: (record: Record<string, unknown>) => Record<string, unknown>;
+}
+
 export class CanonicalRegistry {
   readonly #types = new Map<string, Map<number, CanonicalTypeDefinition>>();
+  readonly #upcasters = new Map<string, Upcaster>();
 
   constructor(definitions: Iterable<CanonicalTypeDefinition> = builtinTypes) {
     for (const definition of definitions) this.#add(definition);
@@ -38,6 +46,26 @@ export class CanonicalRegistry {
     }
     this.#add(definition);
     return definition;
+  }
+
+  /** Registers the migration from `name@from` to `name@(from + 1)`; both versions must be registered. */
+  registerUpcaster(upcaster: Upcaster): void {
+    const target = `${upcaster.name}@${upcaster.from + 1}`;
+    if (!this.find(upcaster.name, upcaster.from) || !this.find(upcaster.name, upcaster.from + 1)) {
+      throw new PullPushError(CanonicalErrorCode.UnknownType, `Cannot register an upcaster ${upcaster.name}@${upcaster.from} → ${target}: both versions must be registered first.`, {
+        hint: 'Register the new version with register() before its upcaster.',
+      });
+    }
+    const id = `${upcaster.name}@${upcaster.from}`;
+    if (this.#upcasters.has(id)) {
+      throw new PullPushError(CanonicalErrorCode.DuplicateType, `An upcaster from ${id} is already registered.`);
+    }
+    this.#upcasters.set(id, upcaster);
+  }
+
+  /** The upcaster from `name@from` to the next version, if any. */
+  upcasterFrom(name: string, from: number): Upcaster | undefined {
+    return this.#upcasters.get(`${name}@${from}`);
   }
 
   /** The type of that name at `version`, or at its latest version; undefined when there is none. */
@@ -86,6 +114,10 @@ export function listCanonicalTypes(): CanonicalTypeDefinition[] {
 
 export function registerCanonicalType(definition: CanonicalTypeDefinition): CanonicalTypeDefinition {
   return defaultRegistry.register(definition);
+}
+
+export function registerUpcaster(upcaster: Upcaster): void {
+  defaultRegistry.registerUpcaster(upcaster);
 }
 
 export function resolveCanonicalType(

@@ -18,7 +18,7 @@ const MAX_DECIMAL_LENGTH = 64;
 
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  addFormats(ajv, ['date-time', 'date', 'email', 'uri']);
+  addFormats(ajv, ['date-time', 'date', 'email', 'uri', 'uri-reference']);
   ajv.addFormat(CURRENCY_FORMAT, { type: 'string', validate: (code: string) => currencies.has(code) });
   ajv.addFormat(DECIMAL_FORMAT, {
     type: 'string',
