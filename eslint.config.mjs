@@ -17,7 +17,8 @@ const layers = {
   testkit: ['schema'],
   cli: ['mcp', 'sync', 'engine', 'discovery', 'registry-client', 'schema', 'canonical', 'connectors', 'testkit'],
   'registry-server': ['schema', 'canonical'],
-  tools: [],
+  // Workspace scripts (benchmarks, checks) may use every library.
+  tools: ['canonical', 'schema', 'engine', 'sync', 'mcp', 'testkit', 'discovery', 'registry-client', 'connectors'],
 };
 
 export const depConstraints = [

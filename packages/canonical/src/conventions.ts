@@ -9,7 +9,8 @@ export const DECIMAL_PATTERN = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$';
 export const UTC_TIMESTAMP_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$';
 /** Ajv format names registered by the validator for the checks JSON Schema patterns cannot make. */
 export const CURRENCY_FORMAT = 'iso4217';
-export const DECIMAL_FORMAT = 'decimal';
+/** Longest decimal string accepted: beyond this a value is a mistake, not money. */
+export const MAX_DECIMAL_LENGTH = 64;
 
 type WithDescription = { description: string };
 
@@ -42,7 +43,7 @@ export const CurrencyCode = Type.String({
 
 /** A decimal number as a string, never a float. */
 export function Decimal(description: string) {
-  return Type.String({ description, pattern: DECIMAL_PATTERN, format: DECIMAL_FORMAT });
+  return Type.String({ description, pattern: DECIMAL_PATTERN, maxLength: MAX_DECIMAL_LENGTH });
 }
 
 export const Money = Type.Object(

@@ -13,7 +13,14 @@ export {
   resolveCanonicalType,
   type Upcaster,
 } from './registry.ts';
-export { assertCanonical, compiledValidator, validateCanonical, type CanonicalValidation } from './validate.ts';
+export {
+  assertCanonical,
+  canonicalValidator,
+  compiledValidator,
+  validateCanonical,
+  type CanonicalValidation,
+} from './validate.ts';
+export { isDate, isDateTime } from './formats.ts';
 export { canonicalKey, canonicalKeyParts } from './keys.ts';
 export { diffCanonical, type CanonicalChange, type CanonicalDiff, type DiffOptions } from './diff.ts';
 export * from './events.ts';

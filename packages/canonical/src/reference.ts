@@ -1,5 +1,6 @@
 // The generated reference document: one table per canonical type, every field with its type and description.
 import type { CanonicalTypeDefinition } from './definition.ts';
+import { DECIMAL_PATTERN } from './conventions.ts';
 import { canonicalSchemaId } from './json-schema.ts';
 
 type Schema = Record<string, unknown>;
@@ -29,7 +30,8 @@ function describeType(schema: Schema): string {
   else {
     const base = (Array.isArray(branch['type']) ? (branch['type'] as string[]) : [String(branch['type'] ?? 'any')]).filter((t) => t !== 'null');
     text = base.join(' \\| ');
-    if (branch['format']) text += ` (${String(branch['format'])})`;
+    if (branch['pattern'] === DECIMAL_PATTERN) text = 'decimal string';
+    else if (branch['format']) text += ` (${String(branch['format'])})`;
     if (base.includes('array') && isSchema(branch['items'])) text = `array of ${describeType(branch['items'])}`;
   }
   return nullable ? `${text} \\| null` : text;

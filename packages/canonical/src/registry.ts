@@ -15,6 +15,8 @@ export interface Upcaster {
 export class CanonicalRegistry {
   readonly #types = new Map<string, Map<number, CanonicalTypeDefinition>>();
   readonly #upcasters = new Map<string, Upcaster>();
+  /** Resolved references (`commerce.order`, `commerce.order@1`); cleared when a type is added. */
+  readonly #resolved = new Map<string, CanonicalTypeDefinition>();
 
   constructor(definitions: Iterable<CanonicalTypeDefinition> = builtinTypes) {
     for (const definition of definitions) this.#add(definition);
@@ -29,6 +31,7 @@ export class CanonicalRegistry {
     }
     versions.set(definition.version, definition);
     this.#types.set(definition.name, versions);
+    this.#resolved.clear();
   }
 
   /** Adds a type after checking it against the canonical conventions; throws with every violation. */
@@ -85,6 +88,15 @@ export class CanonicalRegistry {
 
   /** Resolves `commerce.order@1`, `commerce.order` (latest) or `(name, version)`; throws CANONICAL_UNKNOWN_TYPE. */
   get(ref: string, version?: number): CanonicalTypeDefinition {
+    const cacheKey = version === undefined ? ref : `${ref}\u0000${version}`;
+    const cached = this.#resolved.get(cacheKey);
+    if (cached) return cached;
+    const found = this.#lookup(ref, version);
+    this.#resolved.set(cacheKey, found);
+    return found;
+  }
+
+  #lookup(ref: string, version?: number): CanonicalTypeDefinition {
     const parsed = parseTypeRef(ref);
     const wanted = version ?? parsed?.version;
     const found = parsed ? this.find(parsed.name, wanted) : undefined;

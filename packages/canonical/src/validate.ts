@@ -3,27 +3,23 @@
 // a decimal string is within range, a timestamp is a real calendar instant).
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
-import { CURRENCY_FORMAT, DECIMAL_FORMAT, DECIMAL_PATTERN } from './conventions.ts';
+import { CURRENCY_FORMAT, DECIMAL_PATTERN } from './conventions.ts';
 import { typeRef, type CanonicalTypeDefinition } from './definition.ts';
 import { CanonicalErrorCode, PullPushError, formatIssues, type Issue } from './errors.ts';
+import { isDate, isDateTime } from './formats.ts';
 import { resolveCanonicalType, type CanonicalRegistry } from './registry.ts';
 
 // ajv-formats is CommonJS: Node hands over module.exports, whose `default` is the plugin; bundlers may unwrap it.
 const addFormats: FormatsPlugin = formatsModule.default ?? (formatsModule as unknown as FormatsPlugin);
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
-const decimal = new RegExp(DECIMAL_PATTERN);
-/** Longest decimal string accepted: beyond this a value is a mistake, not money. */
-const MAX_DECIMAL_LENGTH = 64;
 
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  addFormats(ajv, ['date-time', 'date', 'email', 'uri', 'uri-reference']);
+  addFormats(ajv, ['email', 'uri', 'uri-reference']);
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+  ajv.addFormat('date', { type: 'string', validate: isDate });
   ajv.addFormat(CURRENCY_FORMAT, { type: 'string', validate: (code: string) => currencies.has(code) });
-  ajv.addFormat(DECIMAL_FORMAT, {
-    type: 'string',
-    validate: (text: string) => text.length <= MAX_DECIMAL_LENGTH && decimal.test(text),
-  });
   return ajv;
 }
 
@@ -56,7 +52,6 @@ function describe(error: ErrorObject): string {
       return `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'format':
       if (params['format'] === CURRENCY_FORMAT) return 'must be an ISO 4217 currency code known to the runtime';
-      if (params['format'] === DECIMAL_FORMAT) return `must be a decimal string of at most ${MAX_DECIMAL_LENGTH} characters`;
       return `must be a valid ${String(params['format'])}`;
     case 'pattern':
       if (params['pattern'] === DECIMAL_PATTERN) return 'must be a decimal string such as "19.99" (no float, no exponent)';
@@ -106,6 +101,18 @@ export function validateCanonical<T = unknown>(
   const validate = compiledValidator(definition);
   if (validate(value)) return { valid: true, value: value as T, issues: [] };
   return { valid: false, issues: toIssues(validate.errors) };
+}
+
+/**
+ * A validation function for one type, resolved and compiled now: the form for hot loops (the engine validates
+ * every record it maps with one of these).
+ */
+export function canonicalValidator<T = unknown>(
+  type: string | CanonicalTypeDefinition,
+  registry?: CanonicalRegistry,
+): (value: unknown) => CanonicalValidation<T> {
+  const validate = compiledValidator(resolveCanonicalType(type, registry));
+  return (value) => (validate(value) ? { valid: true, value: value as T, issues: [] } : { valid: false, issues: toIssues(validate.errors) });
 }
 
 /** Like validateCanonical, but throws a `CANONICAL_INVALID_RECORD` PullPushError listing every issue. */

@@ -39,9 +39,8 @@ describe('crm.contact@1', () => {
 
   it('rejects an email entry without primary flag and a non-string tag', () => {
     const contact = hubspotLikeContact();
-    const [work, personal] = contact.emails;
-    const { primary: _primary, ...withoutPrimary } = personal ?? work ?? { primary: true };
-    const variant = { ...contact, emails: [work, withoutPrimary], tags: [...contact.tags, 42] };
+    const withoutPrimary = { address: 'amazing.grace@mail.example', kind: { value: 'personal', native: null } };
+    const variant = { ...contact, emails: [contact.emails[0], withoutPrimary], tags: [...contact.tags, 42] };
     expect(problems(variant)).toEqual([
       ['/emails/1/primary', 'required'],
       ['/tags/1', 'type'],
