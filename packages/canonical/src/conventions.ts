@@ -55,6 +55,11 @@ export const Money = Type.Object(
 );
 export type Money = Static<typeof Money>;
 
+/** An amount that is always present (a payment's amount): Money with its own description. */
+export function RequiredMoney(description: string) {
+  return Type.Object(Money.properties, { additionalProperties: false, description });
+}
+
 export function MoneyField(description: string) {
   return Nullable(Money, { description: `${description} Null when the source has no value.` });
 }

@@ -1,13 +1,12 @@
-import Type from 'typebox';
 import {
   CanonicalRecord,
   DateOnly,
   Enumerated,
-  Money,
   NullableBoolean,
   NullableNumber,
   NullableText,
   RemoteRef,
+  RequiredMoney,
 } from '../../conventions.ts';
 import { defineCanonicalType, REMOTE_KEY, type CanonicalRecordOf } from '../../definition.ts';
 
@@ -20,10 +19,7 @@ export const paymentV1 = defineCanonicalType({
   schema: CanonicalRecord('A payment applied to an invoice.', {
     invoiceId: RemoteRef('Invoice or bill the payment settles.'),
     contactId: RemoteRef('Customer or supplier who paid or was paid.'),
-    amount: Type.Object(Money.properties, {
-      additionalProperties: false,
-      description: 'Amount paid, in the payment currency; always present.',
-    }),
+    amount: RequiredMoney('Amount paid, in the payment currency; always present.'),
     currencyRate: NullableNumber('Exchange rate from the payment currency to the base currency.', { minimum: 0 }),
     date: DateOnly('Date of the payment.'),
     method: Enumerated(['card', 'bank_transfer', 'cash', 'cheque', 'direct_debit', 'wallet'], 'How the payment was made.'),
