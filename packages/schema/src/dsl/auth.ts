@@ -1,0 +1,86 @@
+import Type from 'typebox';
+import { Headers, Tagged, Template, Variant } from './building-blocks.ts';
+import { Request } from './http.ts';
+
+const Scopes = Type.Array(Type.String({ minLength: 1 }), { description: 'OAuth scopes to request.', uniqueItems: true });
+const TokenUrl = Template('Token endpoint URL; its host is allowed automatically.');
+const ClientId = Template('OAuth client id (usually {{ $config.clientId }}).');
+const ClientSecret = Template('OAuth client secret (usually {{ $config.clientSecret }}).');
+const ClientAuth = Type.Optional(
+  Type.Enum(['body', 'basic'], { description: 'How the client credentials reach the token endpoint (default body).' }),
+);
+
+export const AuthNone = Variant('none', 'no authentication', {});
+export const AuthApiKey = Variant('apiKey', 'an API key in a header or query parameter', {
+  in: Type.Enum(['header', 'query'], { description: 'Where the key goes.' }),
+  name: Type.String({ minLength: 1, description: 'Header or query parameter name (X-Api-Key, api_key).' }),
+  value: Template('The key, with any prefix: "Token token={{ $config.apiKey }}".'),
+});
+export const AuthBearer = Variant('bearer', 'a static bearer token in the Authorization header', {
+  token: Template('The token: {{ $config.accessToken }}.'),
+});
+export const AuthBasic = Variant('basic', 'HTTP basic authentication', {
+  username: Template('User name (for key-as-username APIs: {{ $config.apiKey }}).'),
+  password: Template('Password; may be empty.'),
+});
+export const AuthOAuth2ClientCredentials = Variant('oauth2ClientCredentials', 'OAuth 2.0 client credentials grant', {
+  tokenUrl: TokenUrl,
+  clientId: ClientId,
+  clientSecret: ClientSecret,
+  clientAuth: ClientAuth,
+  scopes: Type.Optional(Scopes),
+  extraParams: Type.Optional(Type.Record(Type.String(), Template('Value.'), { description: 'Extra token request parameters (audience).' })),
+});
+export const AuthOAuth2RefreshToken = Variant('oauth2RefreshToken', 'OAuth 2.0 refresh-token grant, with rotation', {
+  tokenUrl: TokenUrl,
+  clientId: ClientId,
+  clientSecret: ClientSecret,
+  clientAuth: ClientAuth,
+  refreshToken: Template('The refresh token: {{ $config.refreshToken }}.'),
+  rotation: Type.Optional(
+    Type.Object(
+      { configKey: Type.String({ minLength: 1, description: 'Config property the new refresh token is written back to.' }) },
+      { additionalProperties: false, description: 'When the server rotates refresh tokens, where the new one is written back.' },
+    ),
+  ),
+});
+export const AuthOAuth2AuthorizationCode = Variant('oauth2AuthorizationCode', 'OAuth 2.0 authorization code grant with PKCE, then refresh tokens', {
+  authorizeUrl: Template('Authorization endpoint the user is sent to.'),
+  tokenUrl: TokenUrl,
+  clientId: ClientId,
+  clientSecret: Type.Optional(ClientSecret),
+  clientAuth: ClientAuth,
+  scopes: Type.Optional(Scopes),
+  pkce: Type.Optional(Type.Boolean({ description: 'Use PKCE (S256); default true.' })),
+  refreshToken: Template('The stored refresh token: {{ $config.refreshToken }}.'),
+  rotation: Type.Optional(
+    Type.Object(
+      { configKey: Type.String({ minLength: 1, description: 'Config property the new refresh token is written back to.' }) },
+      { additionalProperties: false, description: 'Where a rotated refresh token is written back.' },
+    ),
+  ),
+});
+export const AuthSession = Variant('session', 'a login request that returns a session token', {
+  login: Request,
+  tokenPath: Type.String({ minLength: 1, description: 'JSONata path to the token in the login response (data.token).' }),
+  expiresInPath: Type.Optional(Type.String({ description: 'Path to the lifetime in seconds in the login response.' })),
+  ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'Lifetime of a session when the response does not say.' })),
+  inject: Type.Object(
+    {
+      in: Type.Enum(['header', 'query'], { description: 'Header or query parameter.' }),
+      name: Type.String({ minLength: 1, description: 'Its name (X-Session-Token).' }),
+    },
+    { additionalProperties: false, description: 'Where the token goes in later requests.' },
+  ),
+  value: Type.Optional(Template('Injected value (default "{{ $auth.token }}"): "Session {{ $auth.token }}".')),
+});
+export const AuthHeaders = Variant('headers', 'custom headers carrying credentials', {
+  headers: Headers,
+});
+
+export const Auth = Tagged(
+  [AuthNone, AuthApiKey, AuthBearer, AuthBasic, AuthOAuth2ClientCredentials, AuthOAuth2RefreshToken, AuthOAuth2AuthorizationCode, AuthSession, AuthHeaders],
+  'How requests authenticate. Secrets may flow only into auth.',
+);
+
+export const AUTH_KINDS = ['none', 'apiKey', 'bearer', 'basic', 'oauth2ClientCredentials', 'oauth2RefreshToken', 'oauth2AuthorizationCode', 'session', 'headers'] as const;
