@@ -3,3 +3,6 @@ export { ConnectorDefinition, DSL_VERSION } from './dsl/definition.ts';
 export { Flow, FLOW_DSL_VERSION } from './dsl/flow.ts';
 export { AUTH_KINDS } from './dsl/auth.ts';
 export { PAGINATION_KINDS, PARTITION_KINDS } from './dsl/stream.ts';
+export { validateDefinition, validateFlow, type ValidateFlowOptions, type ValidateOptions } from './validate/index.ts';
+export { DslCode, type Problem, type ValidationResult } from './validate/problems.ts';
+export { EXPRESSION_CONTEXTS, placeholders, type ExpressionContext } from './validate/expressions.ts';

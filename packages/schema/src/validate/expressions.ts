@@ -1,0 +1,142 @@
+// Parses every template placeholder and expression with JSONata and checks that it uses only the variables
+// allowed where it stands, only known functions, and only config keys the config schema declares.
+import jsonata from 'jsonata';
+import { DslCode, type Problem } from './problems.ts';
+
+/** Where an expression stands decides which variables it may use. */
+export const EXPRESSION_CONTEXTS = {
+  connection: ['config'],
+  auth: ['config'],
+  session: ['config', 'auth'],
+  request: ['config', 'state', 'partition', 'now'],
+  records: ['config', 'partition', 'now', 'record'],
+  pagination: ['config', 'page'],
+  mapping: ['config', 'partition', 'now', 'record'],
+  incremental: ['config', 'now'],
+  write: ['config', 'record', 'remoteId', 'now'],
+  responseFilter: ['config'],
+  webhookSecret: ['config'],
+  webhookPayload: ['config', 'body', 'headers'],
+  webhookExtract: ['header'],
+  flow: ['env'],
+} as const satisfies Record<string, readonly string[]>;
+export type ExpressionContext = keyof typeof EXPRESSION_CONTEXTS;
+
+/** JSONata's built-in functions (https://docs.jsonata.org, function library). */
+const BUILTINS = new Set(
+  (
+    'sum count max min average string substring substringBefore substringAfter lowercase uppercase length trim pad ' +
+    'formatNumber formatBase formatInteger parseInteger number abs floor ceil round power sqrt random millis toMillis ' +
+    'fromMillis now boolean not exists keys lookup append reverse shuffle distinct sort zip join split match contains ' +
+    'replace spread merge sift each error assert type base64encode base64decode encodeUrlComponent encodeUrl ' +
+    'decodeUrlComponent decodeUrl eval single filter map reduce'
+  ).split(' '),
+);
+
+export interface ExpressionSite {
+  pointer: string;
+  /** `template`: literal text with {{ }} placeholders; `expression`: JSONata as a whole. */
+  form: 'template' | 'expression';
+  source: string;
+  context: ExpressionContext;
+}
+
+export interface ExpressionFindings {
+  problems: Problem[];
+  /** Config keys referenced, with where. */
+  configRefs: Array<{ key: string; pointer: string }>;
+}
+
+type Node = { type?: string; value?: unknown; position?: number; [key: string]: unknown };
+
+const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
+
+/** The expressions inside a template's {{ }} placeholders. */
+export function placeholders(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => (match[1] ?? '').trim());
+}
+
+function boundNames(node: unknown, names: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) boundNames(item, names);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const n = node as Node;
+  if (n.type === 'bind' && (n['lhs'] as Node | undefined)?.type === 'variable') names.add(String((n['lhs'] as Node).value));
+  if (n.type === 'lambda' && Array.isArray(n['arguments'])) {
+    for (const argument of n['arguments'] as Node[]) if (argument.type === 'variable') names.add(String(argument.value));
+  }
+  for (const value of Object.values(n)) if (typeof value === 'object') boundNames(value, names);
+}
+
+function visit(node: unknown, site: ExpressionSite, allowed: ReadonlySet<string>, bound: ReadonlySet<string>, findings: ExpressionFindings): void {
+  if (Array.isArray(node)) {
+    for (const item of node) visit(item, site, allowed, bound, findings);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const n = node as Node;
+  if ((n.type === 'function' || n.type === 'partial') && (n['procedure'] as Node | undefined)?.type === 'variable') {
+    const name = String((n['procedure'] as Node).value);
+    if (!BUILTINS.has(name) && !bound.has(name) && !allowed.has(name)) {
+      findings.problems.push({
+        code: DslCode.UnknownFunction,
+        severity: 'error',
+        pointer: site.pointer,
+        message: `unknown function $${name}() in ${JSON.stringify(site.source)}`,
+        hint: 'Use a JSONata built-in function ($string, $number, $lowercase, $fromMillis…) or one bound with :=.',
+      });
+    }
+    visit(n['arguments'], site, allowed, bound, findings);
+    return;
+  }
+  if (n.type === 'variable') {
+    const name = String(n.value);
+    if (name !== '' && !allowed.has(name) && !bound.has(name)) {
+      findings.problems.push({
+        code: DslCode.ForbiddenVariable,
+        severity: 'error',
+        pointer: site.pointer,
+        message: `$${name} is not available here (${site.context}); allowed: ${[...allowed].map((v) => `$${v}`).join(', ')}`,
+        hint: 'Each place of a definition sees only some variables: secrets and state never leak into places that cannot use them.',
+      });
+    }
+  }
+  if (n.type === 'path' && Array.isArray(n['steps'])) {
+    const [first, second] = n['steps'] as Node[];
+    if (first?.type === 'variable' && first.value === 'config' && second?.type === 'name') {
+      findings.configRefs.push({ key: String(second.value), pointer: site.pointer });
+    }
+  }
+  for (const [key, value] of Object.entries(n)) if (key !== 'procedure' && typeof value === 'object') visit(value, site, allowed, bound, findings);
+}
+
+/** Parses the expressions of one site and checks their variables and functions. */
+export function checkSite(site: ExpressionSite, findings: ExpressionFindings): void {
+  const sources = site.form === 'template' ? placeholders(site.source) : [site.source];
+  if (site.form === 'template' && site.source.split('{{').length !== site.source.split('}}').length) {
+    findings.problems.push({ code: DslCode.InvalidExpression, severity: 'error', pointer: site.pointer, message: `unbalanced {{ }} in ${JSON.stringify(site.source)}` });
+    return;
+  }
+  const allowed = new Set<string>(EXPRESSION_CONTEXTS[site.context]);
+  for (const source of sources) {
+    let ast: unknown;
+    try {
+      ast = jsonata(source).ast();
+    } catch (error) {
+      const { message, position } = error as { message?: string; position?: number };
+      findings.problems.push({
+        code: DslCode.InvalidExpression,
+        severity: 'error',
+        pointer: site.pointer,
+        message: `cannot parse ${JSON.stringify(source)}: ${message ?? String(error)}${position === undefined ? '' : ` (at character ${position})`}`,
+        hint: 'Expressions are JSONata: https://docs.jsonata.org.',
+      });
+      continue;
+    }
+    const bound = new Set<string>();
+    boundNames(ast, bound);
+    visit(ast, site, allowed, bound, findings);
+  }
+}
