@@ -29,6 +29,13 @@ function checkExports(pkg: WorkspacePackage, problems: string[]): void {
   }
   for (const [subpath, target] of Object.entries(exports)) {
     if (subpath === './package.json') continue;
+    if (subpath.endsWith('.json')) {
+      // Data files (generated JSON Schemas) are exported as they are.
+      if (typeof target !== 'string' || !existsSync(join(pkg.dir, target))) {
+        problems.push(`exports["${subpath}"] must point at an existing JSON file (got ${String(target)})`);
+      }
+      continue;
+    }
     if (!isRecord(target)) {
       problems.push(`exports["${subpath}"] must be an object with "${SOURCE_CONDITION}", "types" and "default"`);
       continue;

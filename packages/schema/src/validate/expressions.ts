@@ -70,16 +70,83 @@ function boundNames(node: unknown, names: Set<string>): void {
   for (const value of Object.values(n)) if (typeof value === 'object') boundNames(value, names);
 }
 
-function visit(node: unknown, site: ExpressionSite, allowed: ReadonlySet<string>, bound: ReadonlySet<string>, findings: ExpressionFindings): void {
+/** What one expression uses, independent of where it stands. */
+interface Analysis {
+  parseError?: string;
+  variables: Set<string>;
+  functions: Set<string>;
+  configKeys: string[];
+}
+
+function visit(node: unknown, bound: ReadonlySet<string>, analysis: Analysis): void {
   if (Array.isArray(node)) {
-    for (const item of node) visit(item, site, allowed, bound, findings);
+    for (const item of node) visit(item, bound, analysis);
     return;
   }
   if (typeof node !== 'object' || node === null) return;
   const n = node as Node;
   if ((n.type === 'function' || n.type === 'partial') && (n['procedure'] as Node | undefined)?.type === 'variable') {
     const name = String((n['procedure'] as Node).value);
-    if (!BUILTINS.has(name) && !bound.has(name) && !allowed.has(name)) {
+    if (!BUILTINS.has(name) && !bound.has(name)) analysis.functions.add(name);
+    visit(n['arguments'], bound, analysis);
+    return;
+  }
+  if (n.type === 'variable') {
+    const name = String(n.value);
+    if (name !== '' && !bound.has(name)) analysis.variables.add(name);
+  }
+  if (n.type === 'path' && Array.isArray(n['steps'])) {
+    const [first, second] = n['steps'] as Node[];
+    if (first?.type === 'variable' && first.value === 'config' && second?.type === 'name') analysis.configKeys.push(String(second.value));
+  }
+  for (const [key, value] of Object.entries(n)) if (key !== 'procedure' && typeof value === 'object') visit(value, bound, analysis);
+}
+
+// Parsing is the expensive part of validation (JSONata builds an evaluator per expression), and editors and
+// assistants validate the same definition again and again: analyses are kept by source, up to a bound.
+const MAX_CACHED = 10_000;
+const analyses = new Map<string, Analysis>();
+
+function analyse(source: string): Analysis {
+  const cached = analyses.get(source);
+  if (cached) return cached;
+  const analysis: Analysis = { variables: new Set(), functions: new Set(), configKeys: [] };
+  try {
+    const ast = jsonata(source).ast();
+    const bound = new Set<string>();
+    boundNames(ast, bound);
+    visit(ast, bound, analysis);
+  } catch (error) {
+    const { message, position } = error as { message?: string; position?: number };
+    analysis.parseError = `${message ?? String(error)}${position === undefined ? '' : ` (at character ${position})`}`;
+  }
+  if (analyses.size >= MAX_CACHED) analyses.delete(analyses.keys().next().value as string);
+  analyses.set(source, analysis);
+  return analysis;
+}
+
+/** Parses the expressions of one site and checks their variables and functions. */
+export function checkSite(site: ExpressionSite, findings: ExpressionFindings): void {
+  if (site.form === 'template' && site.source.split('{{').length !== site.source.split('}}').length) {
+    findings.problems.push({ code: DslCode.InvalidExpression, severity: 'error', pointer: site.pointer, message: `unbalanced {{ }} in ${JSON.stringify(site.source)}` });
+    return;
+  }
+  const allowed: ReadonlySet<string> = new Set<string>(EXPRESSION_CONTEXTS[site.context]);
+  const sources = site.form === 'template' ? placeholders(site.source) : [site.source];
+  for (const source of sources) {
+    const analysis = analyse(source);
+    if (analysis.parseError !== undefined) {
+      findings.problems.push({
+        code: DslCode.InvalidExpression,
+        severity: 'error',
+        pointer: site.pointer,
+        message: `cannot parse ${JSON.stringify(source)}: ${analysis.parseError}`,
+        hint: 'Expressions are JSONata: https://docs.jsonata.org.',
+      });
+      continue;
+    }
+    for (const name of analysis.functions) {
+      if (allowed.has(name)) continue;
       findings.problems.push({
         code: DslCode.UnknownFunction,
         severity: 'error',
@@ -88,12 +155,8 @@ function visit(node: unknown, site: ExpressionSite, allowed: ReadonlySet<string>
         hint: 'Use a JSONata built-in function ($string, $number, $lowercase, $fromMillis…) or one bound with :=.',
       });
     }
-    visit(n['arguments'], site, allowed, bound, findings);
-    return;
-  }
-  if (n.type === 'variable') {
-    const name = String(n.value);
-    if (name !== '' && !allowed.has(name) && !bound.has(name)) {
+    for (const name of analysis.variables) {
+      if (allowed.has(name)) continue;
       findings.problems.push({
         code: DslCode.ForbiddenVariable,
         severity: 'error',
@@ -102,41 +165,6 @@ function visit(node: unknown, site: ExpressionSite, allowed: ReadonlySet<string>
         hint: 'Each place of a definition sees only some variables: secrets and state never leak into places that cannot use them.',
       });
     }
-  }
-  if (n.type === 'path' && Array.isArray(n['steps'])) {
-    const [first, second] = n['steps'] as Node[];
-    if (first?.type === 'variable' && first.value === 'config' && second?.type === 'name') {
-      findings.configRefs.push({ key: String(second.value), pointer: site.pointer });
-    }
-  }
-  for (const [key, value] of Object.entries(n)) if (key !== 'procedure' && typeof value === 'object') visit(value, site, allowed, bound, findings);
-}
-
-/** Parses the expressions of one site and checks their variables and functions. */
-export function checkSite(site: ExpressionSite, findings: ExpressionFindings): void {
-  const sources = site.form === 'template' ? placeholders(site.source) : [site.source];
-  if (site.form === 'template' && site.source.split('{{').length !== site.source.split('}}').length) {
-    findings.problems.push({ code: DslCode.InvalidExpression, severity: 'error', pointer: site.pointer, message: `unbalanced {{ }} in ${JSON.stringify(site.source)}` });
-    return;
-  }
-  const allowed = new Set<string>(EXPRESSION_CONTEXTS[site.context]);
-  for (const source of sources) {
-    let ast: unknown;
-    try {
-      ast = jsonata(source).ast();
-    } catch (error) {
-      const { message, position } = error as { message?: string; position?: number };
-      findings.problems.push({
-        code: DslCode.InvalidExpression,
-        severity: 'error',
-        pointer: site.pointer,
-        message: `cannot parse ${JSON.stringify(source)}: ${message ?? String(error)}${position === undefined ? '' : ` (at character ${position})`}`,
-        hint: 'Expressions are JSONata: https://docs.jsonata.org.',
-      });
-      continue;
-    }
-    const bound = new Set<string>();
-    boundNames(ast, bound);
-    visit(ast, site, allowed, bound, findings);
+    for (const key of analysis.configKeys) findings.configRefs.push({ key, pointer: site.pointer });
   }
 }

@@ -1,6 +1,6 @@
 // Semantic rules of flows: the streams exist in the source definition, the destination connector can write
 // the canonical types those streams produce, match fields exist, the schedule is coherent.
-import { CanonicalRegistry, defaultRegistry } from '@pullpush/canonical';
+import { defaultRegistry, type CanonicalRegistry } from '@pullpush/canonical';
 import { fieldSchema, siblingFields } from './canonical-fields.ts';
 import { checkSite, type ExpressionFindings } from './expressions.ts';
 import { DslCode, pointerOf, withSuggestion, type Problem } from './problems.ts';

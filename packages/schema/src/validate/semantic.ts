@@ -1,6 +1,6 @@
 // Semantic rules: what JSON Schema cannot say. Each rule reads the document defensively (it may be
 // structurally invalid) and reports problems at JSON pointers.
-import { CanonicalRegistry, defaultRegistry, type CanonicalTypeDefinition } from '@pullpush/canonical';
+import { defaultRegistry, type CanonicalRegistry, type CanonicalTypeDefinition } from '@pullpush/canonical';
 import { dslAjv } from './structural.ts';
 import { checkSite, type ExpressionFindings } from './expressions.ts';
 import { ENGINE_FIELDS, fieldsThatMustBeMapped, fieldSchema, siblingFields } from './canonical-fields.ts';
@@ -22,7 +22,15 @@ function configRules(doc: Json, problems: Problem[]): { keys: string[]; secrets:
   if (config === undefined) return { keys: [], secrets: new Set() };
   if (!isObject(config)) return { keys: [], secrets: new Set() };
   // Checked against the JSON Schema meta-schema, not compiled: definitions come and go, compiled schemas stay cached.
-  if (!dslAjv().validateSchema(config)) {
+  let valid: unknown;
+  try {
+    valid = dslAjv().validateSchema(config);
+  } catch (error) {
+    // Ajv throws on a non-string $schema or one naming a meta-schema it does not know (draft-07).
+    valid = true;
+    problems.push({ code: DslCode.InvalidConfigSchema, severity: 'error', pointer: '/config/$schema', message: `the config schema cannot be checked: ${(error as Error).message}`, hint: 'Omit "$schema": config is JSON Schema draft 2020-12.' });
+  }
+  if (!valid) {
     for (const error of dslAjv().errors ?? []) {
       problems.push({ code: DslCode.InvalidConfigSchema, severity: 'error', pointer: `/config${error.instancePath}`, message: `the config schema is not valid JSON Schema: ${error.message ?? error.keyword}`, hint: 'config is a JSON Schema (draft 2020-12) object: { "type": "object", "properties": { … }, "required": [ … ] }.' });
     }
@@ -141,7 +149,7 @@ function paginationRules(name: string, stream: Json, problems: Problem[]): void 
   const query = isObject(request['query']) ? request['query'] : {};
   for (const key of ['param', 'offsetParam', 'limitParam', 'pageParam']) {
     const placement = pagination[key];
-    if (isObject(placement) && placement['in'] === 'query' && typeof placement['name'] === 'string' && placement['name'] in query) {
+    if (isObject(placement) && placement['in'] === 'query' && typeof placement['name'] === 'string' && Object.hasOwn(query, placement['name'])) {
       problems.push({ code: DslCode.PaginationIncoherent, severity: 'error', pointer: pointerOf('streams', name, 'request', 'query', placement['name']), message: `query parameter "${placement['name']}" is set by both the request and the paginator`, hint: 'Leave it to the paginator.' });
     }
   }
