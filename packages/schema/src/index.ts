@@ -5,6 +5,8 @@ export { AUTH_KINDS } from './dsl/auth.ts';
 export { PAGINATION_KINDS, PARTITION_KINDS } from './dsl/stream.ts';
 export { validateDefinition, validateFlow, type ValidateFlowOptions, type ValidateOptions } from './validate/index.ts';
 export { DslCode, type Problem, type ValidationResult } from './validate/problems.ts';
+export { parseDocumentText, validateDefinitionText, validateFlowText, type ParsedDocument } from './validate/text.ts';
 export { EXPRESSION_CONTEXTS, placeholders, type ExpressionContext } from './validate/expressions.ts';
 export { definitionJsonSchema, flowJsonSchema, generatedSchemaFiles, DEFINITION_SCHEMA_ID, FLOW_SCHEMA_ID } from './json-schema.ts';
 export { migrateDefinition, DSL_MIGRATIONS, type DslMigration } from './migrate.ts';
+export type * from './dsl/types.ts';

@@ -8,10 +8,10 @@ export const EXPRESSION_CONTEXTS = {
   connection: ['config'],
   auth: ['config'],
   session: ['config', 'auth'],
-  request: ['config', 'state', 'partition', 'now'],
-  records: ['config', 'partition', 'now', 'record'],
+  request: ['config', 'state', 'partition', 'parent', 'now'],
+  records: ['config', 'partition', 'parent', 'now', 'record'],
   pagination: ['config', 'page'],
-  mapping: ['config', 'partition', 'now', 'record'],
+  mapping: ['config', 'partition', 'parent', 'now', 'record'],
   incremental: ['config', 'now'],
   write: ['config', 'record', 'remoteId', 'now'],
   responseFilter: ['config'],
@@ -48,6 +48,9 @@ export interface ExpressionFindings {
 }
 
 type Node = { type?: string; value?: unknown; position?: number; [key: string]: unknown };
+
+/** Names some context binds as variables: a built-in of the same name ($now) is no excuse where they are not bound. */
+const CONTEXT_VARIABLES = new Set<string>(Object.values(EXPRESSION_CONTEXTS).flat());
 
 const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
 
@@ -93,7 +96,9 @@ function visit(node: unknown, bound: ReadonlySet<string>, analysis: Analysis): v
   }
   if (n.type === 'variable') {
     const name = String(n.value);
-    if (name !== '' && !bound.has(name)) analysis.variables.add(name);
+    // A built-in function passed as a value ($map(tags, $trim), name ~> $uppercase) is not a variable.
+    const builtinValue = BUILTINS.has(name) && !CONTEXT_VARIABLES.has(name);
+    if (name !== '' && !bound.has(name) && !builtinValue) analysis.variables.add(name);
   }
   if (n.type === 'path' && Array.isArray(n['steps'])) {
     const [first, second] = n['steps'] as Node[];

@@ -51,6 +51,8 @@ export const DslCode = {
   NoCheck: 'DSL_NO_CHECK',
   FullRefresh: 'DSL_FULL_REFRESH',
   NotADocument: 'DSL_NOT_A_DOCUMENT',
+  InvalidJson: 'DSL_INVALID_JSON',
+  DuplicateKey: 'DSL_DUPLICATE_KEY',
 } as const;
 
 export function escapePointer(segment: string): string {
