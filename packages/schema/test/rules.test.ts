@@ -2,7 +2,7 @@
 // valid shop definition, breaks one thing and expects that code at that exact pointer; each passing case is a
 // legitimate variant of the same construct that must not produce the code.
 import { describe, expect, it } from 'vitest';
-import { DSL_VERSION, DslCode, validateDefinition, type Problem, type ValidationResult } from '../src/index.ts';
+import { DSL_VERSION, DslCode, validateDefinition, validateDefinitionText, type Problem, type ValidationResult } from '../src/index.ts';
 import { shopDefinition } from './fixtures.ts';
 
 type Definition = ReturnType<typeof shopDefinition>;
@@ -18,6 +18,8 @@ interface Failing {
   hint?: string;
   /** Other codes the same single mistake legitimately reports too (besides the code under test). */
   alsoReports?: Code[];
+  /** The code may be reported more than once at the pointer (JSON Schema meta-schema errors of one keyword). */
+  repeats?: true;
 }
 
 interface Passing {
@@ -98,7 +100,7 @@ const RULES: Rule[] = [
     code: DslCode.NotADocument,
     severity: 'error',
     failing: [], // not a mutation of the shop definition: covered by its own tests below
-    passing: [{ name: 'an object is a document', mutate: () => {} }],
+    passing: [{ name: 'an object is a document', mutate: (d) => void d }],
   },
   {
     code: DslCode.UnknownKey,
@@ -380,6 +382,13 @@ const RULES: Rule[] = [
         },
         pointer: '/streams/customers/mapping/fields/note/expr',
       },
+      {
+        name: '$now as a value in pagination, where it is not bound (the built-in $now() shares its name)',
+        mutate: (d) => {
+          d['streams'].customers.pagination.stopWhen = 'next_after > $now';
+        },
+        pointer: '/streams/customers/pagination/stopWhen',
+      },
     ],
     passing: [
       {
@@ -388,6 +397,14 @@ const RULES: Rule[] = [
           d['streams'].customers.request.query.since = '{{ $state.cursor }}';
           d['streams'].stock.request.query = { at: '{{ $partition }}' };
           d['streams'].customers.mapping.fields.note = { expr: '($n := note; $n ? $n : $record.comment)' };
+        },
+      },
+      {
+        name: 'built-in functions passed as values',
+        mutate: (d) => {
+          d['streams'].customers.mapping.fields.tags = { expr: '$map($split(tags, ","), $trim)' };
+          d['streams'].customers.mapping.fields.lastName = { expr: 'last_name ~> $uppercase' };
+          d['streams'].customers.pagination.stopWhen = '$count(customers) = 0 or $not(has_more) or $now() > 0';
         },
       },
     ],
@@ -465,6 +482,8 @@ const RULES: Rule[] = [
         },
         pointer: '/config/properties/x/type',
         hint: 'JSON Schema',
+        // the meta-schema's type is anyOf [enum, array]: Ajv reports the enum, the array and the anyOf
+        repeats: true,
       },
       {
         name: 'a config schema that does not describe an object',
@@ -1121,9 +1140,12 @@ const RULES: Rule[] = [
   },
 ];
 
+/** Codes of JSON text (validateDefinitionText), tested on text below rather than by mutating the object. */
+const TEXT_CODES: Code[] = [DslCode.InvalidJson, DslCode.DuplicateKey];
+
 describe('rule table', () => {
   it('covers every definition code (flow codes are in flow.test.ts)', () => {
-    const covered = new Set(RULES.map((rule) => rule.code));
+    const covered = new Set([...RULES.map((rule) => rule.code), ...TEXT_CODES]);
     const expected = Object.values(DslCode).filter((code) => !code.startsWith('DSL_FLOW_'));
     expect([...covered].sort()).toEqual([...expected].sort());
     for (const rule of RULES) expect(rule.passing.length, rule.code).toBeGreaterThan(0);
@@ -1144,7 +1166,8 @@ for (const rule of RULES) {
         expectWellFormed(result);
         const list = rule.severity === 'error' ? result.errors : result.warnings;
         const found = list.filter((problem) => problem.code === rule.code && problem.pointer === failing.pointer);
-        expect(found, summary(result)).toHaveLength(1);
+        if (failing.repeats) expect(found.length, summary(result)).toBeGreaterThan(0);
+        else expect(found, summary(result)).toHaveLength(1);
         const [problem] = found as [Problem];
         if (failing.suggestion !== undefined) expect(problem.suggestion).toBe(failing.suggestion ?? undefined);
         if (failing.hint !== undefined) expect(problem.hint).toContain(failing.hint);
@@ -1187,8 +1210,47 @@ describe(DslCode.NotADocument, () => {
   });
 });
 
+describe('codes of JSON text', () => {
+  const text = () => JSON.stringify(shopDefinition(), null, 2);
+
+  it(`${DslCode.InvalidJson}: reports a trailing comma at the root pointer, with line and column`, () => {
+    const result = validateDefinitionText(text().replace('"check": {', '"check": {,'));
+    expect(result.ok).toBe(false);
+    expect(result.errors.length).toBeGreaterThan(0);
+    for (const problem of result.errors) {
+      expect(problem).toMatchObject({ code: DslCode.InvalidJson, pointer: '', severity: 'error' });
+      expect(problem.message).toMatch(/line \d+, column \d+/);
+      expect(problem.hint).toBeTruthy();
+    }
+  });
+
+  it(`${DslCode.InvalidJson}: reports comments, which JSON does not have`, () => {
+    const result = validateDefinitionText(text().replace('"dsl":', '// the version\n  "dsl":'));
+    expect(result.errors.map((problem) => problem.code)).toContain(DslCode.InvalidJson);
+  });
+
+  it(`${DslCode.DuplicateKey}: reports a stream defined twice at its pointer`, () => {
+    const result = validateDefinitionText(text().replace('"stock": {', '"customers": {'));
+    const duplicates = result.errors.filter((problem) => problem.code === DslCode.DuplicateKey);
+    expect(duplicates).toHaveLength(1);
+    expect(duplicates[0]?.pointer).toBe('/streams/customers');
+    expect(duplicates[0]?.message).toMatch(/line \d+, column \d+/);
+  });
+
+  it(`${DslCode.DuplicateKey}: escapes the pointer of a duplicated key with "/" and "~"`, () => {
+    const result = validateDefinitionText(text().replace('"Accept": "application/json"', '"a/b~c": "1", "a/b~c": "2"'));
+    expect(result.errors.filter((problem) => problem.code === DslCode.DuplicateKey).map((problem) => problem.pointer)).toEqual(['/http/headers/a~1b~0c']);
+  });
+
+  it('accepts the same text formatted any way, and equal keys in different objects', () => {
+    for (const formatted of [text(), JSON.stringify(shopDefinition())]) {
+      expect(validateDefinitionText(formatted)).toEqual({ ok: true, errors: [], warnings: [] });
+    }
+  });
+});
+
 describe('hints', () => {
-  it.each([
+  it.each<[Code, (definition: Definition) => void]>([
     [DslCode.UnknownKey, (d: Definition) => void (d['streams'].customers.paginaton = {})],
     [DslCode.SecretOutsideAuth, (d: Definition) => void (d['streams'].customers.request.query.key = '{{ $config.apiKey }}')],
     [DslCode.InsecureBaseUrl, (d: Definition) => void (d['http'].baseUrl = 'http://shop.example.com')],

@@ -20,7 +20,7 @@ export function Slug(description: string) {
   return Type.String({ pattern: SLUG_PATTERN, maxLength: 64, description });
 }
 
-export const Headers = Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Template('Header value.'), {
+export const Headers = Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Template('Header value.'), { additionalProperties: false,
   description: 'HTTP headers by name; values are templates.',
 });
 

@@ -36,7 +36,7 @@ export const ConnectorDefinition = Type.Object(
     rateLimits: Type.Optional(RateLimits),
     retry: Type.Optional(Retry),
     responseFilters: Type.Optional(Type.Array(ResponseFilter, { description: 'Applied in order; the first match acts.' })),
-    streams: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), Stream, {
+    streams: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), Stream, { additionalProperties: false,
       minProperties: 1,
       description: 'Streams by name (lower snake case).',
     }),

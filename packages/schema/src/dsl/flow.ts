@@ -35,7 +35,7 @@ export const Flow = Type.Object(
     ),
     destination: Destination,
     match: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*\\.[a-z][a-z0-9-]*$' }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), {
+      Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*\\.[a-z][a-z0-9-]*$' }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), { additionalProperties: false,
         description: 'Canonical type → canonical fields that identify the same record at the destination (email, sku).',
       }),
     ),

@@ -98,7 +98,7 @@ export const FieldMapping = Type.Union(
 
 export const Mapping = Type.Object(
   {
-    fields: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$' }), FieldMapping, {
+    fields: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$' }), FieldMapping, { additionalProperties: false,
       description: 'Canonical field (dotted path for nested fields: totals.total) → how it is produced.',
     }),
     custom: Type.Optional(Type.Record(Type.String({ minLength: 1 }), FieldMapping, { description: 'Custom fields by name.' })),

@@ -7,7 +7,7 @@ export const WriteOperation = Type.Object(
   {
     request: Request,
     body: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$' }), FieldMapping, {
+      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$' }), FieldMapping, { additionalProperties: false,
         description: 'Native body field (dotted path) → how it is produced from the canonical record ($record, the input).',
       }),
     ),
@@ -37,7 +37,7 @@ export const TypeWrites = Type.Object(
   { additionalProperties: false, description: 'How records of one canonical type are written.' },
 );
 
-export const Writes = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*\\.[a-z][a-z0-9-]*@[1-9][0-9]*$' }), TypeWrites, {
+export const Writes = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*\\.[a-z][a-z0-9-]*@[1-9][0-9]*$' }), TypeWrites, { additionalProperties: false,
   description: 'Canonical type and version (crm.contact@1) → its write operations: the connector as a destination.',
 });
 

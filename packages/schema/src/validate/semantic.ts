@@ -31,7 +31,11 @@ function configRules(doc: Json, problems: Problem[]): { keys: string[]; secrets:
     problems.push({ code: DslCode.InvalidConfigSchema, severity: 'error', pointer: '/config/$schema', message: `the config schema cannot be checked: ${(error as Error).message}`, hint: 'Omit "$schema": config is JSON Schema draft 2020-12.' });
   }
   if (!valid) {
+    // The meta-schema reports one mistake several times (each branch of its unions); one problem per place.
+    const places = new Set<string>();
     for (const error of dslAjv().errors ?? []) {
+      if (places.has(error.instancePath)) continue;
+      places.add(error.instancePath);
       problems.push({ code: DslCode.InvalidConfigSchema, severity: 'error', pointer: `/config${error.instancePath}`, message: `the config schema is not valid JSON Schema: ${error.message ?? error.keyword}`, hint: 'config is a JSON Schema (draft 2020-12) object: { "type": "object", "properties": { … }, "required": [ … ] }.' });
     }
   }

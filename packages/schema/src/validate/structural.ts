@@ -38,7 +38,12 @@ function toProblem(error: ErrorObject): Problem | undefined {
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(p['additionalProperty']);
-      const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+      const parent = error.parentSchema as { properties?: Record<string, unknown>; patternProperties?: Record<string, unknown> } | undefined;
+      if (!parent?.properties && parent?.patternProperties) {
+        // A map (streams, headers, mapped fields): the name itself is wrong, not a misspelled fixed key.
+        return { code: DslCode.InvalidValue, severity: 'error', pointer: `${at}/${escapePointer(key)}`, message: `"${key}" is not a valid name here: it must match ${Object.keys(parent.patternProperties).join(' or ')}`, hint: (error.parentSchema as { description?: string }).description };
+      }
+      const properties = parent?.properties ?? {};
       const allowed = Object.keys(properties);
       return withSuggestion(
         {
