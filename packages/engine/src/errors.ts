@@ -1,0 +1,23 @@
+// Stable error codes of @pullpush/engine. Every engine error is a PullPushError (from @pullpush/canonical)
+// whose message names the stream and the redacted URL, with a hint.
+export const EngineErrorCode = {
+  InvalidDefinition: 'ENGINE_INVALID_DEFINITION',
+  InvalidConfig: 'ENGINE_INVALID_CONFIG',
+  HostNotAllowed: 'ENGINE_HOST_NOT_ALLOWED',
+  PrivateAddress: 'ENGINE_PRIVATE_ADDRESS',
+  InsecureUrl: 'ENGINE_INSECURE_URL',
+  RedirectRefused: 'ENGINE_REDIRECT_REFUSED',
+  ResponseTooLarge: 'ENGINE_RESPONSE_TOO_LARGE',
+  HttpStatus: 'ENGINE_HTTP_STATUS',
+  Network: 'ENGINE_NETWORK',
+  Timeout: 'ENGINE_TIMEOUT',
+  InvalidBody: 'ENGINE_INVALID_BODY',
+  Expression: 'ENGINE_EXPRESSION',
+  PaginationLoop: 'ENGINE_PAGINATION_LOOP',
+  PageLimit: 'ENGINE_PAGE_LIMIT',
+  PartitionLimit: 'ENGINE_PARTITION_LIMIT',
+  Auth: 'ENGINE_AUTH',
+  UnknownStream: 'ENGINE_UNKNOWN_STREAM',
+  ReadOnly: 'ENGINE_READ_ONLY',
+} as const;
+export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];

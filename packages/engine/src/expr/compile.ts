@@ -1,0 +1,144 @@
+// Expressions and templates are compiled once per definition. Plain paths (`customer.email`, `$config.shop`)
+// become direct property access; only what is genuinely an expression goes to JSONata, whose evaluation is
+// bounded in time and depth.
+import { PullPushError } from '@pullpush/canonical';
+import jsonata from 'jsonata';
+import { EngineErrorCode } from '../errors.ts';
+
+export type Bindings = Readonly<Record<string, unknown>>;
+
+export interface ExpressionLimits {
+  /** Longest one evaluation may run (default 250 ms). */
+  timeoutMs?: number;
+  /** Deepest recursion (default 200). */
+  maxDepth?: number;
+}
+
+export interface CompiledExpression {
+  readonly source: string;
+  /** `input` is the JSONata context (a record, a response body); bindings are the $variables. */
+  evaluate(input: unknown, bindings: Bindings): Promise<unknown>;
+}
+
+const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
+const PLAIN_PATH = new RegExp(`^(\\$?${IDENTIFIER})(\\.${IDENTIFIER})*$`);
+
+function read(value: unknown, keys: readonly string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    // Own properties only: no prototype access through a path.
+    if (!Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** JSONata returns sequences as arrays with extra flags; hand out plain JSON values. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'function') return undefined;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => typeof item !== 'function').map(([key, item]) => [key, plain(item)]));
+  }
+  return value;
+}
+
+export function compileExpression(source: string, where: string, limits: ExpressionLimits = {}): CompiledExpression {
+  const trimmed = source.trim();
+  if (PLAIN_PATH.test(trimmed)) {
+    const [head, ...rest] = trimmed.split('.');
+    if (head?.startsWith('$')) {
+      const name = head.slice(1);
+      return { source, evaluate: async (_input, bindings) => read(bindings, [name, ...rest]) };
+    }
+    const keys = trimmed.split('.');
+    return { source, evaluate: async (input) => read(input, keys) };
+  }
+  let expression: jsonata.Expression;
+  try {
+    expression = jsonata(trimmed, { timeout: limits.timeoutMs ?? 250, stack: limits.maxDepth ?? 200 } as jsonata.JsonataOptions);
+  } catch (error) {
+    throw new PullPushError(EngineErrorCode.Expression, `Cannot compile the expression at ${where}: ${(error as Error).message}`, {
+      hint: 'Validate the definition with validateDefinition() first; it reports every expression problem.',
+      cause: error,
+    });
+  }
+  return {
+    source,
+    async evaluate(input, bindings) {
+      try {
+        return plain(await expression.evaluate(input, bindings));
+      } catch (error) {
+        throw new PullPushError(EngineErrorCode.Expression, `Expression at ${where} failed: ${(error as Error).message}`, {
+          hint: `The expression is ${JSON.stringify(trimmed)}.`,
+          cause: error,
+        });
+      }
+    },
+  };
+}
+
+export interface CompiledTemplate {
+  readonly source: string;
+  /** True when the template has no placeholders. */
+  readonly constant: boolean;
+  /** The value: a single placeholder keeps its type, mixed text becomes a string. */
+  render(bindings: Bindings, input?: unknown): Promise<unknown>;
+}
+
+const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
+
+export function compileTemplate(source: string, where: string, limits?: ExpressionLimits): CompiledTemplate {
+  const parts: Array<string | CompiledExpression> = [];
+  let last = 0;
+  for (const match of source.matchAll(PLACEHOLDER)) {
+    if (match.index > last) parts.push(source.slice(last, match.index));
+    parts.push(compileExpression(match[1] ?? '', where, limits));
+    last = match.index + match[0].length;
+  }
+  if (last < source.length) parts.push(source.slice(last));
+  if (parts.every((part) => typeof part === 'string')) {
+    return { source, constant: true, render: async () => source };
+  }
+  if (parts.length === 1 && typeof parts[0] !== 'string') {
+    const [only] = parts as [CompiledExpression];
+    return { source, constant: false, render: (bindings, input) => only.evaluate(input ?? null, bindings) };
+  }
+  return {
+    source,
+    constant: false,
+    async render(bindings, input) {
+      let text = '';
+      for (const part of parts) {
+        if (typeof part === 'string') text += part;
+        else {
+          const value = await part.evaluate(input ?? null, bindings);
+          text += value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+        }
+      }
+      return text;
+    },
+  };
+}
+
+/** Compiles every string of a JSON value (a request body, a header map) as a template. */
+export function compileTemplateTree(value: unknown, where: string, limits?: ExpressionLimits): (bindings: Bindings) => Promise<unknown> {
+  if (typeof value === 'string') {
+    const template = compileTemplate(value, where, limits);
+    return (bindings) => template.render(bindings);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, index) => compileTemplateTree(item, `${where}/${index}`, limits));
+    return async (bindings) => Promise.all(items.map((item) => item(bindings)));
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([key, item]) => [key, compileTemplateTree(item, `${where}/${key}`, limits)] as const);
+    return async (bindings) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, render] of entries) out[key] = await render(bindings);
+      return out;
+    };
+  }
+  return async () => value;
+}

@@ -1,0 +1,244 @@
+// The engine's HTTP layer: ky for retries (backoff with jitter, Retry-After, capped waits) and timeouts, over
+// an undici dispatcher whose DNS lookup refuses private addresses (no DNS-rebinding gap between the check and
+// the connection), with manual redirects (same host only), a cap on every body and a rate limiter per attempt.
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { PullPushError } from '@pullpush/canonical';
+import ky, { isHTTPError, isTimeoutError } from 'ky';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { EngineErrorCode } from '../errors.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { NetworkPolicy } from './policy.ts';
+
+export interface RetrySettings {
+  statuses: number[];
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  multiplier: number;
+  jitter: boolean;
+  respectRetryAfter: boolean;
+  deadlineMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = {
+  statuses: [408, 425, 429, 500, 502, 503, 504],
+  maxAttempts: 5,
+  initialDelayMs: 500,
+  maxDelayMs: 60_000,
+  multiplier: 2,
+  jitter: true,
+  respectRetryAfter: true,
+  deadlineMs: 300_000,
+};
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  /** For messages: the stream (or "auth", "check") the request belongs to. */
+  stream: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Final URL after same-host redirects. */
+  url: URL;
+  body: Buffer;
+  /** Milliseconds from the first attempt to the last byte. */
+  elapsedMs: number;
+  attempts: number;
+}
+
+/** Longest error body kept (errors are read for messages and response filters, never whole). */
+const MAX_ERROR_BODY = 64 * 1024;
+
+async function readCapped(response: Response, limit: number, onExceed: () => never): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!response.body) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      onExceed();
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readPrefix(response: Response, limit: number): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    chunks.push(Buffer.from(value));
+    size += value.byteLength;
+  }
+  await reader.cancel();
+  return Buffer.concat(chunks).subarray(0, limit);
+}
+
+export class HttpClient {
+  readonly #agent: Agent;
+  readonly #requestCount = { value: 0 };
+  readonly policy: NetworkPolicy;
+  readonly retry: RetrySettings;
+  readonly limiter: RateLimiter;
+  readonly timeoutMs: number;
+
+  constructor(policy: NetworkPolicy, retry: RetrySettings, limiter: RateLimiter, timeoutMs: number) {
+    this.policy = policy;
+    this.retry = retry;
+    this.limiter = limiter;
+    this.timeoutMs = timeoutMs;
+    this.#agent = new Agent({
+      connect: {
+        lookup: (hostname, options, callback) => {
+          dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+            if (error) return callback(error, '', 4);
+            const list = addresses as unknown as LookupAddress[];
+            const refused = list.find((entry) => !policy.addressAllowed(entry.address));
+            if (refused) {
+              const blocked = new PullPushError(EngineErrorCode.PrivateAddress, `Refused ${hostname}: it resolves to ${refused.address}, a private or reserved address.`, {
+                hint: 'Requests to private, loopback and link-local addresses are refused unless the application allows them (allowPrivateNetwork).',
+              });
+              return callback(blocked, '', 4);
+            }
+            if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+            const [first] = list;
+            return callback(null, first?.address ?? '', first?.family ?? 4);
+          });
+        },
+      },
+    });
+  }
+
+  /** Requests sent so far (attempts included). */
+  get requestCount(): number {
+    return this.#requestCount.value;
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  /** One attempt: policy, rate limit, manual same-host redirects, bounded error bodies. */
+  async #attempt(request: HttpRequest, signal: AbortSignal | undefined): Promise<Response> {
+    let url = request.url;
+    for (let redirects = 0; ; redirects += 1) {
+      this.policy.assertAllowed(url, request.stream);
+      const release = await this.limiter.acquire(signal);
+      let response: Response;
+      try {
+        this.#requestCount.value += 1;
+        response = (await undiciFetch(url, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          redirect: 'manual',
+          dispatcher: this.#agent,
+          ...(signal ? { signal } : {}),
+        })) as unknown as Response;
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (cause instanceof PullPushError) throw cause;
+        throw error;
+      } finally {
+        release();
+      }
+      this.limiter.observe(response.headers);
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        const next = new URL(location, url);
+        if (next.host !== url.host || redirects >= this.policy.maxRedirects) {
+          throw new PullPushError(
+            EngineErrorCode.RedirectRefused,
+            `Refused the redirect from ${this.policy.redactor.url(url)} to ${this.policy.redactor.url(next)} (stream ${request.stream}).`,
+            { hint: next.host !== url.host ? 'Redirects to another host are refused: credentials must not follow them.' : `More than ${this.policy.maxRedirects} redirects.` },
+          );
+        }
+        url = next;
+        continue;
+      }
+      if (!response.ok) {
+        // Error bodies are kept short: they are read for messages and filters, never streamed whole.
+        const prefix = await readPrefix(response, MAX_ERROR_BODY);
+        return new Response(prefix, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
+      Object.defineProperty(response, 'finalUrl', { value: url });
+      return response;
+    }
+  }
+
+  /** Sends a request with retries; non-success statuses that are not retried come back as responses. */
+  async send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    const started = performance.now();
+    let attempts = 0;
+    const retry = this.retry;
+    const client = ky.create({
+      fetch: async (_input: unknown, init?: RequestInit) => {
+        attempts += 1;
+        return this.#attempt(request, init?.signal ?? signal);
+      },
+      timeout: this.timeoutMs,
+      totalTimeout: retry.deadlineMs,
+      throwHttpErrors: (status: number) => retry.statuses.includes(status),
+      retry: {
+        limit: retry.maxAttempts - 1,
+        methods: ['get', 'head', 'post', 'put', 'patch', 'delete'],
+        statusCodes: retry.statuses,
+        afterStatusCodes: retry.respectRetryAfter ? [413, 429, 503] : [],
+        maxRetryAfter: retry.maxDelayMs,
+        backoffLimit: retry.maxDelayMs,
+        delay: (attempt: number) => retry.initialDelayMs * retry.multiplier ** (attempt - 1),
+        jitter: retry.jitter,
+        retryOnTimeout: true,
+      },
+    } as Parameters<typeof ky.create>[0]);
+    let response: Response;
+    try {
+      response = await client(request.url, { method: request.method, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (isHTTPError(error)) response = error.response;
+      else throw this.#networkError(request, error);
+    }
+    const finalUrl = (response as Response & { finalUrl?: URL }).finalUrl ?? request.url;
+    const body = response.ok
+      ? await readCapped(response, this.policy.maxResponseBytes, () => {
+          throw new PullPushError(
+            EngineErrorCode.ResponseTooLarge,
+            `The response of ${this.policy.redactor.url(finalUrl)} (stream ${request.stream}) exceeds ${this.policy.maxResponseBytes} bytes.`,
+            { hint: 'Ask for smaller pages (pageSize), or raise maxResponseBytes in the engine options.' },
+          );
+        })
+      : Buffer.from(await response.arrayBuffer());
+    return { status: response.status, headers: response.headers, url: finalUrl, body, elapsedMs: performance.now() - started, attempts };
+  }
+
+  #networkError(request: HttpRequest, error: unknown): PullPushError {
+    if (error instanceof PullPushError) return error;
+    const shown = this.policy.redactor.url(request.url);
+    if (isTimeoutError(error) || (error as Error).name === 'TimeoutError') {
+      return new PullPushError(EngineErrorCode.Timeout, `${request.method} ${shown} timed out (stream ${request.stream}).`, {
+        hint: 'Raise http.timeoutMs or retry.deadlineMs, or ask for smaller pages.',
+      });
+    }
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof PullPushError) return cause;
+    return new PullPushError(
+      EngineErrorCode.Network,
+      `${request.method} ${shown} failed (stream ${request.stream}): ${this.policy.redactor.text((error as Error).message)}`,
+      { hint: 'Check the host and the network; the request was retried with backoff.' },
+    );
+  }
+}

@@ -1,0 +1,89 @@
+// One rate limiter per connection, shared by all its streams: request budgets (at most N requests in any
+// window of S seconds), a cap on requests in flight, and pauses the API itself asks for through RateLimit-*
+// or X-RateLimit-* headers.
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Budget {
+  requests: number;
+  perSeconds: number;
+}
+
+export interface RateLimiterOptions {
+  budgets?: readonly Budget[];
+  maxConcurrency?: number;
+  /** Which rate-limit headers to honour (default both). */
+  headers?: 'ratelimit' | 'x-ratelimit' | 'none';
+  /** Longest pause a header may impose, in ms (default 60 s). */
+  maxPauseMs?: number;
+}
+
+export class RateLimiter {
+  readonly #budgets: Array<{ windowMs: number; requests: number; sent: number[] }>;
+  readonly #maxConcurrency: number;
+  readonly #headers: RateLimiterOptions['headers'];
+  readonly #maxPauseMs: number;
+  #inFlight = 0;
+  readonly #waiting: Array<() => void> = [];
+  #pausedUntil = 0;
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.#budgets = (options.budgets ?? []).map((budget) => ({ windowMs: budget.perSeconds * 1000, requests: budget.requests, sent: [] }));
+    this.#maxConcurrency = options.maxConcurrency ?? 4;
+    this.#headers = options.headers;
+    this.#maxPauseMs = options.maxPauseMs ?? 60_000;
+  }
+
+  /** Waits for a slot; returns the function that frees it when the response has arrived. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (this.#inFlight >= this.#maxConcurrency) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#inFlight += 1;
+    try {
+      for (;;) {
+        const wait = this.#waitMs(Date.now());
+        if (wait <= 0) break;
+        await sleep(wait, undefined, signal ? { signal } : undefined);
+      }
+    } catch (error) {
+      this.#release();
+      throw error;
+    }
+    const now = Date.now();
+    for (const budget of this.#budgets) budget.sent.push(now);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#release();
+    };
+  }
+
+  #release(): void {
+    this.#inFlight -= 1;
+    this.#waiting.shift()?.();
+  }
+
+  #waitMs(now: number): number {
+    let wait = this.#pausedUntil - now;
+    for (const budget of this.#budgets) {
+      while (budget.sent.length > 0 && (budget.sent[0] as number) <= now - budget.windowMs) budget.sent.shift();
+      if (budget.sent.length >= budget.requests) wait = Math.max(wait, (budget.sent[0] as number) + budget.windowMs - now);
+    }
+    return wait;
+  }
+
+  /** Reads rate-limit headers of a response: when nothing remains, pause until the window resets. */
+  observe(headers: Headers): void {
+    if (this.#headers === 'none') return;
+    const prefixes = this.#headers === 'ratelimit' ? ['ratelimit'] : this.#headers === 'x-ratelimit' ? ['x-ratelimit'] : ['ratelimit', 'x-ratelimit'];
+    for (const prefix of prefixes) {
+      const remaining = Number(headers.get(`${prefix}-remaining`));
+      const reset = Number(headers.get(`${prefix}-reset`));
+      if (headers.get(`${prefix}-remaining`) === null || remaining > 0 || !Number.isFinite(reset) || reset <= 0) continue;
+      // RateLimit-Reset is delta seconds; X-RateLimit-Reset is often an epoch timestamp.
+      const resetMs = reset > 1_000_000_000 ? reset * 1000 - Date.now() : reset * 1000;
+      this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + Math.min(Math.max(resetMs, 0), this.#maxPauseMs));
+    }
+  }
+}
