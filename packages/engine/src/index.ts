@@ -1,1 +1,9 @@
-// Public entry point of @pullpush/engine.
+// @pullpush/engine: the deterministic interpreter of connector definitions.
+export { compileConnector, type Connector, type ConnectorOptions } from './connector.ts';
+export type { ReadLimits, ReadMessage, ReadOptions, StreamState } from './stream.ts';
+export { EngineErrorCode } from './errors.ts';
+export { Redactor, REDACTED } from './redact.ts';
+export { isPrivateAddress } from './net/address.ts';
+export type { NetworkOptions } from './net/policy.ts';
+export { RateLimiter, type Budget, type RateLimiterOptions } from './net/rate-limiter.ts';
+export { compileExpression, compileTemplate, type Bindings, type CompiledExpression, type CompiledTemplate, type ExpressionLimits } from './expr/compile.ts';

@@ -89,7 +89,11 @@ export interface CompiledTemplate {
 
 const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
 
-export function compileTemplate(source: string, where: string, limits?: ExpressionLimits): CompiledTemplate {
+/**
+ * `encode`, when given, is applied to every placeholder's value in text (a URL path encodes what cannot stand in
+ * a path); a template that is one placeholder keeps its value's type unless `encode` is given.
+ */
+export function compileTemplate(source: string, where: string, limits?: ExpressionLimits, encode?: (text: string) => string): CompiledTemplate {
   const parts: Array<string | CompiledExpression> = [];
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
@@ -101,7 +105,7 @@ export function compileTemplate(source: string, where: string, limits?: Expressi
   if (parts.every((part) => typeof part === 'string')) {
     return { source, constant: true, render: async () => source };
   }
-  if (parts.length === 1 && typeof parts[0] !== 'string') {
+  if (parts.length === 1 && typeof parts[0] !== 'string' && !encode) {
     const [only] = parts as [CompiledExpression];
     return { source, constant: false, render: (bindings, input) => only.evaluate(input ?? null, bindings) };
   }
@@ -114,7 +118,8 @@ export function compileTemplate(source: string, where: string, limits?: Expressi
         if (typeof part === 'string') text += part;
         else {
           const value = await part.evaluate(input ?? null, bindings);
-          text += value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+          const shown = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+          text += encode ? encode(shown) : shown;
         }
       }
       return text;
