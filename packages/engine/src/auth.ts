@@ -48,7 +48,7 @@ async function requestToken(context: AuthContext, tokenUrl: string, form: Record
   const url = new URL(tokenUrl, context.baseUrl);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (basic) headers['authorization'] = `Basic ${basic}`;
-  const response = await context.http.send({ method: 'POST', url, headers, body: new URLSearchParams(form).toString(), stream: 'auth' });
+  const response = await context.http.send({ method: 'POST', url, headers, body: new URLSearchParams(form).toString(), stream: 'auth', readsOnly: true });
   let body: Record<string, unknown> = {};
   try {
     body = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
@@ -181,7 +181,7 @@ export async function createAuthProvider(spec: AuthSpec, context: AuthContext): 
           const url = new URL(await render(login.path, '/auth/login/path'), context.baseUrl);
           const body = await renderBody(bindings);
           const headers = { 'content-type': 'application/json', accept: 'application/json', ...(await renderHeaders(bindings) as Record<string, string>) };
-          const response = await context.http.send({ method: login.method ?? 'POST', url, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), stream: 'auth' });
+          const response = await context.http.send({ method: login.method ?? 'POST', url, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), stream: 'auth', readsOnly: true });
           let parsed: unknown;
           try {
             parsed = JSON.parse(response.body.toString('utf8'));

@@ -27,6 +27,8 @@ export interface ConnectorOptions extends NetworkOptions {
    * and login URLs that are relative resolve against it.
    */
   baseUrl?: string;
+  /** Read-only mode: only GET and HEAD (and POST to search endpoints, token and login requests) are sent. */
+  readOnly?: boolean;
 }
 
 export interface Connector {
@@ -104,7 +106,7 @@ export async function compileConnector(definition: unknown, config: Record<strin
     ...(def.rateLimits?.headers ? { headers: def.rateLimits.headers } : {}),
   });
   const retry = { ...DEFAULT_RETRY, ...Object.fromEntries(Object.entries(def.retry ?? {}).filter(([, value]) => value !== undefined)) };
-  const http = new HttpClient(policy, retry, limiter, options.timeoutMs ?? def.http.timeoutMs ?? 30_000);
+  const http = new HttpClient(policy, retry, limiter, options.timeoutMs ?? def.http.timeoutMs ?? 30_000, options.readOnly ?? false);
   const connection = options.connection ?? 'default';
   const authProvider: AuthProvider = await createAuthProvider(def.auth, {
     config,

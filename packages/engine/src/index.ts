@@ -7,3 +7,5 @@ export { isPrivateAddress } from './net/address.ts';
 export type { NetworkOptions } from './net/policy.ts';
 export { RateLimiter, type Budget, type RateLimiterOptions } from './net/rate-limiter.ts';
 export { compileExpression, compileTemplate, type Bindings, type CompiledExpression, type CompiledTemplate, type ExpressionLimits } from './expr/compile.ts';
+export { renderTestReport, testConnector, type ReportedError, type StreamReport, type TestReport, type TestRunOptions, type Verdict } from './test-run.ts';
+export { inferSchema, type InferredSchema } from './infer-schema.ts';

@@ -17,9 +17,9 @@ export interface StreamState {
 }
 
 export type ReadMessage =
-  | { type: 'record'; stream: string; partition: string; event: CanonicalEvent<Record<string, unknown>> }
+  | { type: 'record'; stream: string; partition: string; event: CanonicalEvent<Record<string, unknown>>; native?: unknown }
   | { type: 'raw'; stream: string; partition: string; record: unknown }
-  | { type: 'failure'; stream: string; partition: string; remoteId: string; message: string; issues: Issue[] }
+  | { type: 'failure'; stream: string; partition: string; remoteId: string; message: string; issues: Issue[]; native?: unknown }
   | { type: 'page'; stream: string; partition: string; index: number; method: string; url: string; status: number; records: number; elapsedMs: number; attempts: number }
   | { type: 'state'; stream: string; state: StreamState }
   | { type: 'end'; stream: string; partition: string; pages: number; reason: 'exhausted' | 'page-limit' | 'record-limit' };
@@ -39,6 +39,8 @@ export interface ReadOptions {
   partitions?: readonly unknown[];
   limits?: ReadLimits;
   signal?: AbortSignal;
+  /** Attach the native record to record and failure messages (test runs infer the native schema from them). */
+  withNative?: boolean;
 }
 
 export interface StreamContext {
@@ -174,7 +176,14 @@ export class CompiledStream {
       await this.#context.auth.apply(prepared);
       if (request.body) prepared.headers['content-type'] = 'application/json';
       const response = await this.#context.http.send(
-        { method: this.method, url: prepared.url, headers: prepared.headers, ...(request.body ? { body: JSON.stringify(request.body) } : {}), stream: this.name },
+        {
+          method: this.method,
+          url: prepared.url,
+          headers: prepared.headers,
+          ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+          stream: this.name,
+          readsOnly: this.method === 'POST' && this.spec.request.search === true,
+        },
         signal,
       );
       const action = await this.#filterAction(response);
@@ -315,9 +324,11 @@ export class CompiledStream {
           }
           const mapped = await this.#mapping.map(native, bindings);
           if (mapped.ok) {
-            yield { type: 'record', stream: this.name, partition: key, event: createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false }) };
+            const event = createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false });
+            yield { type: 'record', stream: this.name, partition: key, event, ...(options.withNative ? { native } : {}) };
           } else {
-            yield { type: 'failure', stream: this.name, partition: key, remoteId: mapped.remoteId, message: this.#context.redactor.text(mapped.message), issues: mapped.issues };
+            const message = this.#context.redactor.text(mapped.message);
+            yield { type: 'failure', stream: this.name, partition: key, remoteId: mapped.remoteId, message, issues: mapped.issues, ...(options.withNative ? { native } : {}) };
           }
         }
         yield { type: 'state', stream: this.name, state: structuredClone(state) };

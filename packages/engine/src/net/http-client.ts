@@ -38,6 +38,8 @@ export interface HttpRequest {
   body?: string;
   /** For messages: the stream (or "auth", "check") the request belongs to. */
   stream: string;
+  /** A request that only reads although its method is not GET/HEAD (token requests, search endpoints). */
+  readsOnly?: boolean;
 }
 
 export interface HttpResponse {
@@ -95,7 +97,11 @@ export class HttpClient {
   readonly limiter: RateLimiter;
   readonly timeoutMs: number;
 
-  constructor(policy: NetworkPolicy, retry: RetrySettings, limiter: RateLimiter, timeoutMs: number) {
+  /** Read-only test mode: nothing but GET and HEAD, and requests marked as reads, is ever sent. */
+  readonly readOnly: boolean;
+
+  constructor(policy: NetworkPolicy, retry: RetrySettings, limiter: RateLimiter, timeoutMs: number, readOnly = false) {
+    this.readOnly = readOnly;
     this.policy = policy;
     this.retry = retry;
     this.limiter = limiter;
@@ -182,6 +188,11 @@ export class HttpClient {
 
   /** Sends a request with retries; non-success statuses that are not retried come back as responses. */
   async send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    if (this.readOnly && request.method !== 'GET' && request.method !== 'HEAD' && !request.readsOnly) {
+      throw new PullPushError(EngineErrorCode.ReadOnly, `Refused ${request.method} ${this.policy.redactor.url(request.url)} (stream ${request.stream}): this is a read-only run.`, {
+        hint: 'Test runs send only GET and HEAD, plus POST to endpoints the definition marks as searches ("search": true).',
+      });
+    }
     const started = performance.now();
     let attempts = 0;
     const retry = this.retry;
