@@ -23,9 +23,13 @@ export interface CompiledExpression {
 const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
 const PLAIN_PATH = new RegExp(`^(\\$?${IDENTIFIER})(\\.${IDENTIFIER})*$`);
 
+/** Returned by `read` when a path crosses an array: JSONata maps over arrays, so it takes over there. */
+const CROSSES_ARRAY = Symbol('crosses array');
+
 function read(value: unknown, keys: readonly string[]): unknown {
   let current = value;
   for (const key of keys) {
+    if (Array.isArray(current)) return CROSSES_ARRAY;
     if (typeof current !== 'object' || current === null) return undefined;
     // Own properties only: no prototype access through a path.
     if (!Object.hasOwn(current, key)) return undefined;
@@ -48,13 +52,23 @@ export function compileExpression(source: string, where: string, limits: Express
   const trimmed = source.trim();
   if (PLAIN_PATH.test(trimmed)) {
     const [head, ...rest] = trimmed.split('.');
-    if (head?.startsWith('$')) {
-      const name = head.slice(1);
-      return { source, evaluate: async (_input, bindings) => read(bindings, [name, ...rest]) };
-    }
-    const keys = trimmed.split('.');
-    return { source, evaluate: async (input) => read(input, keys) };
+    const fromBindings = head?.startsWith('$') ?? false;
+    const keys = fromBindings ? [(head as string).slice(1), ...rest] : trimmed.split('.');
+    let general: CompiledExpression | undefined;
+    return {
+      source,
+      async evaluate(input, bindings) {
+        const value = read(fromBindings ? bindings : input, keys);
+        if (value !== CROSSES_ARRAY) return value;
+        general ??= compileJsonata(source, trimmed, where, limits);
+        return general.evaluate(input, bindings);
+      },
+    };
   }
+  return compileJsonata(source, trimmed, where, limits);
+}
+
+function compileJsonata(source: string, trimmed: string, where: string, limits: ExpressionLimits): CompiledExpression {
   let expression: jsonata.Expression;
   try {
     expression = jsonata(trimmed, { timeout: limits.timeoutMs ?? 250, stack: limits.maxDepth ?? 200 } as jsonata.JsonataOptions);

@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../src/index.ts';
+
+describe('Redactor', () => {
+  it('hides secrets and their URL-encoded and base64 forms', () => {
+    const redactor = new Redactor();
+    redactor.add('s3cr3t/+value');
+    const basic = Buffer.from('s3cr3t/+value').toString('base64');
+    expect(redactor.text(`key=s3cr3t/+value enc=${encodeURIComponent('s3cr3t/+value')} b64=${basic}`)).toBe('key=*** enc=*** b64=***');
+  });
+
+  it('masks credential-like query parameters and userinfo in URLs', () => {
+    const redactor = new Redactor();
+    expect(redactor.url('https://user:pw@api.example.com/x?api_key=abc&page=2&access_token=zzz')).toBe('https://***:***@api.example.com/x?api_key=***&page=2&access_token=***');
+  });
+
+  it('never lets a secret through, whatever text surrounds it (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 6, maxLength: 40 }), fc.string(), fc.string(), (secret, before, after) => {
+        const redactor = new Redactor();
+        redactor.add(secret);
+        expect(redactor.text(`${before}${secret}${after}`)).not.toContain(secret);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('redacts deep values', () => {
+    const redactor = new Redactor();
+    redactor.add('tok-123456');
+    expect(redactor.value({ a: ['Bearer tok-123456'], b: { c: 'tok-123456' }, n: 1 })).toEqual({ a: ['Bearer ***'], b: { c: '***' }, n: 1 });
+  });
+});
