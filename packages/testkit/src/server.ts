@@ -1,0 +1,277 @@
+// startTestApi: the HTTP server on 127.0.0.1 that ties the parts together. For each request, in this order:
+// log it, pick a fault (some replace the answer outright), match a route, apply the rate limit and the auth check
+// (credential endpoints are exempt from both), run the handler, and write the reply, distorted if a fault says so.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthState, type AuthOptions } from './auth.ts';
+import { generateDataset } from './data/dataset.ts';
+import type { Dataset, DatasetCounts, Id, ResourceName } from './data/types.ts';
+import { DEFAULT_FOREIGN_ORIGIN, DEFAULT_REDIRECT_LOCATION, FaultPlan, type Fault } from './faults.ts';
+import { JSON_TYPE, problem, type ApiStyle, type PagingFault, type Reply, type RequestContext } from './http.ts';
+import { Idempotency } from './idempotency.ts';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import { RequestLog, type RecordedRequest, type RequestFilter } from './request-log.ts';
+import { matchRoute, type Services } from './router.ts';
+import { ROUTES } from './routes/index.ts';
+import { sendHuge, sendNothing, sendReply, sendSlowly, sendTruncated } from './send.ts';
+import { Store } from './store.ts';
+import { parseClientTime } from './time.ts';
+
+export interface TestApiOptions {
+  /** Same seed → byte-identical data and responses. Default 1. */
+  seed?: number;
+  /** How many records of each resource to generate; unset counts keep their small defaults. */
+  dataset?: Partial<DatasetCounts>;
+  /** Credentials every route except /oauth/token and /session requires. Default none. */
+  auth?: AuthOptions;
+  /** A request budget for the authenticated routes; 429 with Retry-After beyond it. Default none. */
+  rateLimit?: RateLimitOptions;
+  faults?: readonly Fault[];
+  /** Default 0: an ephemeral port. The host is always 127.0.0.1. */
+  port?: number;
+  /** Largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
+  maxRequestBytes?: number;
+}
+
+export interface TestApi {
+  /** http://127.0.0.1:PORT, without a trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly seed: number;
+  /** The records as they are now (after writes, touch and remove): fresh arrays of the live objects; do not mutate. */
+  readonly data: Dataset;
+  /** Every request served since the start or the last resetRequests(), oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** Requests to POST /oauth/token and POST /session (since the start or the last resetRequests()). */
+  readonly tokenRequests: number;
+  /** The refresh token that works now (oauth2RefreshToken auth; it rotates on every refresh), else null. */
+  readonly refreshToken: string | null;
+  /** How many requests match the filter (all when none is given). */
+  count(filter?: RequestFilter): number;
+  /** Empties the request log and the token request counter. */
+  resetRequests(): void;
+  /** Marks records as changed at `at` (default: the next second of the server's logical clock); returns that time. */
+  touch(resource: ResourceName, ids: Id | readonly Id[], at?: string | Date): string;
+  /** Deletes records, keeping tombstones (served with include_deleted=true); returns the deletion time. */
+  remove(resource: ResourceName, ids: Id | readonly Id[]): string;
+  /** Replaces the faults (their counters start again). */
+  setFaults(faults: readonly Fault[]): void;
+  /** Replaces the credentials; tokens issued so far stop working. */
+  setAuth(auth: AuthOptions): void;
+  /** Replaces the rate limit (a fresh window), or removes it. */
+  setRateLimit(rateLimit: RateLimitOptions | undefined): void;
+  /** Makes every access and session token issued so far expired: the next request with one gets 401. */
+  expireTokens(): void;
+  close(): Promise<void>;
+}
+
+/** Request headers with lower-cased names, repeated ones joined. */
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/** The request body, or 'too-large' once it passes the limit. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return 'too-large';
+    chunks.push(chunk);
+  }
+  return size === 0 ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+function idsOf(ids: Id | readonly Id[]): readonly Id[] {
+  return Array.isArray(ids) ? ids : [ids as Id];
+}
+
+/** The reply a fault gives instead of the real one, for faults that replace it. */
+function faultReply(fault: Fault, style: ApiStyle): Reply | undefined {
+  switch (fault.kind) {
+    case 'status': {
+      const headers = { ...fault.headers, ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }) };
+      const reply =
+        fault.body === undefined
+          ? problem(style, fault.status, 'injected_fault', `injected fault: status ${fault.status}`, headers)
+          : { status: fault.status, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(fault.body) };
+      return { ...reply, status: fault.status };
+    }
+    case 'redirect':
+      return { status: fault.status ?? 302, headers: { location: fault.location ?? DEFAULT_REDIRECT_LOCATION } };
+    case 'malformedJson':
+      return { status: 200, headers: { 'content-type': JSON_TYPE }, body: fault.body ?? '{"data": [{"id": 1,, "oops"' };
+    default:
+      return undefined;
+  }
+}
+
+function pagingFaultOf(fault: Fault | undefined): PagingFault | undefined {
+  if (fault?.kind === 'endlessCursor') return { kind: 'endlessCursor' };
+  if (fault?.kind === 'foreignNextLink') return { kind: 'foreignNextLink', origin: fault.origin ?? DEFAULT_FOREIGN_ORIGIN };
+  return undefined;
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const seed = options.seed ?? 1;
+  const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
+  const store = new Store(generateDataset(seed, options.dataset), seed);
+  const auth = new AuthState(options.auth ?? { kind: 'none' }, seed);
+  const services: Services = { store, auth, idempotency: new Idempotency() };
+  const log = new RequestLog();
+  let faults = new FaultPlan(options.faults);
+  let limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
+  const closing = new AbortController();
+  let origin = '';
+
+  async function serve(req: IncomingMessage, res: ServerResponse, entry: RecordedRequest, body: string | undefined, url: URL): Promise<void> {
+    const method = entry.method;
+    const match = matchRoute(ROUTES, method, url.pathname);
+    const style: ApiStyle = match === undefined ? 'generic' : 'route' in match ? match.route.style : match.style;
+    const fault = faults.pick(method, url.pathname);
+    if (fault !== undefined) entry.fault = fault.kind;
+
+    // Faults that replace the answer, before anything else looks at the request.
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'timeout') {
+      if (fault.phase === 'body') entry.status = 200;
+      sendNothing(res, fault);
+      return;
+    }
+    if (fault?.kind === 'hugeBody') {
+      entry.status = 200;
+      await sendHuge(res, fault, closing.signal);
+      return;
+    }
+    let reply = fault === undefined ? undefined : faultReply(fault, style);
+
+    if (reply === undefined) {
+      if (match === undefined) reply = problem(style, 404, 'not_found', `no route for ${method} ${url.pathname}`);
+      else if (!('route' in match)) {
+        reply = problem(style, 405, 'method_not_allowed', `${method} is not allowed here; use ${match.allowed.join(', ')}`, { allow: match.allowed.join(', ') });
+      } else {
+        const { route, params } = match;
+        const ctx: RequestContext = { method, path: url.pathname, query: url.searchParams, headers: entry.headers, body, origin, params, paging: pagingFaultOf(fault) };
+        const decision = route.authenticated ? limiter?.take() : undefined;
+        if (decision !== undefined && !decision.allowed) {
+          reply = problem(route.style, 429, 'rate_limited', 'Too many requests: wait as Retry-After says.', decision.headers);
+        } else {
+          reply = (route.authenticated ? auth.check(ctx, route.style) : undefined) ?? (await route.handle(ctx, services));
+          if (decision !== undefined) reply = { ...reply, headers: { ...decision.headers, ...reply.headers } };
+        }
+      }
+    }
+
+    entry.status = reply.status;
+    if (fault?.kind === 'slowBody') await sendSlowly(res, reply, fault, closing.signal);
+    else if (fault?.kind === 'truncatedJson') await sendTruncated(res, reply, fault);
+    else await sendReply(res, reply, closing.signal);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // No Date header: the same request gets byte-identical answers, whenever it is made.
+    res.sendDate = false;
+    // Resolved against our origin as a string, so a path like //host/x stays a path and never names a host.
+    const url = URL.parse(`${origin}${req.url ?? '/'}`) ?? new URL('/', origin);
+    const headers = headersOf(req);
+    const body = await readBody(req, maxRequestBytes);
+    const entry = log.add({
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      ...(typeof body === 'string' && body !== 'too-large' ? { body } : {}),
+      status: 0,
+      at: Date.now(),
+    });
+    if (body === 'too-large') {
+      entry.status = 413;
+      await sendReply(res, problem('generic', 413, 'payload_too_large', `request bodies are limited to ${maxRequestBytes} bytes`, { connection: 'close' }), closing.signal);
+      return;
+    }
+    await serve(req, res, entry, body, url);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A bug in a handler: answer 500 (when still possible) rather than leave the client hanging.
+      console.error('@pullpush/testkit: request failed', error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': JSON_TYPE });
+        res.end(JSON.stringify({ error: { code: 'internal_error', message: String(error) } }));
+      } else res.destroy();
+    });
+  });
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  const api: TestApi = {
+    url: origin,
+    port,
+    seed,
+    get data() {
+      return store.snapshot();
+    },
+    get requests() {
+      return log.all();
+    },
+    get tokenRequests() {
+      return auth.tokenRequests;
+    },
+    get refreshToken() {
+      return auth.refreshToken;
+    },
+    count: (filter) => log.count(filter),
+    resetRequests() {
+      log.clear();
+      auth.resetCounters();
+    },
+    touch(resource, ids, at) {
+      const ms = at === undefined ? undefined : at instanceof Date ? at.getTime() : parseClientTime(at);
+      if (at !== undefined && (ms === undefined || Number.isNaN(ms))) throw new RangeError(`touch: "${String(at)}" is not a timestamp`);
+      const stamp = store.tick(ms);
+      for (const id of idsOf(ids)) {
+        if (store.update(resource, id, {}, Date.parse(stamp)) === undefined) throw new RangeError(`touch: no ${resource} with id ${id}`);
+      }
+      return stamp;
+    },
+    remove(resource, ids) {
+      const stamp = store.tick();
+      for (const id of idsOf(ids)) {
+        if (!store.remove(resource, id, Date.parse(stamp))) throw new RangeError(`remove: no ${resource} with id ${id}`);
+      }
+      return stamp;
+    },
+    setFaults(next) {
+      faults = new FaultPlan(next);
+    },
+    setAuth(next) {
+      auth.set(next);
+    },
+    setRateLimit(next) {
+      limiter = next === undefined ? undefined : new RateLimiter(next);
+    },
+    expireTokens() {
+      auth.expireTokens();
+    },
+    async close() {
+      if (!server.listening) return;
+      closing.abort();
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+  return api;
+}
