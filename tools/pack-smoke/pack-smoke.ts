@@ -67,6 +67,10 @@ function failure(error: unknown): string {
   return (stderr?.trim() || message || String(error)).split('\n').slice(0, 8).join('\n');
 }
 
+function nodeTypesVersion(): string {
+  return (require('@types/node/package.json') as { version: string }).version;
+}
+
 async function readManifest(dir: string): Promise<Manifest> {
   return JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Manifest;
 }
@@ -106,7 +110,7 @@ async function typecheckEntries(scratchDir: string, targets: string[]): Promise<
         strict: true,
         noEmit: true,
         skipLibCheck: false,
-        types: [],
+        types: ['node'],
       },
       files: ['entries.ts'],
     }),
@@ -149,7 +153,9 @@ export async function packAndImport(options: SmokeOptions): Promise<SmokeReport>
     packed.push({ manifest, tarball: await pack(dir, tarballDir) });
   }
 
-  const dependencies = Object.fromEntries(packed.map(({ manifest, tarball }) => [manifest.name, `file:${tarball}`]));
+  const dependencies: Record<string, string> = Object.fromEntries(packed.map(({ manifest, tarball }) => [manifest.name, `file:${tarball}`]));
+  // The packages are for Node.js: a TypeScript consumer has Node's types, as the workspace does.
+  dependencies['@types/node'] = nodeTypesVersion();
   await writeFile(
     join(scratchDir, 'package.json'),
     JSON.stringify({ name: 'pack-smoke-scratch', private: true, type: 'module', dependencies }, null, 2),
