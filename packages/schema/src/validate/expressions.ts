@@ -98,7 +98,8 @@ function visit(node: unknown, bound: ReadonlySet<string>, analysis: Analysis): v
     const name = String(n.value);
     // A built-in function passed as a value ($map(tags, $trim), name ~> $uppercase) is not a variable.
     const builtinValue = BUILTINS.has(name) && !CONTEXT_VARIABLES.has(name);
-    if (name !== '' && !bound.has(name) && !builtinValue) analysis.variables.add(name);
+    // `$` is the context and `$$` the root of the input: JSONata's own, allowed everywhere.
+    if (name !== '' && name !== '$' && !bound.has(name) && !builtinValue) analysis.variables.add(name);
   }
   if (n.type === 'path' && Array.isArray(n['steps'])) {
     const [first, second] = n['steps'] as Node[];

@@ -1,0 +1,84 @@
+// One measured read in its own process: `engine` (compileConnector) or `baseline` (a hand-written fetch loop
+// doing the same requests, parsing, mapping and validation). Prints records, milliseconds and peak RSS.
+import { canonicalKey, canonicalValidator, createCanonicalEvent, getCanonicalType } from '@pullpush/canonical';
+import { compileConnector } from '@pullpush/engine';
+import { benchDefinition } from './definition.ts';
+
+const [kind, url] = process.argv.slice(2) as ['engine' | 'baseline', string];
+const token = 'bench-token-0123456789';
+
+type Native = Record<string, any>;
+
+function mapOrder(o: Native): Record<string, unknown> {
+  const money = (amount: string) => ({ amount, currency: o['currency'] as string });
+  const fulfillment = o['fulfillment_status'];
+  const record: Record<string, unknown> = {
+    id: '',
+    remote: { connector: 'bench-shop', connection: 'default', stream: 'orders', id: String(o['id']) },
+    createdAt: o['created_at'],
+    updatedAt: o['updated_at'],
+    deleted: false,
+    number: o['name'],
+    status: { value: o['status'] === 'closed' ? 'completed' : o['status'], native: o['status'] },
+    paymentStatus: { value: o['financial_status'], native: o['financial_status'] },
+    fulfillmentStatus: { value: fulfillment === 'fulfilled' ? 'fulfilled' : fulfillment === 'partial' ? 'partially_fulfilled' : 'unfulfilled', native: fulfillment },
+    customerId: o['customer_id'] === null ? null : String(o['customer_id']),
+    email: o['email'],
+    currency: o['currency'],
+    lines: (o['line_items'] as Native[]).map((line) => ({
+      id: String(line['id']), productId: String(line['product_id']), variantId: String(line['variant_id']), sku: line['sku'], name: line['title'],
+      quantity: line['quantity'], unitPrice: money(line['price']), discount: money(line['total_discount']), tax: money(line['tax']), total: null,
+    })),
+    totals: {
+      subtotal: money(o['subtotal_price']), discount: money(o['total_discounts']), shipping: money(o['total_shipping']),
+      tax: money(o['total_tax']), total: money(o['total_price']), refunded: null,
+    },
+    billingAddress: null,
+    shippingAddress: null,
+    placedAt: o['processed_at'],
+    cancelledAt: o['cancelled_at'],
+    closedAt: o['closed_at'],
+    note: o['note'],
+    tags: o['tags'] === '' ? [] : String(o['tags']).split(', '),
+  };
+  return record;
+}
+
+async function baseline(): Promise<number> {
+  const type = getCanonicalType('commerce.order@1');
+  const validate = canonicalValidator(type);
+  let records = 0;
+  let cursor: string | null = null;
+  for (;;) {
+    const page = new URL(`${url}/cursor/orders`);
+    page.searchParams.set('limit', '100');
+    if (cursor) page.searchParams.set('cursor', cursor);
+    const response = await fetch(page, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const body = JSON.parse(await response.text()) as { data: Native[]; next_cursor: string | null; has_more: boolean };
+    for (const order of body.data) {
+      const record = mapOrder(order);
+      if (!validate({ ...record, id: 'pending' }).valid) throw new Error(`invalid record ${String(order['id'])}`);
+      record['id'] = canonicalKey(type, record);
+      createCanonicalEvent(type, record, { validate: false });
+      records += 1;
+    }
+    if (!body.has_more || !body.next_cursor || body.data.length === 0) return records;
+    cursor = body.next_cursor;
+  }
+}
+
+async function engine(): Promise<number> {
+  const connector = await compileConnector(benchDefinition(url), { token }, { allowInsecureHttp: true, allowPrivateNetwork: 'loopback' });
+  let records = 0;
+  for await (const message of connector.read('orders')) {
+    if (message.type === 'record') records += 1;
+    else if (message.type === 'failure') throw new Error(`${message.remoteId}: ${message.message} ${JSON.stringify(message.issues)}`);
+  }
+  await connector.close();
+  return records;
+}
+
+const started = performance.now();
+const records = kind === 'engine' ? await engine() : await baseline();
+const ms = performance.now() - started;
+process.stdout.write(`${JSON.stringify({ kind, records, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
