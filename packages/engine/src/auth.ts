@@ -181,7 +181,9 @@ export async function createAuthProvider(spec: AuthSpec, context: AuthContext): 
           const url = new URL(await render(login.path, '/auth/login/path'), context.baseUrl);
           const body = await renderBody(bindings);
           const headers = { 'content-type': 'application/json', accept: 'application/json', ...(await renderHeaders(bindings) as Record<string, string>) };
-          const response = await context.http.send({ method: login.method ?? 'POST', url, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), stream: 'auth', readsOnly: true });
+          const method = login.method ?? 'POST';
+          // Read-only runs send POST to login endpoints, nothing else that writes (a PUT or DELETE login is refused).
+          const response = await context.http.send({ method, url, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), stream: 'auth', readsOnly: method === 'POST' });
           let parsed: unknown;
           try {
             parsed = JSON.parse(response.body.toString('utf8'));

@@ -22,6 +22,8 @@ export interface PageResult {
   recordCount: number;
   /** Zero-based index of the page within its partition. */
   index: number;
+  /** Cursors and next URLs already followed in this partition's walk (one set per walk, kept by the reader). */
+  seen: Set<string>;
 }
 
 export interface Paginator {
@@ -55,11 +57,14 @@ function truthy(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false && value !== '' && value !== 0 && !(Array.isArray(value) && value.length === 0);
 }
 
-/** Refuses a cursor or URL seen before in the same partition: an API that repeats itself would loop forever. */
-function loopGuard(what: string, redactor: Redactor): { check(value: string, stream: string): void } {
-  const seen = new Set<string>();
+/**
+ * Refuses a cursor or URL seen before in the same partition: an API that repeats itself would loop forever. What
+ * was seen belongs to one walk through one partition (PageResult.seen), never to the compiled stream: another read
+ * or another partition may legitimately meet the same cursor again.
+ */
+function loopGuard(what: string, redactor: Redactor): { check(seen: Set<string>, value: string, stream: string): void } {
   return {
-    check(value, stream) {
+    check(seen, value, stream) {
       if (seen.has(value)) {
         throw new PullPushError(EngineErrorCode.PaginationLoop, `Stream ${stream}: the API returned the same ${what} twice (${redactor.text(value)}); pagination stopped to avoid an endless loop.`, {
           hint: 'Check that the cursor path and parameter of the pagination settings match the API.',
@@ -112,7 +117,7 @@ export function createPaginator(spec: PaginationSpec | undefined, stream: string
           if (await stops(page, bindings)) return null;
           const cursor = path ? await path.evaluate(page.body, bindings) : page.response.headers.get(s.cursor.path);
           if (!truthy(cursor)) return null;
-          guard.check(String(cursor), stream);
+          guard.check(page.seen, String(cursor), stream);
           const next = clone(page.request);
           place(next, s.param, cursor);
           return next;
@@ -176,7 +181,7 @@ export function createPaginator(spec: PaginationSpec | undefined, stream: string
           const link = linkNext(page.response.headers.get('link'), s.rel ?? 'next');
           if (!link) return null;
           const url = sameHost(new URL(link, page.response.url), page.response.url, stream, redactor);
-          guard.check(url.toString(), stream);
+          guard.check(page.seen, url.toString(), stream);
           return { ...clone(page.request), url };
         },
       };
@@ -192,7 +197,7 @@ export function createPaginator(spec: PaginationSpec | undefined, stream: string
           const link = await path.evaluate(page.body, bindings);
           if (!truthy(link)) return null;
           const url = sameHost(new URL(String(link), page.response.url), page.response.url, stream, redactor);
-          guard.check(url.toString(), stream);
+          guard.check(page.seen, url.toString(), stream);
           return { ...clone(page.request), url };
         },
       };

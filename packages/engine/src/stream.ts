@@ -61,6 +61,8 @@ export interface StreamContext {
 }
 
 const DEFAULT_MAX_PAGES = 100_000;
+/** Bytes of an error body redacted before its first 300 characters go into a message. */
+const MAX_ERROR_SNIPPET_SOURCE = 4096;
 const DEFAULT_MAX_PARTITIONS = 10_000;
 
 /** What may not stand in a URL path segment is encoded; `/` is kept so values like owner/name work. */
@@ -217,7 +219,8 @@ export class CompiledStream {
 
   #statusError(response: HttpResponse, message?: string): PullPushError {
     const shown = this.#context.redactor.url(response.url);
-    const snippet = this.#context.redactor.text(response.body.toString('utf8', 0, 300));
+    // Redacted before it is cut: a secret across the cut would otherwise show in part.
+    const snippet = this.#context.redactor.text(response.body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)).slice(0, 300);
     return new PullPushError(
       EngineErrorCode.HttpStatus,
       `${this.method} ${shown} answered ${response.status} (stream ${this.name})${message ? `: ${message}` : ''}${snippet ? ` — ${snippet}` : ''}`,
@@ -296,6 +299,7 @@ export class CompiledStream {
       let maxSeen = stored && incremental ? cursorValue(stored, incremental.format) : undefined;
       let request: PageRequest | null = this.#paginator.first(await this.#firstRequest(bindings));
       let index = 0;
+      const seen = new Set<string>();
       let reason: 'exhausted' | 'page-limit' | 'record-limit' = 'exhausted';
       while (request) {
         if (index >= maxPages) {
@@ -303,7 +307,7 @@ export class CompiledStream {
           break;
         }
         const { response, ignore } = await this.#send(request, options.signal);
-        const body = ignore ? null : parseBody(response.body, this.#context.format, this.#context.redactor.url(response.url));
+        const body = ignore ? null : parseBody(response.body, this.#context.format, this.#context.redactor.url(response.url), (text) => this.#context.redactor.text(text));
         const { records, total } = ignore ? { records: [], total: 0 } : await this.#extract(body, bindings);
         yield {
           type: 'page', stream: this.name, partition: key, index, method: this.method, url: this.#context.redactor.url(response.url),
@@ -336,7 +340,7 @@ export class CompiledStream {
           reason = 'record-limit';
           break;
         }
-        request = ignore ? null : await this.#paginator.next({ request, response, body, recordCount: total, index }, bindings);
+        request = ignore ? null : await this.#paginator.next({ request, response, body, recordCount: total, index, seen }, bindings);
         index += 1;
       }
       // The cursor moves only when a partition was read to its end, so an interrupted read is read again.

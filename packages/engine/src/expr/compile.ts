@@ -4,6 +4,7 @@
 import { PullPushError } from '@pullpush/canonical';
 import jsonata from 'jsonata';
 import { EngineErrorCode } from '../errors.ts';
+import { compileFast, FALLBACK } from './fast.ts';
 
 export type Bindings = Readonly<Record<string, unknown>>;
 
@@ -18,7 +19,15 @@ export interface CompiledExpression {
   readonly source: string;
   /** `input` is the JSONata context (a record, a response body); bindings are the $variables. */
   evaluate(input: unknown, bindings: Bindings): Promise<unknown>;
+  /**
+   * Present when the expression compiled to closures: evaluates without a promise, or returns NOT_SYNC when this
+   * input needs JSONata (then call evaluate). Per-record loops use it to skip a microtask per field.
+   */
+  evaluateSync?(input: unknown, bindings: Bindings): unknown;
 }
+
+/** Returned by evaluateSync when the input needs the asynchronous evaluation. */
+export const NOT_SYNC = Symbol('not synchronous');
 
 const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
 const PLAIN_PATH = new RegExp(`^(\\$?${IDENTIFIER})(\\.${IDENTIFIER})*$`);
@@ -63,6 +72,10 @@ export function compileExpression(source: string, where: string, limits: Express
         general ??= compileJsonata(source, trimmed, where, limits);
         return general.evaluate(input, bindings);
       },
+      evaluateSync(input, bindings) {
+        const value = read(fromBindings ? bindings : input, keys);
+        return value === CROSSES_ARRAY ? NOT_SYNC : value;
+      },
     };
   }
   return compileJsonata(source, trimmed, where, limits);
@@ -78,9 +91,28 @@ function compileJsonata(source: string, trimmed: string, where: string, limits: 
       cause: error,
     });
   }
+  const fast = compileFast(expression.ast());
+  const evaluateSync = fast
+    ? (input: unknown, bindings: Bindings) => {
+        try {
+          return fast(input, bindings);
+        } catch (error) {
+          if (error === FALLBACK) return NOT_SYNC;
+          throw error;
+        }
+      }
+    : undefined;
   return {
     source,
+    ...(evaluateSync ? { evaluateSync } : {}),
     async evaluate(input, bindings) {
+      if (fast) {
+        try {
+          return fast(input, bindings);
+        } catch (error) {
+          if (error !== FALLBACK) throw error;
+        }
+      }
       try {
         return plain(await expression.evaluate(input, bindings));
       } catch (error) {

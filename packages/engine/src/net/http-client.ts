@@ -179,7 +179,10 @@ export class HttpClient {
       if (!response.ok) {
         // Error bodies are kept short: they are read for messages and filters, never streamed whole.
         const prefix = await readPrefix(response, MAX_ERROR_BODY);
-        return new Response(prefix, { status: response.status, statusText: response.statusText, headers: response.headers });
+        const kept = new Response(prefix, { status: response.status, statusText: response.statusText, headers: response.headers });
+        // ky consumes the body of a response it treats as an HTTP error (retries exhausted): keep the bytes apart.
+        Object.defineProperty(kept, 'errorBody', { value: prefix });
+        return kept;
       }
       Object.defineProperty(response, 'finalUrl', { value: url });
       return response;
@@ -197,9 +200,11 @@ export class HttpClient {
     let attempts = 0;
     const retry = this.retry;
     const client = ky.create({
-      fetch: async (_input: unknown, init?: RequestInit) => {
+      // ky calls this with its Request, whose signal carries the attempt's timeout and the caller's signal: the
+      // attempt must use it, or a timed-out request would hang on (holding a connection and a rate-limit slot).
+      fetch: async (input: unknown, init?: RequestInit) => {
         attempts += 1;
-        return this.#attempt(request, init?.signal ?? signal);
+        return this.#attempt(request, (input as { signal?: AbortSignal }).signal ?? init?.signal ?? signal);
       },
       timeout: this.timeoutMs,
       totalTimeout: retry.deadlineMs,
@@ -232,7 +237,7 @@ export class HttpClient {
             { hint: 'Ask for smaller pages (pageSize), or raise maxResponseBytes in the engine options.' },
           );
         })
-      : Buffer.from(await response.arrayBuffer());
+      : ((response as Response & { errorBody?: Buffer }).errorBody ?? Buffer.from(await response.arrayBuffer()));
     return { status: response.status, headers: response.headers, url: finalUrl, body, elapsedMs: performance.now() - started, attempts };
   }
 
