@@ -2,6 +2,8 @@
 import nx from '@nx/eslint-plugin';
 import jsoncParser from 'jsonc-eslint-parser';
 
+const workspaceRoot = import.meta.dirname;
+
 // What each package may import (DESIGN.md, "Packages"): arrows point at what a package may use.
 // A package's tags live in its package.json under `nx.tags`.
 const layers = {
@@ -21,13 +23,31 @@ const layers = {
   tools: ['canonical', 'schema', 'engine', 'sync', 'mcp', 'testkit', 'discovery', 'registry-client', 'connectors'],
 };
 
-export const depConstraints = [
-  // Libraries never import applications.
-  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-  ...Object.entries(layers).map(([layer, allowed]) => ({
-    sourceTag: `layer:${layer}`,
-    onlyDependOnLibsWithTags: allowed.map((name) => `layer:${name}`),
-  })),
+// Tests may also start testkit APIs (a devDependency), whatever their package's layer.
+const testLayers = Object.fromEntries(Object.entries(layers).map(([layer, allowed]) => [layer, layer === 'testkit' ? allowed : [...allowed, 'testkit']]));
+
+function constraints(map) {
+  return [
+    // Libraries never import applications.
+    { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+    ...Object.entries(map).map(([layer, allowed]) => ({
+      sourceTag: `layer:${layer}`,
+      onlyDependOnLibsWithTags: allowed.map((name) => `layer:${name}`),
+    })),
+  ];
+}
+
+export const depConstraints = constraints(layers);
+
+const boundaries = (constraintsOfFiles) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    banTransitiveDependencies: true,
+    checkDynamicDependenciesExceptions: [],
+    allow: [],
+    depConstraints: constraintsOfFiles,
+  },
 ];
 
 export default [
@@ -40,21 +60,18 @@ export default [
   {
     files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: true,
-          checkDynamicDependenciesExceptions: [],
-          allow: [],
-          depConstraints,
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(depConstraints),
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': 'off',
     },
+  },
+  {
+    // Patterns below are relative to the workspace root (basePath), whichever project's config loads them.
+    basePath: workspaceRoot,
+    files: ['packages/*/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(constraints(testLayers)) },
   },
   {
     // Project config files may re-export the workspace's shared configs by relative path.
@@ -63,6 +80,7 @@ export default [
   },
   {
     // testkit ships to users' tests: it may use schema *types* only, never schema code.
+    basePath: workspaceRoot,
     files: ['packages/testkit/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -85,6 +103,7 @@ export default [
   },
   {
     // Every package.json declares what its sources import, with real version ranges.
+    basePath: workspaceRoot,
     files: ['packages/*/package.json'],
     languageOptions: { parser: jsoncParser },
     rules: {

@@ -7,19 +7,29 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { appliedDepConstraints, workspaceRoot } from './workspace.ts';
 
 const exec = promisify(execFile);
-let eslint: ESLint;
+const linters = new Map<string, ESLint>();
 
 beforeAll(async () => {
   // The Nx rule reads the cached project graph; computing it once makes the test independent of prior runs.
   await exec(process.execPath, [join(workspaceRoot, 'node_modules/.bin/nx'), 'show', 'projects'], {
     cwd: workspaceRoot,
   });
-  eslint = new ESLint({ cwd: workspaceRoot });
 }, 120_000);
+
+/** An ESLint run from the project's folder, as `nx lint` runs it (the project's config re-exports the root one). */
+function linterFor(path: string): ESLint {
+  const project = path.split('/').slice(0, 2).join('/');
+  let linter = linters.get(project);
+  if (!linter) {
+    linter = new ESLint({ cwd: join(workspaceRoot, project) });
+    linters.set(project, linter);
+  }
+  return linter;
+}
 
 /** Lint `code` as if it were the file `path` (relative to the workspace) and return the messages of `ruleId`. */
 async function lint(path: string, code: string, ruleId: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: join(workspaceRoot, path) });
+  const [result] = await linterFor(path).lintText(code, { filePath: join(workspaceRoot, path) });
   return (result?.messages ?? []).filter((message) => message.ruleId === ruleId).map((message) => message.message);
 }
 
@@ -63,6 +73,11 @@ describe('module boundaries', () => {
       expect.stringContaining('schema types only'),
     ]);
     expect(await lint('packages/testkit/src/x.ts', "export * from '@pullpush/canonical';\n", rule)).toHaveLength(1);
+  });
+
+  it('lets tests (not sources) start testkit APIs', async () => {
+    expect(await lint('packages/engine/test/x.test.ts', "export * from '@pullpush/testkit';\n", boundaries)).toEqual([]);
+    expect(await lint('packages/engine/src/x.ts', "export * from '@pullpush/testkit';\n", boundaries)).toHaveLength(1);
   });
 
   it('gives every layer of the design a constraint', async () => {

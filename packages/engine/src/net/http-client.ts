@@ -133,11 +133,15 @@ export class HttpClient {
     return this.#requestCount.value;
   }
 
-  async close(): Promise<void> {
-    await this.#agent.close();
+  #closed: Promise<void> | undefined;
+
+  /** Closes the connection pool; calling it again is harmless. */
+  close(): Promise<void> {
+    this.#closed ??= this.#agent.close();
+    return this.#closed;
   }
 
-  /** One attempt: policy, rate limit, manual same-host redirects, bounded error bodies. */
+  /** One attempt: policy, rate limit, manual same-host redirects, the body read whole (capped; error bodies bounded). */
   async #attempt(request: HttpRequest, signal: AbortSignal | undefined): Promise<Response> {
     let url = request.url;
     for (let redirects = 0; ; redirects += 1) {
@@ -176,16 +180,23 @@ export class HttpClient {
         url = next;
         continue;
       }
-      if (!response.ok) {
-        // Error bodies are kept short: they are read for messages and filters, never streamed whole.
-        const prefix = await readPrefix(response, MAX_ERROR_BODY);
-        const kept = new Response(prefix, { status: response.status, statusText: response.statusText, headers: response.headers });
-        // ky consumes the body of a response it treats as an HTTP error (retries exhausted): keep the bytes apart.
-        Object.defineProperty(kept, 'errorBody', { value: prefix });
-        return kept;
-      }
-      Object.defineProperty(response, 'finalUrl', { value: url });
-      return response;
+      // The body is read within the attempt, so the attempt's timeout covers it (a body that stalls times out)
+      // and a connection dropped mid-body is a network error that is retried. Error bodies are kept short: they
+      // are read for messages and filters, never streamed whole.
+      const bytes = response.ok
+        ? await readCapped(response, this.policy.maxResponseBytes, () => {
+            throw new PullPushError(
+              EngineErrorCode.ResponseTooLarge,
+              `The response of ${this.policy.redactor.url(url)} (stream ${request.stream}) exceeds ${this.policy.maxResponseBytes} bytes.`,
+              { hint: 'Ask for smaller pages (pageSize), or raise maxResponseBytes in the engine options.' },
+            );
+          })
+        : await readPrefix(response, MAX_ERROR_BODY);
+      const read = new Response(response.ok ? null : bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+      // ky consumes the body of a response it treats as an HTTP error (retries exhausted): the bytes are kept apart.
+      Object.defineProperty(read, 'bytes', { value: bytes });
+      Object.defineProperty(read, 'finalUrl', { value: url });
+      return read;
     }
   }
 
@@ -229,15 +240,7 @@ export class HttpClient {
       else throw this.#networkError(request, error);
     }
     const finalUrl = (response as Response & { finalUrl?: URL }).finalUrl ?? request.url;
-    const body = response.ok
-      ? await readCapped(response, this.policy.maxResponseBytes, () => {
-          throw new PullPushError(
-            EngineErrorCode.ResponseTooLarge,
-            `The response of ${this.policy.redactor.url(finalUrl)} (stream ${request.stream}) exceeds ${this.policy.maxResponseBytes} bytes.`,
-            { hint: 'Ask for smaller pages (pageSize), or raise maxResponseBytes in the engine options.' },
-          );
-        })
-      : ((response as Response & { errorBody?: Buffer }).errorBody ?? Buffer.from(await response.arrayBuffer()));
+    const body = (response as Response & { bytes?: Buffer }).bytes ?? Buffer.from(await response.arrayBuffer());
     return { status: response.status, headers: response.headers, url: finalUrl, body, elapsedMs: performance.now() - started, attempts };
   }
 

@@ -33,7 +33,7 @@ export class RateLimiter {
     this.#maxPauseMs = options.maxPauseMs ?? 60_000;
   }
 
-  /** Waits for a slot; returns the function that frees it when the response has arrived. */
+  /** Waits for a slot; returns the function that frees it when the response has arrived (budgets count from then). */
   async acquire(signal?: AbortSignal): Promise<() => void> {
     if (this.#inFlight >= this.#maxConcurrency) {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -49,12 +49,21 @@ export class RateLimiter {
       this.#release();
       throw error;
     }
-    const now = Date.now();
-    for (const budget of this.#budgets) budget.sent.push(now);
+    const sentAt = Date.now();
+    for (const budget of this.#budgets) budget.sent.push(sentAt);
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      // The API counts a request when it arrives, somewhere between sending and the answer (a first request that
+      // opens the connection arrives late). Counted from the answer, a request of the next window can never land
+      // in the API's current one.
+      const answeredAt = Date.now();
+      for (const budget of this.#budgets) {
+        const index = budget.sent.indexOf(sentAt);
+        if (index !== -1) budget.sent.splice(index, 1);
+        budget.sent.splice(budget.sent.findLastIndex((time) => time <= answeredAt) + 1, 0, answeredAt);
+      }
       this.#release();
     };
   }
