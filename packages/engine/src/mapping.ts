@@ -43,43 +43,60 @@ function types(schema: Schema): string[] {
   return Array.isArray(schema['anyOf']) ? schema['anyOf'].flatMap((branch) => (isSchema(branch) ? types(branch) : [])) : [];
 }
 
+type Filler = (value: unknown) => unknown;
+
 /**
- * What a source left out, filled: nullable fields null, arrays empty, booleans named deleted false — recursively.
- * Copy on write: objects that need nothing are returned as they are, and nothing is changed in place, because
- * mapped values may be parts of the native record (kept as `raw`).
+ * Compiles, once per type, what fills in what a source left out: nullable fields null, arrays empty, booleans
+ * named deleted false — recursively. Copy on write: objects that need nothing are returned as they are, and
+ * nothing is changed in place, because mapped values may be parts of the native record (kept as `raw`).
+ * Returns undefined when a schema has nothing to fill.
  */
-function withDefaults(schema: Schema, value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const itemSchema = arrayItems(schema);
-    if (!itemSchema) return value;
-    let changed = false;
-    const items = value.map((item) => {
-      const filled = withDefaults(itemSchema, item);
-      changed ||= filled !== item;
-      return filled;
-    });
-    return changed ? items : value;
+function compileDefaults(schema: Schema): Filler | undefined {
+  const items = arrayItems(schema);
+  if (items) {
+    const fill = compileDefaults(items);
+    if (!fill) return undefined;
+    return (value) => {
+      if (!Array.isArray(value)) return value;
+      let changed = false;
+      const filled = value.map((item) => {
+        const next = fill(item);
+        changed ||= next !== item;
+        return next;
+      });
+      return changed ? filled : value;
+    };
   }
   const branch = objectBranch(schema);
-  if (!branch || typeof value !== 'object' || value === null) return value;
-  const record = value as Json;
-  const properties = branch['properties'] as Record<string, Schema>;
+  if (!branch) return undefined;
   const required = Array.isArray(branch['required']) ? (branch['required'] as string[]) : [];
-  let out: Json | undefined;
-  for (const [name, property] of Object.entries(properties)) {
-    let field = record[name];
-    if (field === undefined && required.includes(name)) {
-      const kinds = types(property);
-      if (name === 'deleted' && kinds.includes('boolean')) field = false;
-      else if (kinds.includes('null')) field = null;
-      else if (kinds.includes('array')) field = [];
-    } else if (field !== undefined && field !== null) field = withDefaults(property, field);
-    if (field !== record[name]) {
-      out ??= { ...record };
-      out[name] = field;
+  const fields: Array<{ name: string; missing?: () => unknown; fill?: Filler }> = [];
+  for (const [name, property] of Object.entries(branch['properties'] as Record<string, Schema>)) {
+    const kinds = types(property);
+    let missing: (() => unknown) | undefined;
+    if (required.includes(name)) {
+      if (name === 'deleted' && kinds.includes('boolean')) missing = () => false;
+      else if (kinds.includes('null')) missing = () => null;
+      else if (kinds.includes('array')) missing = () => [];
     }
+    const fill = compileDefaults(property);
+    if (missing || fill) fields.push({ name, ...(missing ? { missing } : {}), ...(fill ? { fill } : {}) });
   }
-  return out ?? record;
+  if (fields.length === 0) return undefined;
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const record = value as Json;
+    let out: Json | undefined;
+    for (const { name, missing, fill } of fields) {
+      const current = record[name];
+      const next = current === undefined ? missing?.() : current !== null && fill ? fill(current) : current;
+      if (next !== current) {
+        out ??= { ...record };
+        out[name] = next;
+      }
+    }
+    return out ?? record;
+  };
 }
 
 function setPath(target: Json, path: string, value: unknown): void {
@@ -107,9 +124,7 @@ function compileField(spec: FieldMappingSpec, where: string): (record: unknown, 
   };
 }
 
-async function settle(value: unknown): Promise<unknown> {
-  return value instanceof Promise ? await value : value;
-}
+
 
 /** Undefined inside results (keys JSONata dropped, missing paths) becomes null: "no data", never absent. */
 function nullForUndefined(value: unknown): unknown {
@@ -140,7 +155,7 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
   const fields = Object.entries(spec.fields).map(([path, field]) => [path, compileField(field, `${base}/fields/${path}`), `/${path.replaceAll('.', '/')}`] as const);
   const custom = Object.entries(spec.custom ?? {}).map(([name, field]) => [name, compileField(field, `${base}/custom/${name}`), `/custom/${escapePointer(name)}`] as const);
   const validate = canonicalValidator(definition);
-  const schema = definition.schema as unknown as Schema;
+  const fillDefaults = compileDefaults(definition.schema as unknown as Schema);
   return {
     async map(native, bindings) {
       const remoteId = remoteIdOf(native, context.primaryKey);
@@ -154,14 +169,19 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
         };
         for (const [path, evaluate, pointer] of fields) {
           producing = pointer;
-          setPath(record, path, nullForUndefined(await settle(evaluate(native, scope))));
+          let value = evaluate(native, scope);
+          // Awaiting only real promises: most fields evaluate synchronously, and each await costs a microtask.
+          if (value instanceof Promise) value = await value;
+          setPath(record, path, nullForUndefined(value));
         }
-        record = withDefaults(schema, record) as Json;
+        if (fillDefaults) record = fillDefaults(record) as Json;
         if (custom.length > 0) {
           const values: Json = {};
           for (const [name, evaluate, pointer] of custom) {
             producing = pointer;
-            values[name] = nullForUndefined(await settle(evaluate(native, scope)));
+            let value = evaluate(native, scope);
+            if (value instanceof Promise) value = await value;
+            values[name] = nullForUndefined(value);
           }
           record['custom'] = values;
         }

@@ -189,6 +189,13 @@ const FUNCTIONS: Record<string, { arity: number; apply: (args: unknown[]) => unk
   not: { arity: 1, apply: ([value]) => (value === undefined ? undefined : !truthy(value)) },
   exists: { arity: 1, apply: ([value]) => value !== undefined },
   boolean: { arity: 1, apply: ([value]) => (value === undefined ? undefined : truthy(value)) },
+  split: {
+    arity: 2,
+    apply: ([value, separator]) => {
+      if (value === undefined) return undefined;
+      return typeof value === 'string' && typeof separator === 'string' ? value.split(separator) : fallback();
+    },
+  },
 };
 
 function compileFunction(node: Node): Evaluate | undefined {
