@@ -1,5 +1,6 @@
 // One stream, compiled: how its requests are built, how records come out of responses, how it pages, where its
 // incremental cursor stands, and how records become canonical events.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createCanonicalEvent, PullPushError, type CanonicalEvent, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
 import type { IncrementalSpec, ResponseFilterSpec, StreamSpec } from '@pullpush/schema';
 import type { AuthProvider } from './auth.ts';
@@ -124,6 +125,7 @@ export class CompiledStream {
   readonly #cursorField: CompiledExpression | undefined;
   readonly #startDate: CompiledTemplate | undefined;
   readonly #filters: Array<{ spec: ResponseFilterSpec; matches?: CompiledExpression }>;
+  readonly #parentValue: CompiledExpression | undefined;
 
   constructor(name: string, spec: StreamSpec, canonical: CanonicalTypeDefinition | undefined, context: StreamContext) {
     const where = `/streams/${name}`;
@@ -144,6 +146,7 @@ export class CompiledStream {
         : undefined;
     this.#cursorField = spec.incremental ? compileExpression(spec.incremental.cursorField, `${where}/incremental/cursorField`) : undefined;
     this.#startDate = spec.incremental?.startDate ? compileTemplate(spec.incremental.startDate, `${where}/incremental/startDate`) : undefined;
+    this.#parentValue = spec.partitions?.kind === 'parent' ? compileExpression(spec.partitions.value, `${where}/partitions/value`) : undefined;
     this.#filters = context.responseFilters.map((filter, index) => ({
       spec: filter,
       ...(filter.bodyMatches ? { matches: compileExpression(filter.bodyMatches, `/responseFilters/${index}/bodyMatches`) } : {}),
@@ -171,9 +174,15 @@ export class CompiledStream {
     return request;
   }
 
-  /** Sends one page request: auth, response filters, one re-authentication after a 401. */
+  /**
+   * Sends one page request: auth, then the first matching response filter acts — `ignore` (an empty page),
+   * `fail`, `refreshAuth` (or any 401: re-authenticate once), `retry` and `rateLimited` (wait, then send again, at
+   * most retry.maxAttempts times; `rateLimited` honours Retry-After up to the delay cap).
+   */
   async #send(request: PageRequest, signal: AbortSignal | undefined): Promise<{ response: HttpResponse; ignore: boolean }> {
-    for (let reauthenticated = false; ; reauthenticated = true) {
+    const retry = this.#context.http.retry;
+    let reauthenticated = false;
+    for (let attempt = 1; ; attempt += 1) {
       const prepared = { url: new URL(request.url), headers: { ...request.headers } };
       await this.#context.auth.apply(prepared);
       if (request.body) prepared.headers['content-type'] = 'application/json';
@@ -188,33 +197,50 @@ export class CompiledStream {
         },
         signal,
       );
-      const action = await this.#filterAction(response);
-      if ((action === 'refreshAuth' || (action === undefined && response.status === 401)) && !reauthenticated && this.#context.auth.invalidate()) continue;
+      const filter = await this.#matchingFilter(response);
+      const action = filter?.action;
+      if ((action === 'refreshAuth' || (action === undefined && response.status === 401)) && !reauthenticated && this.#context.auth.invalidate()) {
+        reauthenticated = true;
+        continue;
+      }
       if (action === 'ignore') return { response, ignore: true };
-      if (action === 'fail' || response.status >= 400) throw this.#statusError(response, action === 'fail' ? this.#filterMessage(response) : undefined);
+      if ((action === 'retry' || action === 'rateLimited') && attempt < retry.maxAttempts) {
+        await sleep(this.#retryDelay(action, response, attempt), undefined, signal ? { signal } : undefined);
+        continue;
+      }
+      if (action !== undefined || response.status >= 400) throw this.#statusError(response, filter?.message);
       return { response, ignore: false };
     }
   }
 
-  async #filterAction(response: HttpResponse): Promise<ResponseFilterSpec['action'] | undefined> {
+  #retryDelay(action: 'retry' | 'rateLimited', response: HttpResponse, attempt: number): number {
+    const retry = this.#context.http.retry;
+    const backoff = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.multiplier ** (attempt - 1));
+    const seconds = Number(response.headers.get('retry-after'));
+    if (action === 'rateLimited' && Number.isFinite(seconds) && seconds >= 0) return Math.min(retry.maxDelayMs, seconds * 1000);
+    return retry.jitter ? Math.random() * backoff : backoff;
+  }
+
+  /** The first response filter whose status and body condition match; the body is parsed once, if a filter asks. */
+  async #matchingFilter(response: HttpResponse): Promise<ResponseFilterSpec | undefined> {
+    let body: unknown;
+    let parsed = false;
     for (const filter of this.#filters) {
       if (!matchesStatus(filter.spec, response.status)) continue;
       if (filter.matches) {
-        let body: unknown;
-        try {
-          body = JSON.parse(response.body.toString('utf8'));
-        } catch {
-          continue;
+        if (!parsed) {
+          parsed = true;
+          try {
+            body = JSON.parse(response.body.toString('utf8'));
+          } catch {
+            body = undefined;
+          }
         }
-        if (!(await filter.matches.evaluate(body, { config: this.#context.config }))) continue;
+        if (body === undefined || !(await filter.matches.evaluate(body, { config: this.#context.config }))) continue;
       }
-      return filter.spec.action;
+      return filter.spec;
     }
     return undefined;
-  }
-
-  #filterMessage(response: HttpResponse): string | undefined {
-    return this.#filters.find((filter) => matchesStatus(filter.spec, response.status))?.spec.message;
   }
 
   #statusError(response: HttpResponse, message?: string): PullPushError {
@@ -257,7 +283,7 @@ export class CompiledStream {
       const values = this.#context.config[spec.key];
       partitions = Array.isArray(values) ? values.map((value) => ({ value })) : [];
     } else {
-      const path = compileExpression(spec.value, `/streams/${this.name}/partitions/value`);
+      const path = this.#parentValue as CompiledExpression;
       partitions = [];
       for await (const parent of this.#context.readParent(spec.stream, options.signal)) {
         partitions.push({ value: await path.evaluate(parent, {}), parent });

@@ -2,23 +2,16 @@
 // tokens are fetched once and refreshed exactly once when they expire, rotated refresh tokens are written back,
 // and wrong credentials end in a coded error that never shows the secret.
 import type { PullPushError } from '@pullpush/canonical';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileConnector, type Connector, type ConnectorOptions } from '../src/index.ts';
-import { collect, definition, local, ofType, readError, rejection, remoteIds, sortedStrings, startTestApi, type TestApi, type TestApiOptions } from './support.ts';
+import { collect, definition, local, ofType, readError, rejection, remoteIds, sortedStrings, type TestApi, type TestApiOptions, useTestApis } from './support.ts';
 
 type Json = Record<string, unknown>;
 
-const servers: TestApi[] = [];
-const open: Connector[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connector) => connector.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const apis = useTestApis();
 
 async function serve(auth: TestApiOptions['auth']): Promise<TestApi> {
-  const api = await startTestApi({ seed: 11, dataset: { customers: 12 }, ...(auth ? { auth } : {}) });
-  servers.push(api);
+  const api = await apis.serve({ seed: 11, dataset: { customers: 12 }, ...(auth ? { auth } : {}) });
   return api;
 }
 
@@ -39,7 +32,7 @@ function withAuth(auth: Json, properties: Record<string, { secret?: boolean }>):
 
 async function connect(api: TestApi, def: Json, config: Json, options: ConnectorOptions = {}): Promise<Connector> {
   const connector = await compileConnector(def, config, local(api, options));
-  open.push(connector);
+  apis.keep(connector);
   return connector;
 }
 

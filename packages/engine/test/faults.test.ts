@@ -3,23 +3,16 @@
 // coded errors naming the redacted URL, resets are retried and slow bodies are read whole.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PullPushError } from '@pullpush/canonical';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RateLimiter, compileConnector, type Connector, type ConnectorOptions } from '../src/index.ts';
-import { FAST_RETRY, collect, collectUntilError, definition, local, ofType, readError, remoteIds, sortedStrings, startTestApi, type Fault, type TestApi, type TestApiOptions } from './support.ts';
+import { FAST_RETRY, collect, collectUntilError, definition, local, ofType, readError, remoteIds, sortedStrings, type Fault, type TestApi, type TestApiOptions, useTestApis } from './support.ts';
 
 type Json = Record<string, unknown>;
 
-const servers: TestApi[] = [];
-const open: Connector[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connector) => connector.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const apis = useTestApis();
 
 async function serve(options: TestApiOptions = {}): Promise<TestApi> {
-  const api = await startTestApi({ seed: 17, dataset: { customers: 12 }, ...options });
-  servers.push(api);
+  const api = await apis.serve({ seed: 17, dataset: { customers: 12 }, ...options });
   return api;
 }
 
@@ -51,7 +44,7 @@ async function serveWithKey(options: TestApiOptions = {}): Promise<TestApi> {
 
 async function connect(api: TestApi, def: Json, options: ConnectorOptions = {}): Promise<Connector> {
   const connector = await compileConnector(def, { apiKey: SECRET }, local(api, options));
-  open.push(connector);
+  apis.keep(connector);
   return connector;
 }
 
@@ -195,8 +188,7 @@ describe('timeouts', () => {
     expect((await readError(connector.read('customers'))).code).toBe('ENGINE_TIMEOUT');
     // With one request in flight at most, a stuck attempt would block this read for ever.
     expectAllCustomers(api, await collect(connector.read('customers')));
-    // Nor do they keep the connector from closing.
-    open.splice(open.indexOf(connector), 1);
+    // Nor do they keep the connector from closing (the suite closes it again afterwards: harmless).
     await connector.close();
   });
 

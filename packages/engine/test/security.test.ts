@@ -2,29 +2,22 @@
 // and redirects, private addresses, plain http, enormous bodies, endless cursors, secrets outside auth, writes in
 // read-only runs, and a canary secret that must never come out of the engine in any text.
 import { PullPushError } from '@pullpush/canonical';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileConnector, renderTestReport, testConnector, type Connector, type ConnectorOptions } from '../src/index.ts';
-import { LOCAL, collect, collectUntilError, definition, local, ofType, readError, rejection, remoteIds, startTestApi, type Fault, type TestApi, type TestApiOptions } from './support.ts';
+import { LOCAL, collect, collectUntilError, definition, local, ofType, readError, rejection, remoteIds, type Fault, type TestApi, type TestApiOptions, useTestApis } from './support.ts';
 
 type Json = Record<string, unknown>;
 
-const servers: TestApi[] = [];
-const open: Connector[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connector) => connector.close()));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const apis = useTestApis();
 
 async function serve(options: TestApiOptions = {}): Promise<TestApi> {
-  const api = await startTestApi({ seed: 13, dataset: { customers: 12 }, ...options });
-  servers.push(api);
+  const api = await apis.serve({ seed: 13, dataset: { customers: 12 }, ...options });
   return api;
 }
 
 async function connect(def: Json, config: Json, options: ConnectorOptions): Promise<Connector> {
   const connector = await compileConnector(def, config, options);
-  open.push(connector);
+  apis.keep(connector);
   return connector;
 }
 

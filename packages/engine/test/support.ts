@@ -2,11 +2,37 @@
 // messages of a read, and catching the PullPushError a read or a compile ends with.
 import { PullPushError } from '@pullpush/canonical';
 import type { CanonicalEvent } from '@pullpush/canonical';
-import type { ConnectorOptions, ReadMessage } from '../src/index.ts';
+import { startTestApi, type TestApi, type TestApiOptions } from '@pullpush/testkit';
+import { afterEach } from 'vitest';
+import type { Connector, ConnectorOptions, ReadMessage } from '../src/index.ts';
 
 // The engine suites run the engine against real local HTTP servers from @pullpush/testkit. testkit is a dev-time
 // fake of SaaS APIs and never a runtime dependency of the engine; this is the one place the engine's tests import it.
 export { startTestApi, type Fault, type TestApi, type TestApiOptions } from '@pullpush/testkit';
+
+/**
+ * testkit servers and connectors for one suite, closed after each test: `serve` starts a server with the suite's
+ * defaults, `keep` registers a connector to close.
+ */
+export function useTestApis(defaults: TestApiOptions = {}): { serve: (options?: TestApiOptions) => Promise<TestApi>; keep: <C extends Connector>(connector: C) => C } {
+  const servers: TestApi[] = [];
+  const connectors: Connector[] = [];
+  afterEach(async () => {
+    await Promise.all(connectors.splice(0).map((connector) => connector.close()));
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return {
+    async serve(options = {}) {
+      const api = await startTestApi({ ...defaults, ...options });
+      servers.push(api);
+      return api;
+    },
+    keep(connector) {
+      connectors.push(connector);
+      return connector;
+    },
+  };
+}
 
 type Json = Record<string, unknown>;
 

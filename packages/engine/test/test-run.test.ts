@@ -4,23 +4,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { validateCanonicalEvent, type CanonicalEvent } from '@pullpush/canonical';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderTestReport, testConnector, type TestReport } from '../src/index.ts';
-import { LOCAL, startTestApi, type TestApi, type TestApiOptions } from './support.ts';
+import { LOCAL, type TestApi, type TestApiOptions, useTestApis } from './support.ts';
 
 type Json = Record<string, unknown>;
 
 const examplesDir = join(dirname(createRequire(import.meta.url).resolve('@pullpush/schema/package.json')), 'examples');
 const example = (name: string): Json => JSON.parse(readFileSync(join(examplesDir, `${name}.json`), 'utf8')) as Json;
 
-const servers: TestApi[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const apis = useTestApis();
 
 async function serve(auth: TestApiOptions['auth']): Promise<TestApi> {
-  const api = await startTestApi({ seed: 21, ...(auth ? { auth } : {}) });
-  servers.push(api);
+  const api = await apis.serve({ seed: 21, ...(auth ? { auth } : {}) });
   return api;
 }
 
