@@ -26,7 +26,8 @@ export function parseBody(body: Buffer, format: BodyFormat, shownUrl: string, re
         .map((line) => JSON.parse(line) as unknown);
     }
     if (format === 'csv') return parseCsv(text, { columns: true, skip_empty_lines: true, bom: true }) as unknown;
-    return text.trim() === '' ? null : (JSON.parse(text) as unknown);
+    // A test for any non-space character stops at the first one, where trim() would copy the whole body.
+    return /\S/.test(text) ? (JSON.parse(text) as unknown) : null;
   } catch (error) {
     // No cause: the parser's error quotes the body, and causes end up in logs.
     throw new PullPushError(EngineErrorCode.InvalidBody, `The ${format.toUpperCase()} body of ${shownUrl} does not parse: ${redact(complaint(error))}`, {

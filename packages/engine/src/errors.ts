@@ -19,5 +19,6 @@ export const EngineErrorCode = {
   Auth: 'ENGINE_AUTH',
   UnknownStream: 'ENGINE_UNKNOWN_STREAM',
   ReadOnly: 'ENGINE_READ_ONLY',
+  Closed: 'ENGINE_CLOSED',
 } as const;
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];

@@ -49,9 +49,9 @@ type Filler = (value: unknown) => unknown;
  * Compiles, once per type, what fills in what a source left out: nullable fields null, arrays empty, booleans
  * named deleted false — recursively. Copy on write: objects that need nothing are returned as they are, and
  * nothing is changed in place, because mapped values may be parts of the native record (kept as `raw`).
- * Returns undefined when a schema has nothing to fill.
+ * Returns undefined when a schema has nothing to fill. `inPlace` is for the root record, which the mapping built.
  */
-function compileDefaults(schema: Schema): Filler | undefined {
+function compileDefaults(schema: Schema, inPlace = false): Filler | undefined {
   const items = arrayItems(schema);
   if (items) {
     const fill = compileDefaults(items);
@@ -83,6 +83,19 @@ function compileDefaults(schema: Schema): Filler | undefined {
     if (missing || fill) fields.push({ name, ...(missing ? { missing } : {}), ...(fill ? { fill } : {}) });
   }
   if (fields.length === 0) return undefined;
+  if (inPlace) {
+    // The root record is the mapping's own object: filled where it is, without a copy.
+    return (value) => {
+      const record = value as Json;
+      for (const { name, missing, fill } of fields) {
+        const current = record[name];
+        if (current === undefined) {
+          if (missing) record[name] = missing();
+        } else if (current !== null && fill) record[name] = fill(current);
+      }
+      return record;
+    };
+  }
   return (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
     const record = value as Json;
@@ -99,14 +112,16 @@ function compileDefaults(schema: Schema): Filler | undefined {
   };
 }
 
-function setPath(target: Json, path: string, value: unknown): void {
-  const keys = path.split('.');
+/** Writes a value at a dotted path split once at compile time, creating the objects on the way. */
+function setPath(target: Json, keys: readonly string[], value: unknown): void {
   let node = target;
-  for (const key of keys.slice(0, -1)) {
+  const last = keys.length - 1;
+  for (let index = 0; index < last; index += 1) {
+    const key = keys[index] as string;
     if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
     node = node[key] as Json;
   }
-  node[keys.at(-1) as string] = value;
+  node[keys[last] as string] = value;
 }
 
 /** A field's producer: synchronous where the expression compiled to closures, a promise where JSONata runs. */
@@ -147,58 +162,98 @@ function remoteIdOf(record: unknown, primaryKey: readonly string[]): string {
 }
 
 export interface CompiledMapping {
-  map(record: unknown, bindings: Bindings): Promise<MappingResult>;
+  /** A result at once when every field evaluated synchronously (the common case), a promise when JSONata ran. */
+  map(record: unknown, bindings: Bindings): MappingResult | Promise<MappingResult>;
+}
+
+type Producer = (record: unknown, bindings: Bindings) => unknown;
+interface Field {
+  produce: Producer;
+  pointer: string;
+  /** Where the value goes: a dotted canonical path split once, or a name under `custom`. */
+  keys: readonly string[];
 }
 
 export function compileMapping(definition: CanonicalTypeDefinition, spec: MappingSpec, context: MappingContext): CompiledMapping {
   const base = `/streams/${context.stream}/mapping`;
-  const fields = Object.entries(spec.fields).map(([path, field]) => [path, compileField(field, `${base}/fields/${path}`), `/${path.replaceAll('.', '/')}`] as const);
-  const custom = Object.entries(spec.custom ?? {}).map(([name, field]) => [name, compileField(field, `${base}/custom/${name}`), `/custom/${escapePointer(name)}`] as const);
+  const fields: Field[] = Object.entries(spec.fields).map(([path, field]) => ({
+    produce: compileField(field, `${base}/fields/${path}`),
+    pointer: `/${path.replaceAll('.', '/')}`,
+    keys: path.split('.'),
+  }));
+  const custom: Field[] = Object.entries(spec.custom ?? {}).map(([name, field]) => ({
+    produce: compileField(field, `${base}/custom/${name}`),
+    pointer: `/custom/${escapePointer(name)}`,
+    keys: [name],
+  }));
   const validate = canonicalValidator(definition);
-  const fillDefaults = compileDefaults(definition.schema as unknown as Schema);
+  const fillDefaults = compileDefaults(definition.schema as unknown as Schema, true);
+
+  function failure(error: unknown, remoteId: string, producing: string | undefined): MappingResult {
+    const message = (error as Error).message;
+    const issues: Issue[] = error instanceof PullPushError ? [...error.issues] : [];
+    if (issues.length === 0 && producing !== undefined) issues.push({ pointer: producing, message, rule: 'mapping' });
+    return { ok: false, remoteId, message, issues };
+  }
+
+  /** Defaults, custom values, raw, key check, validation and id: the part after every field has its value. */
+  function finish(record: Json, values: Json | undefined, native: unknown, remoteId: string): MappingResult {
+    if (fillDefaults) record = fillDefaults(record) as Json;
+    if (values) record['custom'] = values;
+    if (spec.keepRaw) record['raw'] = native;
+    if (remoteId === '' || /^:+$/.test(remoteId)) {
+      return { ok: false, remoteId, message: `the native record has no value at its primary key (${context.primaryKey.join(', ')})`, issues: [{ pointer: '/remote/id', message: 'primary key missing', rule: 'key' }] };
+    }
+    const result = validate({ ...record, id: 'pending' });
+    if (!result.valid) return { ok: false, remoteId, message: `does not validate as ${definition.name}@${definition.version}`, issues: result.issues };
+    record['id'] = canonicalKey(definition, record);
+    return { ok: true, record, remoteId };
+  }
+
+  /** Continues a mapping whose field `from` returned a promise: the rest is awaited field by field. */
+  async function finishAsync(record: Json, values: Json | undefined, from: number, pending: Promise<unknown>, native: unknown, scope: Bindings, remoteId: string): Promise<MappingResult> {
+    const all = [...fields, ...custom];
+    let producing = all[from]?.pointer;
+    try {
+      for (let index = from; index < all.length; index += 1) {
+        const field = all[index] as Field;
+        producing = field.pointer;
+        let value = index === from ? await pending : field.produce(native, scope);
+        if (value instanceof Promise) value = await value;
+        if (index < fields.length) setPath(record, field.keys, nullForUndefined(value));
+        else (values as Json)[field.keys[0] as string] = nullForUndefined(value);
+      }
+      return finish(record, values, native, remoteId);
+    } catch (error) {
+      return failure(error, remoteId, producing);
+    }
+  }
+
   return {
-    async map(native, bindings) {
+    map(native, bindings) {
       const remoteId = remoteIdOf(native, context.primaryKey);
       const scope = { ...bindings, record: native };
+      const record: Json = {
+        id: '',
+        remote: { connector: context.connector, connection: context.connection, stream: context.stream, id: remoteId },
+      };
+      const values: Json | undefined = custom.length > 0 ? {} : undefined;
       // The canonical field being produced: a field whose expression throws is the failure's pointer.
       let producing: string | undefined;
       try {
-        let record: Json = {
-          id: '',
-          remote: { connector: context.connector, connection: context.connection, stream: context.stream, id: remoteId },
-        };
-        for (const [path, evaluate, pointer] of fields) {
-          producing = pointer;
-          let value = evaluate(native, scope);
-          // Awaiting only real promises: most fields evaluate synchronously, and each await costs a microtask.
-          if (value instanceof Promise) value = await value;
-          setPath(record, path, nullForUndefined(value));
-        }
-        if (fillDefaults) record = fillDefaults(record) as Json;
-        if (custom.length > 0) {
-          const values: Json = {};
-          for (const [name, evaluate, pointer] of custom) {
-            producing = pointer;
-            let value = evaluate(native, scope);
-            if (value instanceof Promise) value = await value;
-            values[name] = nullForUndefined(value);
-          }
-          record['custom'] = values;
+        for (let index = 0; index < fields.length + custom.length; index += 1) {
+          const field = (index < fields.length ? fields[index] : custom[index - fields.length]) as Field;
+          producing = field.pointer;
+          const value = field.produce(native, scope);
+          // Most fields evaluate synchronously; only a real promise (JSONata) turns the rest asynchronous.
+          if (value instanceof Promise) return finishAsync(record, values, index, value, native, scope, remoteId);
+          if (index < fields.length) setPath(record, field.keys, nullForUndefined(value));
+          else (values as Json)[field.keys[0] as string] = nullForUndefined(value);
         }
         producing = undefined;
-        if (spec.keepRaw) record['raw'] = native;
-        if (remoteId === '' || /^:+$/.test(remoteId)) {
-          return { ok: false, remoteId, message: `the native record has no value at its primary key (${context.primaryKey.join(', ')})`, issues: [{ pointer: '/remote/id', message: 'primary key missing', rule: 'key' }] };
-        }
-        const result = validate({ ...record, id: 'pending' });
-        if (!result.valid) return { ok: false, remoteId, message: `does not validate as ${definition.name}@${definition.version}`, issues: result.issues };
-        record['id'] = canonicalKey(definition, record);
-        return { ok: true, record, remoteId };
+        return finish(record, values, native, remoteId);
       } catch (error) {
-        const message = (error as Error).message;
-        const issues: Issue[] = error instanceof PullPushError ? [...error.issues] : [];
-        if (issues.length === 0 && producing !== undefined) issues.push({ pointer: producing, message, rule: 'mapping' });
-        return { ok: false, remoteId, message, issues };
+        return failure(error, remoteId, producing);
       }
     },
   };

@@ -352,7 +352,8 @@ export class CompiledStream {
             yield { type: 'raw', stream: this.name, partition: key, record: native };
             continue;
           }
-          const mapped = await this.#mapping.map(native, bindings);
+          let mapped = this.#mapping.map(native, bindings);
+          if (mapped instanceof Promise) mapped = await mapped;
           if (mapped.ok) {
             const event = createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false });
             yield { type: 'record', stream: this.name, partition: key, event, ...(options.withNative ? { native } : {}) };

@@ -9,6 +9,7 @@ import {
   local,
   ofType,
   raws,
+  readError,
   remoteIds,
   sortedStrings,
   startTestApi,
@@ -248,5 +249,16 @@ describe('search streams (POST with a JSON body)', () => {
     const connector = await connect({ customers: search([]) }, {}, { readOnly: true });
     const ids = remoteIds(await collect(connector.read('customers')));
     expect(ids).toHaveLength(23);
+  });
+});
+
+describe('a closed connector', () => {
+  it('refuses to read with ENGINE_CLOSED and sends nothing', async () => {
+    const connector = await connect({ customers: { request: { path: kinds['offset']?.path }, records: { path: 'items' }, primaryKey: ['id'], pagination: kinds['offset']?.pagination } });
+    await connector.close();
+    const error = await readError(connector.readNative('customers'));
+    expect(error.code).toBe('ENGINE_CLOSED');
+    expect(error.message).toContain('/offset/customers');
+    expect(api.requests).toHaveLength(0);
   });
 });

@@ -81,6 +81,9 @@ async function engine(): Promise<number> {
 }
 
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const records = kind === 'engine' ? await engine() : await baseline();
 const ms = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ kind, records, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(`${JSON.stringify({ kind, records, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);

@@ -202,6 +202,11 @@ export class HttpClient {
 
   /** Sends a request with retries; non-success statuses that are not retried come back as responses. */
   async send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    if (this.#closed) {
+      throw new PullPushError(EngineErrorCode.Closed, `Cannot send ${request.method} ${this.policy.redactor.url(request.url)} (stream ${request.stream}): the connector is closed.`, {
+        hint: 'Compile the connector again (compileConnector) to read after close().',
+      });
+    }
     if (this.readOnly && request.method !== 'GET' && request.method !== 'HEAD' && !request.readsOnly) {
       throw new PullPushError(EngineErrorCode.ReadOnly, `Refused ${request.method} ${this.policy.redactor.url(request.url)} (stream ${request.stream}): this is a read-only run.`, {
         hint: 'Test runs send only GET and HEAD, plus POST to endpoints the definition marks as searches ("search": true).',
