@@ -41,12 +41,10 @@ describe('module boundaries', () => {
     expect(messages).toEqual([expect.stringMatching(/Circular dependency between "@pullpush\/canonical" and "@pullpush\/engine"/)]);
   });
 
-  it('refuses canonical importing a package its layer does not allow, naming the tags', async () => {
-    const messages = await lint('packages/canonical/src/wrong-way.ts', "export * from '@pullpush/testkit';\n", boundaries);
-    expect(messages).toEqual([expect.stringContaining('A project tagged with "layer:canonical" cannot depend on any libs')]);
-    expect(await lint('packages/schema/src/x.ts', "export * from '@pullpush/testkit';\n", boundaries)).toEqual([
-      expect.stringContaining('A project tagged with "layer:schema" can only depend on libs tagged with "layer:canonical"'),
-    ]);
+  it('refuses a package importing one its layer does not allow, naming the tags', async () => {
+    // testkit may depend on schema (for its types) but not on canonical; both are upstream, so no cycle hides it.
+    const messages = await lint('packages/testkit/src/x.ts', "export * from '@pullpush/canonical';\n", boundaries);
+    expect(messages).toEqual([expect.stringContaining('A project tagged with "layer:testkit" can only depend on libs tagged with "layer:schema"')]);
   });
 
   it('refuses engine importing sync and schema importing engine', async () => {

@@ -48,4 +48,13 @@ export { jiraAccountId } from './routes/jira.ts';
 export { stripeCustomerId } from './routes/stripe.ts';
 export { IDEMPOTENCY_HEADER } from './idempotency.ts';
 export { BASE_DATE } from './time.ts';
+export {
+  SHOP_CONNECTOR_ID,
+  SHOP_LOOKBACK_SECONDS,
+  SHOP_STREAMS,
+  shopConnectorDefinition,
+  type ShopConnectorConfig,
+  type ShopConnectorOptions,
+  type ShopStream,
+} from './shop-connector.ts';
 export { Random, hashString, mulberry32 } from './prng.ts';

@@ -1,0 +1,65 @@
+// What a sync writes to. A destination takes batches of canonical events with the stream checkpoint that covers
+// them; one that is also a state store (SQLite) commits both in one transaction, which is what makes a crashed
+// sync resumable without loss or duplicates.
+import type { CanonicalEvent, Issue } from '@pullpush/canonical';
+import type { StreamState } from '@pullpush/engine';
+
+/** A record that failed mapping or validation: kept with its reason, never dropped. */
+export interface FailedRecord {
+  remoteId: string;
+  message: string;
+  issues: readonly Issue[];
+  /** The native record as the API sent it. */
+  native?: unknown;
+}
+
+/** Where a stream's records come from. */
+export interface StreamIdentity {
+  connector: string;
+  connection: string;
+  stream: string;
+}
+
+export interface Batch extends StreamIdentity {
+  runId: string;
+  events: ReadonlyArray<CanonicalEvent<Record<string, unknown>>>;
+  failures: readonly FailedRecord[];
+  /** The checkpoint reached once these records are written; stored with them where the destination can. */
+  state?: StreamState;
+}
+
+/** What writing a batch did. Unchanged: the same version was already there (a rerun, an overlap). */
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export interface StoredState extends StreamIdentity {
+  state: StreamState;
+  updatedAt: string;
+}
+
+/** Stream checkpoints per connector, connection and stream. */
+export interface StateStore {
+  getState(identity: StreamIdentity): StreamState | undefined;
+  setState(identity: StreamIdentity, state: StreamState): void;
+  listStates(filter?: Partial<StreamIdentity>): StoredState[];
+  /** Forgets matching checkpoints (all when no filter): the next sync reads everything. Returns how many. */
+  resetState(filter?: Partial<StreamIdentity>): number;
+}
+
+export interface Destination {
+  /** `sqlite:<path>` or `jsonl:<path>`, for summaries and logs. */
+  readonly description: string;
+  /**
+   * The state store this destination writes each batch's checkpoint into as part of `write` (SQLite: in the
+   * same transaction), if it has one. Checkpoints for a destination without one go to the sync's own store.
+   */
+  readonly stateStore?: StateStore;
+  write(batch: Batch): WriteCounts | Promise<WriteCounts>;
+  close(): void | Promise<void>;
+}
+
+export const ZERO_COUNTS: Readonly<WriteCounts> = Object.freeze({ inserted: 0, updated: 0, unchanged: 0, deleted: 0 });

@@ -1,0 +1,14 @@
+// Stable error codes of @pullpush/sync. Every sync error is a PullPushError (from @pullpush/canonical) with a
+// hint; messages name the stream, the file or the variable concerned, never a secret.
+export const SyncErrorCode = {
+  InvalidDestination: 'SYNC_INVALID_DESTINATION',
+  InvalidFlow: 'SYNC_INVALID_FLOW',
+  InvalidConfig: 'SYNC_INVALID_CONFIG',
+  ConfigFile: 'SYNC_CONFIG_FILE',
+  UnknownStream: 'SYNC_UNKNOWN_STREAM',
+  RawStream: 'SYNC_RAW_STREAM',
+  Database: 'SYNC_DATABASE',
+  DatabaseVersion: 'SYNC_DATABASE_VERSION',
+  Closed: 'SYNC_CLOSED',
+} as const;
+export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];

@@ -1,0 +1,312 @@
+// The embedded destination and state store: one SQLite file (node:sqlite, no native build) holding a table per
+// canonical type, the stream checkpoints, the failed records and the run log. Records and the checkpoint that
+// covers them commit in one transaction, so a process killed at any instant leaves either both or neither.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { PullPushError } from '@pullpush/canonical';
+import type { StreamState } from '@pullpush/engine';
+import type { Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
+import { SyncErrorCode } from './errors.ts';
+import type { RunLog, SyncSummary } from './summary.ts';
+
+/** Layout version of the file; a newer file is refused rather than misread. */
+const SCHEMA_VERSION = 1;
+
+const META_TABLES = `
+CREATE TABLE IF NOT EXISTS pullpush_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS pullpush_state (
+  connector TEXT NOT NULL, connection TEXT NOT NULL, stream TEXT NOT NULL,
+  state TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (connector, connection, stream)
+) STRICT;
+CREATE TABLE IF NOT EXISTS pullpush_failed_records (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL,
+  connector TEXT NOT NULL, connection TEXT NOT NULL, stream TEXT NOT NULL, remote_id TEXT NOT NULL,
+  message TEXT NOT NULL, issues TEXT NOT NULL, native TEXT, failed_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS pullpush_failed_records_source ON pullpush_failed_records (connector, connection, stream, remote_id);
+CREATE TABLE IF NOT EXISTS pullpush_runs (
+  id TEXT PRIMARY KEY, connector TEXT NOT NULL, connection TEXT NOT NULL, destination TEXT NOT NULL,
+  status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, summary TEXT NOT NULL
+) STRICT;
+`;
+
+/** `commerce.order` → `commerce_order`: canonical type names are lower-case words joined by dots and hyphens. */
+export function tableNameOf(canonicalType: string): string {
+  return canonicalType.replaceAll(/[.-]/g, '_');
+}
+
+function recordTable(table: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS "${table}" (
+  key TEXT PRIMARY KEY,
+  canonical_version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  connector TEXT NOT NULL, connection TEXT NOT NULL, stream TEXT NOT NULL, remote_id TEXT NOT NULL,
+  updated_at TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  event_id TEXT NOT NULL,
+  synced_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS "${table}_source" ON "${table}" (connector, connection, stream, remote_id);
+CREATE INDEX IF NOT EXISTS "${table}_updated_at" ON "${table}" (updated_at);`;
+}
+
+interface TableStatements {
+  find: StatementSync;
+  insert: StatementSync;
+  update: StatementSync;
+}
+
+interface FailedRecordRow {
+  id: number;
+  runId: string;
+  connector: string;
+  connection: string;
+  stream: string;
+  remoteId: string;
+  message: string;
+  issues: unknown[];
+  native: unknown;
+  failedAt: string;
+}
+
+function filterClause(filter: Partial<StreamIdentity>): { where: string; values: string[] } {
+  const parts: string[] = [];
+  const values: string[] = [];
+  for (const column of ['connector', 'connection', 'stream'] as const) {
+    const value = filter[column];
+    if (value !== undefined) {
+      parts.push(`${column} = ?`);
+      values.push(value);
+    }
+  }
+  return { where: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', values };
+}
+
+/** Milliseconds of an ISO timestamp, or undefined: versions are compared as instants, not as strings. */
+function instant(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export interface SqliteStoreOptions {
+  /** Clock for synced_at and checkpoints (tests). */
+  now?: () => Date;
+}
+
+export class SqliteStore implements Destination, StateStore, RunLog {
+  readonly description: string;
+  readonly stateStore: StateStore = this;
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #tables = new Map<string, TableStatements>();
+  readonly #now: () => Date;
+  #open = true;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.path = path === ':memory:' ? path : resolve(path);
+    this.description = `sqlite:${path}`;
+    this.#now = options.now ?? (() => new Date());
+    try {
+      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+      this.#db = new DatabaseSync(this.path);
+      // WAL: readers (any SQLite tool) never block the sync; NORMAL sync is durable against a killed process.
+      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+      this.#db.exec(META_TABLES);
+    } catch (error) {
+      throw new PullPushError(SyncErrorCode.Database, `Cannot open the SQLite file ${this.path}: ${(error as Error).message}`, {
+        hint: 'Check that the directory is writable and that the file is a SQLite database (or does not exist yet).',
+      });
+    }
+    const row = this.#db.prepare("SELECT value FROM pullpush_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    if (!row) this.#db.prepare("INSERT INTO pullpush_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    else if (Number(row.value) > SCHEMA_VERSION) {
+      this.#db.close();
+      throw new PullPushError(SyncErrorCode.DatabaseVersion, `${this.path} was written by a newer @pullpush/sync (layout ${row.value}, this one knows ${SCHEMA_VERSION}).`, {
+        hint: 'Upgrade @pullpush/sync (or the pullpush CLI) to read this file.',
+      });
+    }
+  }
+
+  #assertOpen(): void {
+    if (!this.#open) throw new PullPushError(SyncErrorCode.Closed, `The SQLite store ${this.path} is closed.`, { hint: 'Open the file again.' });
+  }
+
+  #statements(canonicalType: string): TableStatements {
+    let statements = this.#tables.get(canonicalType);
+    if (!statements) {
+      const table = tableNameOf(canonicalType);
+      this.#db.exec(recordTable(table));
+      const columns = 'canonical_version, data, connector, connection, stream, remote_id, updated_at, deleted, event_id, synced_at';
+      statements = {
+        find: this.#db.prepare(`SELECT event_id, deleted, updated_at FROM "${table}" WHERE key = ?`),
+        insert: this.#db.prepare(`INSERT INTO "${table}" (key, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        update: this.#db.prepare(`UPDATE "${table}" SET (${columns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE key = ?`),
+      };
+      this.#tables.set(canonicalType, statements);
+    }
+    return statements;
+  }
+
+  /** Records, failures and the checkpoint of one batch, in one transaction. */
+  write(batch: Batch): WriteCounts {
+    this.#assertOpen();
+    const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
+    const syncedAt = this.#now().toISOString();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const event of batch.events) {
+        const record = event.data;
+        const statements = this.#statements(event.canonicaltype);
+        const key = event.subject;
+        const deleted = record['deleted'] === true ? 1 : 0;
+        const updatedAt = typeof record['updatedAt'] === 'string' ? record['updatedAt'] : null;
+        const existing = statements.find.get(key) as { event_id: string; deleted: number; updated_at: string | null } | undefined;
+        if (existing && existing.event_id === event.id) {
+          counts.unchanged += 1;
+          continue;
+        }
+        // An older version than the stored one (an out-of-order or replayed read) never overwrites a newer one.
+        const stored = instant(existing?.updated_at);
+        const incoming = instant(updatedAt);
+        if (existing && stored !== undefined && incoming !== undefined && incoming < stored) {
+          counts.unchanged += 1;
+          continue;
+        }
+        const values = [event.canonicalversion, JSON.stringify(record), batch.connector, batch.connection, batch.stream, String((record['remote'] as { id?: unknown } | undefined)?.id ?? ''), updatedAt, deleted, event.id, syncedAt] as const;
+        if (existing) statements.update.run(...values, key);
+        else statements.insert.run(key, ...values);
+        if (deleted && !(existing && existing.deleted)) counts.deleted += 1;
+        else if (existing) counts.updated += 1;
+        else counts.inserted += 1;
+      }
+      if (batch.failures.length > 0) {
+        const insert = this.#db.prepare(
+          'INSERT INTO pullpush_failed_records (run_id, connector, connection, stream, remote_id, message, issues, native, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        );
+        for (const failure of batch.failures) {
+          insert.run(batch.runId, batch.connector, batch.connection, batch.stream, failure.remoteId, failure.message, JSON.stringify(failure.issues), failure.native === undefined ? null : JSON.stringify(failure.native), syncedAt);
+        }
+      }
+      if (batch.state) this.#putState(batch, batch.state, syncedAt);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw new PullPushError(SyncErrorCode.Database, `Writing ${batch.events.length} records of stream ${batch.stream} to ${this.path} failed: ${(error as Error).message}`, {
+        hint: 'Nothing of this batch was written and its checkpoint did not move; rerun the sync once the database is writable.',
+      });
+    }
+    return counts;
+  }
+
+  #putState(identity: StreamIdentity, state: StreamState, at: string): void {
+    this.#db
+      .prepare('INSERT INTO pullpush_state (connector, connection, stream, state, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, connection, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
+      .run(identity.connector, identity.connection, identity.stream, JSON.stringify(state), at);
+  }
+
+  getState(identity: StreamIdentity): StreamState | undefined {
+    this.#assertOpen();
+    const row = this.#db.prepare('SELECT state FROM pullpush_state WHERE connector = ? AND connection = ? AND stream = ?').get(identity.connector, identity.connection, identity.stream) as
+      | { state: string }
+      | undefined;
+    return row ? (JSON.parse(row.state) as StreamState) : undefined;
+  }
+
+  setState(identity: StreamIdentity, state: StreamState): void {
+    this.#assertOpen();
+    this.#putState(identity, state, this.#now().toISOString());
+  }
+
+  listStates(filter: Partial<StreamIdentity> = {}): StoredState[] {
+    this.#assertOpen();
+    const { where, values } = filterClause(filter);
+    const rows = this.#db.prepare(`SELECT connector, connection, stream, state, updated_at FROM pullpush_state ${where} ORDER BY connector, connection, stream`).all(...values) as Array<{
+      connector: string;
+      connection: string;
+      stream: string;
+      state: string;
+      updated_at: string;
+    }>;
+    return rows.map((row) => ({ connector: row.connector, connection: row.connection, stream: row.stream, state: JSON.parse(row.state) as StreamState, updatedAt: row.updated_at }));
+  }
+
+  resetState(filter: Partial<StreamIdentity> = {}): number {
+    this.#assertOpen();
+    const { where, values } = filterClause(filter);
+    return Number(this.#db.prepare(`DELETE FROM pullpush_state ${where}`).run(...values).changes);
+  }
+
+  /** Failed records, newest first. */
+  listFailedRecords(filter: Partial<StreamIdentity> & { runId?: string; limit?: number } = {}): FailedRecordRow[] {
+    this.#assertOpen();
+    const { where, values } = filterClause(filter);
+    const clause = filter.runId === undefined ? where : `${where ? `${where} AND` : 'WHERE'} run_id = ?`;
+    const rows = this.#db
+      .prepare(`SELECT * FROM pullpush_failed_records ${clause} ORDER BY id DESC LIMIT ?`)
+      .all(...values, ...(filter.runId === undefined ? [] : [filter.runId]), filter.limit ?? 1000) as Array<Record<string, string | number | null>>;
+    return rows.map((row) => ({
+      id: Number(row['id']),
+      runId: String(row['run_id']),
+      connector: String(row['connector']),
+      connection: String(row['connection']),
+      stream: String(row['stream']),
+      remoteId: String(row['remote_id']),
+      message: String(row['message']),
+      issues: JSON.parse(String(row['issues'])) as unknown[],
+      native: row['native'] === null ? undefined : (JSON.parse(String(row['native'])) as unknown),
+      failedAt: String(row['failed_at']),
+    }));
+  }
+
+  /** Canonical types that have a table, with their record counts. */
+  listTables(): Array<{ table: string; records: number; deleted: number }> {
+    this.#assertOpen();
+    const tables = this.#db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'pullpush_%' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>;
+    return tables.map(({ name }) => {
+      const row = this.#db.prepare(`SELECT count(*) AS records, coalesce(sum(deleted), 0) AS deleted FROM "${name}"`).get() as { records: number; deleted: number };
+      return { table: name, records: Number(row.records), deleted: Number(row.deleted) };
+    });
+  }
+
+  recordRun(summary: SyncSummary): void {
+    this.#assertOpen();
+    this.#db
+      .prepare(
+        'INSERT INTO pullpush_runs (id, connector, connection, destination, status, started_at, finished_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, summary = excluded.summary',
+      )
+      .run(summary.runId, summary.connector, summary.connection, summary.destination, summary.status, summary.startedAt, summary.finishedAt ?? null, JSON.stringify(summary));
+  }
+
+  listRuns(limit = 50): SyncSummary[] {
+    this.#assertOpen();
+    const rows = this.#db.prepare('SELECT summary FROM pullpush_runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as Array<{ summary: string }>;
+    return rows.map((row) => JSON.parse(row.summary) as SyncSummary);
+  }
+
+  getRun(runId: string): SyncSummary | undefined {
+    this.#assertOpen();
+    const row = this.#db.prepare('SELECT summary FROM pullpush_runs WHERE id = ?').get(runId) as { summary: string } | undefined;
+    return row ? (JSON.parse(row.summary) as SyncSummary) : undefined;
+  }
+
+  /** The underlying connection, for queries of your own (read it; writing behind the store's back is yours). */
+  get database(): DatabaseSync {
+    this.#assertOpen();
+    return this.#db;
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#db.close();
+  }
+}
+
+/** Opens (creating if needed) a SQLite destination and state store. */
+export function openSqliteStore(path: string, options?: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(path, options);
+}

@@ -1,0 +1,190 @@
+// runSync against a real testkit shop API into real SQLite and JSON Lines files: counts that match the source,
+// incremental reruns that ask only for changes, tombstones, failed records kept, secrets never stored, and a
+// cancelled run that keeps what it read.
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { shopConnectorDefinition, startTestApi, type TestApi } from '@pullpush/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Flow } from '@pullpush/schema';
+import { JsonlDestination, openSqliteStore, runFlow, runSync, type SqliteStore, type SyncOptions } from '../src/index.ts';
+
+const TOKEN = 'sk_canary_4f9d2c7e1b';
+const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
+
+let dir: string;
+let api: TestApi;
+const stores: SqliteStore[] = [];
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pullpush-sync-'));
+  api = await startTestApi({ seed: 5, dataset: { orders: 230, customers: 40, products: 12 }, auth: { kind: 'bearer', token: TOKEN } });
+});
+afterEach(async () => {
+  for (const store of stores.splice(0)) store.close();
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function store(name = 'sync.db'): SqliteStore {
+  const opened = openSqliteStore(join(dir, name));
+  stores.push(opened);
+  return opened;
+}
+
+function options(destination: SyncOptions['destination'], extra: Partial<SyncOptions> = {}): SyncOptions {
+  return { definition: shopConnectorDefinition({ baseUrl: api.url, pageSize: 50 }), config: { apiKey: TOKEN }, destination, engine: LOCAL, ...extra };
+}
+
+function count(db: SqliteStore, table: string, where = '1 = 1'): number {
+  return Number((db.database.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n);
+}
+
+describe('runSync into SQLite', () => {
+  it('syncs every stream: one row per record, counts per stream, checkpoints and the run logged', async () => {
+    const db = store();
+    const summary = await runSync(options(db));
+    expect(summary.status).toBe('succeeded');
+    const byStream = Object.fromEntries(summary.streams.map((stream) => [stream.stream, stream]));
+    expect(byStream['orders']).toMatchObject({ canonicalType: 'commerce.order@1', records: 230, inserted: 230, failed: 0, pages: 5, status: 'succeeded' });
+    expect(byStream['customers']).toMatchObject({ records: 40, inserted: 40 });
+    expect(byStream['products']?.records).toBe(api.data.products.length);
+    expect(byStream['stock_levels']?.records).toBe(api.data.stock_levels.length);
+    expect(count(db, 'commerce_order')).toBe(230);
+    expect(count(db, 'commerce_customer')).toBe(40);
+    expect(count(db, 'commerce_stocklevel')).toBe(api.data.stock_levels.length);
+    expect(summary.totals.records).toBe(summary.streams.reduce((sum, stream) => sum + stream.records, 0));
+    expect(db.listStates().map((state) => state.stream).sort()).toEqual(summary.streams.map((stream) => stream.stream).sort());
+    expect(db.getRun(summary.runId)).toMatchObject({ status: 'succeeded', totals: summary.totals });
+  });
+
+  it('reruns incrementally: only changed records are requested, updates and tombstones land', async () => {
+    const db = store();
+    await runSync(options(db));
+    api.resetRequests();
+    const quiet = await runSync(options(db));
+    // Each stream asks once, from its stored cursor, and gets at most the lookback overlap back — unchanged.
+    expect(api.count({ path: '/cursor/orders' })).toBe(1);
+    const orders = quiet.streams.find((stream) => stream.stream === 'orders');
+    expect(orders?.inserted).toBe(0);
+    expect(orders?.updated).toBe(0);
+    expect(orders?.records).toBeLessThan(230);
+
+    const [first, second] = api.data.orders;
+    api.touch('orders', [first?.id as number, second?.id as number]);
+    const removed = api.data.customers[3]?.id as number;
+    api.remove('customers', [removed]);
+    api.resetRequests();
+    const changed = await runSync(options(db));
+    expect(api.count({ path: '/cursor/orders' })).toBe(1);
+    expect(changed.streams.find((stream) => stream.stream === 'orders')).toMatchObject({ updated: 2, inserted: 0 });
+    expect(changed.streams.find((stream) => stream.stream === 'customers')).toMatchObject({ deleted: 1, inserted: 0 });
+    expect(count(db, 'commerce_customer', `deleted = 1 AND remote_id = '${removed}'`)).toBe(1);
+    expect(count(db, 'commerce_customer')).toBe(40);
+    const row = db.database.prepare(`SELECT updated_at FROM commerce_order WHERE remote_id = ?`).get(String(first?.id)) as { updated_at: string };
+    expect(Date.parse(row.updated_at)).toBe(Date.parse(api.data.orders.find((order) => order.id === first?.id)?.updated_at as string));
+  });
+
+  it('--full reads everything again and leaves unchanged records unchanged', async () => {
+    const db = store();
+    await runSync(options(db, { streams: ['orders'] }));
+    const again = await runSync(options(db, { streams: ['orders'], full: true }));
+    expect(again.streams[0]).toMatchObject({ records: 230, unchanged: 230, inserted: 0, updated: 0 });
+  });
+
+  it('keeps records that fail mapping in the failed-records table and reports the run as partial', async () => {
+    const db = store();
+    const definition = shopConnectorDefinition({ baseUrl: api.url, pageSize: 50 }) as unknown as { streams: Record<string, { mapping: { fields: Record<string, unknown> } }> };
+    // Every seventh order gets a number where the canonical type wants a string.
+    (definition.streams['orders'] as { mapping: { fields: Record<string, unknown> } }).mapping.fields['number'] = { expr: 'id % 7 = 0 ? 7 : name' };
+    const summary = await runSync(options(db, { definition, streams: ['orders'] }));
+    const bad = api.data.orders.filter((order) => order.id % 7 === 0);
+    expect(bad.length).toBeGreaterThan(0);
+    expect(summary.status).toBe('partial');
+    expect(summary.streams[0]).toMatchObject({ records: 230, failed: bad.length, inserted: 230 - bad.length });
+    const failed = db.listFailedRecords({ stream: 'orders' });
+    expect(failed.map((record) => record.remoteId).sort()).toEqual(bad.map((order) => String(order.id)).sort());
+    expect(failed[0]?.issues.some((issue) => (issue as { pointer: string }).pointer === '/number')).toBe(true);
+    expect(failed[0]?.native).toMatchObject({ id: Number(failed[0]?.remoteId) });
+  });
+
+  it('never writes the connection secret to the database', async () => {
+    const db = store('secret.db');
+    await runSync(options(db, { streams: ['customers'] }));
+    db.close();
+    for (const file of readdirSync(dir).filter((name) => name.startsWith('secret.db'))) {
+      expect(readFileSync(join(dir, file)).includes(TOKEN), file).toBe(false);
+    }
+  });
+
+  it('a cancelled run keeps the batches it wrote and says so', async () => {
+    const db = store();
+    const controller = new AbortController();
+    const summary = await runSync(
+      options(db, {
+        streams: ['orders', 'customers'],
+        batchSize: 50,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (progress.written >= 100) controller.abort();
+        },
+      }),
+    );
+    expect(summary.status).toBe('cancelled');
+    expect(summary.streams.map((stream) => stream.stream)).toEqual(['orders']);
+    expect(summary.streams[0]?.status).toBe('cancelled');
+    const rows = count(db, 'commerce_order');
+    expect(rows).toBeGreaterThanOrEqual(100);
+    expect(rows).toBeLessThan(230);
+    expect(summary.streams[0]?.inserted).toBe(rows);
+  });
+
+  it('refuses an unknown stream before reading anything', async () => {
+    const db = store();
+    await expect(runSync(options(db, { streams: ['nope'] }))).rejects.toMatchObject({ code: 'SYNC_UNKNOWN_STREAM', hint: expect.stringContaining('orders') });
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('reports a stream that fails (bad credentials) and still runs the others, secrets redacted', async () => {
+    const db = store();
+    api.setAuth({ kind: 'bearer', token: 'another-token' });
+    const summary = await runSync(options(db, { streams: ['orders'] }));
+    expect(summary.status).toBe('failed');
+    expect(summary.streams[0]?.error?.code).toMatch(/^ENGINE_/);
+    expect(JSON.stringify(summary)).not.toContain(TOKEN);
+  });
+});
+
+describe('runSync into JSON Lines', () => {
+  it('writes one CloudEvent per record and keeps checkpoints in a separate state store', async () => {
+    const path = join(dir, 'out', 'events.jsonl');
+    const state = store('state.db');
+    const destination = new JsonlDestination(path, { stateStore: state });
+    const summary = await runSync(options(destination, { streams: ['customers', 'orders'] }));
+    destination.close();
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; subject: string; data: unknown });
+    expect(lines).toHaveLength(270);
+    expect(summary.totals.inserted).toBe(270);
+    expect(new Set(lines.map((line) => line.subject)).size).toBe(270);
+    expect(lines[0]?.type).toBe('commerce.customer.updated');
+    expect(state.listStates().map((entry) => entry.stream).sort()).toEqual(['customers', 'orders']);
+  });
+});
+
+describe('runFlow', () => {
+  it('runs a flow document into the SQLite file it names', async () => {
+    const flow = {
+      dsl: 'pullpush/flow/v1',
+      id: 'shop-to-sqlite',
+      source: { connector: 'testkit-shop', connection: 'main', streams: ['customers'] },
+      destination: { kind: 'sqlite', path: '{{ $env.SHOP_DB }}' },
+    } satisfies Flow;
+    const path = join(dir, 'flow.db');
+    const summary = await runFlow(flow, { definition: shopConnectorDefinition({ baseUrl: api.url }), config: { apiKey: TOKEN }, engine: LOCAL, env: { SHOP_DB: path } });
+    expect(summary).toMatchObject({ status: 'succeeded', connection: 'main', destination: `sqlite:${path}` });
+    const db = store('flow.db');
+    expect(count(db, 'commerce_customer', "connection = 'main'")).toBe(40);
+    await expect(runFlow({ ...flow, destination: { kind: 'sqlite', path: '{{ $env.MISSING }}' } }, { definition: shopConnectorDefinition({ baseUrl: api.url }), config: { apiKey: TOKEN }, env: {} })).rejects.toMatchObject({
+      code: 'SYNC_INVALID_DESTINATION',
+    });
+  });
+});

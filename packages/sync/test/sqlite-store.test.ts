@@ -1,0 +1,159 @@
+// The SQLite store on real files: upsert by canonical key with insert/update/unchanged/tombstone counts, newer
+// versions never overwritten by older ones, checkpoints committed with their records (or not at all), failed
+// records kept, runs logged, and a file from a newer layout refused.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { createCanonicalEvent } from '@pullpush/canonical';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, SqliteStore, tableNameOf, type Batch, type SyncSummary } from '../src/index.ts';
+
+let dir: string;
+const stores: SqliteStore[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pullpush-store-'));
+});
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function open(name = 'sync.db'): SqliteStore {
+  const store = openSqliteStore(join(dir, name));
+  stores.push(store);
+  return store;
+}
+
+const identity = { connector: 'shop', connection: 'main', stream: 'customers' };
+
+function customer(id: string, updatedAt: string, extra: Record<string, unknown> = {}) {
+  const record = { id: '', remote: { connector: 'shop', connection: 'main', stream: 'customers', id }, updatedAt, deleted: false, email: `${id}@example.com`, ...extra };
+  return createCanonicalEvent('commerce.customer@1', record, { validate: false });
+}
+
+function batch(events: Batch['events'], extra: Partial<Batch> = {}): Batch {
+  return { ...identity, runId: 'run-1', events, failures: [], ...extra };
+}
+
+function rows(store: SqliteStore, table = 'commerce_customer'): Array<Record<string, unknown>> {
+  return store.database.prepare(`SELECT * FROM ${table} ORDER BY remote_id`).all() as Array<Record<string, unknown>>;
+}
+
+describe('SqliteStore.write', () => {
+  it('inserts, updates, leaves unchanged and tombstones, one row per canonical key', () => {
+    const store = open();
+    expect(store.write(batch([customer('1', '2026-01-01T00:00:00Z'), customer('2', '2026-01-01T00:00:00Z')]))).toEqual({ inserted: 2, updated: 0, unchanged: 0, deleted: 0 });
+    const again = store.write(batch([customer('1', '2026-01-01T00:00:00Z'), customer('2', '2026-01-02T00:00:00Z', { email: 'new@example.com' })]));
+    expect(again).toEqual({ inserted: 0, updated: 1, unchanged: 1, deleted: 0 });
+    expect(store.write(batch([customer('1', '2026-01-03T00:00:00Z', { deleted: true })]))).toEqual({ inserted: 0, updated: 0, unchanged: 0, deleted: 1 });
+    // A tombstone seen again is not a second deletion.
+    expect(store.write(batch([customer('1', '2026-01-03T00:00:00Z', { deleted: true })]))).toEqual({ inserted: 0, updated: 0, unchanged: 1, deleted: 0 });
+
+    const stored = rows(store);
+    expect(stored.map((row) => [row['remote_id'], row['deleted'], row['updated_at']])).toEqual([
+      ['1', 1, '2026-01-03T00:00:00Z'],
+      ['2', 0, '2026-01-02T00:00:00Z'],
+    ]);
+    expect(JSON.parse(String(stored[1]?.['data']))).toMatchObject({ email: 'new@example.com', remote: { id: '2' } });
+    expect(stored[0]?.['key']).toBe('commerce.customer:shop:main:1');
+    expect(stored.every((row) => row['connector'] === 'shop' && row['connection'] === 'main' && row['stream'] === 'customers' && row['canonical_version'] === 1)).toBe(true);
+  });
+
+  it('never overwrites a newer version with an older one (a replayed or out-of-order read)', () => {
+    const store = open();
+    store.write(batch([customer('1', '2026-02-01T10:00:00+01:00', { email: 'newer@example.com' })]));
+    // 09:30Z is after 09:00Z (10:00+01:00) as an instant, although it sorts before it as text.
+    expect(store.write(batch([customer('1', '2026-02-01T08:59:59Z', { email: 'older@example.com' })]))).toMatchObject({ unchanged: 1, updated: 0 });
+    expect(store.write(batch([customer('1', '2026-02-01T09:30:00Z', { email: 'later@example.com' })]))).toMatchObject({ updated: 1 });
+    expect(JSON.parse(String(rows(store)[0]?.['data']))).toMatchObject({ email: 'later@example.com' });
+  });
+
+  it('commits the checkpoint with the records, and neither when the batch fails', () => {
+    const store = open();
+    const state = { partitions: { '': { cursor: '2026-01-01T00:00:00Z' } } };
+    store.write(batch([customer('1', '2026-01-01T00:00:00Z')], { state }));
+    expect(store.getState(identity)).toEqual(state);
+
+    // A record JSON cannot hold, after a good one: the good one must not stay behind either.
+    const poisoned = customer('3', '2026-01-05T00:00:00Z');
+    (poisoned.data as Record<string, unknown>)['note'] = 10n;
+    const failing = batch([customer('2', '2026-01-05T00:00:00Z'), poisoned], { state: { partitions: { '': { cursor: '2026-01-05T00:00:00Z' } } } });
+    expect(() => store.write(failing)).toThrow(expect.objectContaining({ code: 'SYNC_DATABASE' }));
+    expect(store.getState(identity)).toEqual(state);
+    expect(rows(store).map((row) => row['remote_id'])).toEqual(['1']);
+  });
+
+  it('keeps failed records with their reason, issues and native record', () => {
+    const store = open();
+    store.write(batch([], { failures: [{ remoteId: '9', message: 'does not validate', issues: [{ pointer: '/email', message: 'must be an email', rule: 'format' }], native: { id: 9, email: 'x' } }] }));
+    const [failed] = store.listFailedRecords({ connector: 'shop' });
+    expect(failed).toMatchObject({ runId: 'run-1', stream: 'customers', remoteId: '9', message: 'does not validate', native: { id: 9, email: 'x' } });
+    expect(failed?.issues).toEqual([{ pointer: '/email', message: 'must be an email', rule: 'format' }]);
+    expect(store.listFailedRecords({ runId: 'other' })).toEqual([]);
+  });
+
+  it('lists one table per canonical type with its counts', () => {
+    const store = open();
+    store.write(batch([customer('1', '2026-01-01T00:00:00Z'), customer('2', '2026-01-01T00:00:00Z', { deleted: true })]));
+    expect(store.listTables()).toEqual([{ table: 'commerce_customer', records: 2, deleted: 1 }]);
+    expect(tableNameOf('crm.contact-list')).toBe('crm_contact_list');
+  });
+});
+
+describe('SqliteStore state and runs', () => {
+  it('lists, filters and resets checkpoints', () => {
+    const store = open();
+    store.setState(identity, { partitions: { '': { cursor: 'a' } } });
+    store.setState({ ...identity, stream: 'orders' }, { partitions: { '': { cursor: 'b' } } });
+    store.setState({ ...identity, connection: 'other' }, { partitions: {} });
+    expect(store.listStates({ connection: 'main' }).map((state) => state.stream)).toEqual(['customers', 'orders']);
+    expect(store.resetState({ connection: 'main', stream: 'orders' })).toBe(1);
+    expect(store.listStates().map((state) => `${state.connection}/${state.stream}`)).toEqual(['main/customers', 'other/customers']);
+    expect(store.resetState()).toBe(2);
+    expect(store.getState(identity)).toBeUndefined();
+  });
+
+  it('records runs and reads them back', () => {
+    const store = open();
+    const summary: SyncSummary = {
+      runId: 'r1', connector: 'shop', connection: 'main', destination: 'sqlite:x', status: 'running', startedAt: '2026-01-01T00:00:00Z', durationMs: 0, streams: [],
+      totals: { pages: 0, records: 0, failed: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0 },
+    };
+    store.recordRun(summary);
+    store.recordRun({ ...summary, status: 'succeeded', finishedAt: '2026-01-01T00:01:00Z', durationMs: 60_000 });
+    expect(store.listRuns()).toHaveLength(1);
+    expect(store.getRun('r1')).toMatchObject({ status: 'succeeded', durationMs: 60_000 });
+    expect(store.getRun('nope')).toBeUndefined();
+  });
+
+  it('is readable by another SQLite connection while open (WAL) and reopens with its data', () => {
+    const path = join(dir, 'shared.db');
+    const store = open('shared.db');
+    store.write(batch([customer('1', '2026-01-01T00:00:00Z')], { state: { partitions: {} } }));
+    const reader = new DatabaseSync(path, { readOnly: true });
+    expect(reader.prepare('SELECT count(*) AS n FROM commerce_customer').get()).toEqual({ n: 1 });
+    reader.close();
+    store.close();
+    const again = open('shared.db');
+    expect(again.getState(identity)).toEqual({ partitions: {} });
+  });
+
+  it('refuses a file written by a newer layout, and a closed store', () => {
+    const path = join(dir, 'future.db');
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE pullpush_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT; INSERT INTO pullpush_meta VALUES ('schema_version', '99')");
+    db.close();
+    expect(() => open('future.db')).toThrow(expect.objectContaining({ code: 'SYNC_DATABASE_VERSION' }));
+    const store = open();
+    store.close();
+    expect(() => store.getState(identity)).toThrow(expect.objectContaining({ code: 'SYNC_CLOSED' }));
+  });
+
+  it('names the file when it cannot be opened', () => {
+    const path = join(dir, 'not-a-db');
+    rmSync(path, { force: true });
+    // A directory where the file should be.
+    expect(() => new SqliteStore(dir)).toThrow(expect.objectContaining({ code: 'SYNC_DATABASE', message: expect.stringContaining(dir) }));
+  });
+});
