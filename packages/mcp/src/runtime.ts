@@ -1,0 +1,83 @@
+// What the tools share while a server runs: the workspace, engine options applied to every connector (the
+// network policy of the embedding application), the SQLite store syncs write to, runs in progress and call
+// statistics for system_health.
+import { PullPushError } from '@pullpush/canonical';
+import type { ConnectorOptions } from '@pullpush/engine';
+import { openSqliteStore, type SqliteStore, type SyncSummary } from '@pullpush/sync';
+import { McpErrorCode } from './errors.ts';
+import type { Workspace } from './workspace/workspace.ts';
+
+type Json = Record<string, unknown>;
+
+export interface ActiveRun {
+  summary: SyncSummary;
+  controller: AbortController;
+  done: Promise<SyncSummary>;
+  progress: { stream: string; records: number; written: number };
+}
+
+export interface ToolStats {
+  calls: number;
+  errors: number;
+  totalMs: number;
+}
+
+export interface SourceSpec {
+  /** Definition id in the workspace. */
+  definition: string;
+  revision?: number | undefined;
+  /** A stored connection (its config, secrets opened) … */
+  connection?: string | undefined;
+  /** … or a config given inline (for tests before a connection exists). */
+  config?: Json | undefined;
+}
+
+export class ServerRuntime {
+  readonly workspace: Workspace;
+  readonly engine: Omit<ConnectorOptions, 'connection'>;
+  readonly startedAt = new Date();
+  readonly runs = new Map<string, ActiveRun>();
+  readonly stats = new Map<string, ToolStats>();
+  #store: SqliteStore | undefined;
+
+  constructor(workspace: Workspace, engine: Omit<ConnectorOptions, 'connection'> = {}) {
+    this.workspace = workspace;
+    this.engine = engine;
+  }
+
+  /** The workspace's SQLite file (destination, checkpoints, run log), opened once. */
+  get store(): SqliteStore {
+    this.#store ??= openSqliteStore(this.workspace.databasePath);
+    return this.#store;
+  }
+
+  /** A definition and the config to run it with, from a stored connection or an inline config. */
+  source(spec: SourceSpec): { definition: Json; config: Json; connection: string } {
+    const { document } = this.workspace.getDefinition(spec.definition, spec.revision);
+    if (spec.connection !== undefined) {
+      const stored = this.workspace.connectionConfig(spec.connection);
+      if (stored.connector !== spec.definition) {
+        throw new PullPushError(McpErrorCode.InvalidArguments, `Connection ${spec.connection} belongs to connector ${stored.connector}, not ${spec.definition}.`, {
+          hint: 'Pass a connection created for this definition (list_connections).',
+        });
+      }
+      return { definition: document, config: stored.config, connection: spec.connection };
+    }
+    return { definition: document, config: spec.config ?? {}, connection: 'default' };
+  }
+
+  record(tool: string, ms: number, failed: boolean): void {
+    const stats = this.stats.get(tool) ?? { calls: 0, errors: 0, totalMs: 0 };
+    stats.calls += 1;
+    stats.totalMs += ms;
+    if (failed) stats.errors += 1;
+    this.stats.set(tool, stats);
+  }
+
+  async close(): Promise<void> {
+    for (const run of this.runs.values()) run.controller.abort();
+    await Promise.allSettled([...this.runs.values()].map((run) => run.done));
+    this.#store?.close();
+    this.#store = undefined;
+  }
+}

@@ -1,0 +1,151 @@
+// createPullPushServer: the MCP SDK's low-level Server with PullPush's tools, resources and prompts. Input and
+// output schemas are the TypeBox schemas the tools are written with (plain JSON Schema), arguments are checked
+// against them before a handler runs, and every failure becomes an `isError` result a model can act on.
+import { readFileSync } from 'node:fs';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { PullPushError, type Issue } from '@pullpush/canonical';
+import type { ConnectorOptions } from '@pullpush/engine';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { McpErrorCode } from './errors.ts';
+import { getPrompt, listPrompts } from './prompts.ts';
+import { listResources, listResourceTemplates, readResource } from './resources.ts';
+import { ServerRuntime } from './runtime.ts';
+import type { ToolDefinition } from './tool.ts';
+import { ALL_TOOLS } from './tools/index.ts';
+import { Workspace } from './workspace/workspace.ts';
+
+export interface PullPushServerOptions {
+  /** The workspace directory (default ./pullpush) or an open Workspace. */
+  workspace?: string | Workspace;
+  /** Environment for the workspace key (PULLPUSH_SECRET_KEY); default process.env. */
+  env?: Record<string, string | undefined>;
+  /**
+   * Engine options for every connector the tools run: the network policy of the embedding application
+   * (allowPrivateNetwork, allowInsecureHttp), timeouts, a clock.
+   */
+  engine?: Omit<ConnectorOptions, 'connection'>;
+  /** Tools to serve (default all). */
+  tools?: readonly ToolDefinition[];
+}
+
+export interface PullPushServer extends Server {
+  /** The shared state of the tools: workspace, runs, statistics. */
+  readonly runtime: ServerRuntime;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+const INSTRUCTIONS = `PullPush builds, validates, tests and runs data connectors: declarative JSON definitions that a deterministic engine runs against real APIs, mapping records to canonical types (commerce.order, crm.contact, …).
+Workflow: get_connector_schema and list_canonical_types → create_definition → validate_definition (fix each error at its pointer; explain_error helps) → test_connector (read-only) → create_connection → run_sync → sync_status.
+Secrets go into connections only (create_connection); they are stored encrypted and never returned.`;
+
+/** A pointer for each Ajv error: the failing value's place, or the missing / unknown property's. */
+function argumentIssues(errors: readonly ErrorObject[] | null | undefined): Issue[] {
+  return (errors ?? []).map((error) => {
+    const params = error.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
+    const child = params.missingProperty ?? params.additionalProperty;
+    const pointer = child === undefined ? error.instancePath || '/' : `${error.instancePath}/${child}`;
+    const allowed = params.allowedValues ? ` (one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')})` : '';
+    const message = error.keyword === 'additionalProperties' ? `unknown argument "${child}"` : `${error.message ?? error.keyword}${allowed}`;
+    return { pointer, message, rule: error.keyword };
+  });
+}
+
+/** A failure as a tool result: the code, message, hint and pointers, as text a model reads and as JSON. */
+export function errorResult(error: unknown): CallToolResult {
+  const failure =
+    error instanceof PullPushError
+      ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), issues: [...error.issues] }
+      : { code: McpErrorCode.Internal, message: (error as Error)?.message ?? String(error), issues: [] as Issue[] };
+  const lines = [`${failure.code}: ${failure.message}`];
+  if ('hint' in failure && failure.hint) lines.push(`Hint: ${failure.hint}`);
+  for (const issue of failure.issues.slice(0, 20)) lines.push(`  at ${issue.pointer}: ${issue.message}`);
+  return { isError: true, content: [{ type: 'text', text: lines.join('\n') }, { type: 'text', text: JSON.stringify({ error: failure }) }] };
+}
+
+export function createPullPushServer(options: PullPushServerOptions = {}): PullPushServer {
+  const workspace = options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {});
+  const runtime = new ServerRuntime(workspace, options.engine);
+  const tools = options.tools ?? ALL_TOOLS;
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  const validators = new Map<string, ValidateFunction>();
+  const validatorOf = (tool: ToolDefinition) => {
+    let validate = validators.get(tool.name);
+    if (!validate) validators.set(tool.name, (validate = ajv.compile(tool.input)));
+    return validate;
+  };
+
+  const server = new Server(
+    { name: 'pullpush', title: 'PullPush', version: packageVersion() },
+    { capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS },
+  ) as PullPushServer;
+  Object.defineProperty(server, 'runtime', { value: runtime });
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: tools.map((tool) => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.input as { type: 'object' },
+      outputSchema: tool.output as { type: 'object' },
+      annotations: { title: tool.title, ...tool.annotations },
+    })),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args = {} } = request.params;
+    const tool = byName.get(name);
+    if (!tool) return errorResult(new PullPushError(McpErrorCode.UnknownTool, `No tool named "${name}".`, { hint: 'tools/list gives the tools.' }));
+    const started = performance.now();
+    const validate = validatorOf(tool);
+    if (!validate(args)) {
+      runtime.record(name, performance.now() - started, true);
+      const issues = argumentIssues(validate.errors);
+      return errorResult(new PullPushError(McpErrorCode.InvalidArguments, `The arguments of ${name} do not match its input schema.`, { hint: 'Fix each argument at its pointer and call again.', issues }));
+    }
+    const progressToken = request.params._meta?.progressToken;
+    const context = {
+      workspace,
+      runtime,
+      signal: extra.signal,
+      progress: async (progress: number, total?: number, message?: string) => {
+        if (progressToken === undefined) return;
+        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } });
+      },
+    };
+    try {
+      const result = (await tool.handler(args, context)) as Record<string, unknown>;
+      runtime.record(name, performance.now() - started, false);
+      return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
+    } catch (error) {
+      runtime.record(name, performance.now() - started, true);
+      return errorResult(error);
+    }
+  });
+
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: listResources(runtime) }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: listResourceTemplates() }));
+  server.setRequestHandler(ReadResourceRequestSchema, (request) => readResource(runtime, request.params.uri));
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: listPrompts() }));
+  server.setRequestHandler(GetPromptRequestSchema, (request) => getPrompt(request.params.name, request.params.arguments ?? {}));
+
+  const close = server.close.bind(server);
+  server.close = async () => {
+    await runtime.close();
+    await close();
+  };
+  return server;
+}

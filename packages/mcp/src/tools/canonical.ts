@@ -1,0 +1,4 @@
+// canonical tools (being written).
+import type { ToolDefinition } from '../tool.ts';
+
+export const canonicalTools: ToolDefinition[] = [];

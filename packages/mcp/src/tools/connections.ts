@@ -1,0 +1,4 @@
+// connections tools (being written).
+import type { ToolDefinition } from '../tool.ts';
+
+export const connectionsTools: ToolDefinition[] = [];

@@ -1,0 +1,4 @@
+// definitions tools (being written).
+import type { ToolDefinition } from '../tool.ts';
+
+export const definitionsTools: ToolDefinition[] = [];

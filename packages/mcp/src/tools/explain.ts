@@ -1,0 +1,4 @@
+// explain tools (being written).
+import type { ToolDefinition } from '../tool.ts';
+
+export const explainTools: ToolDefinition[] = [];

@@ -1,0 +1,4 @@
+// flows tools (being written).
+import type { ToolDefinition } from '../tool.ts';
+
+export const flowsTools: ToolDefinition[] = [];

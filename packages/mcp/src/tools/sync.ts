@@ -1,0 +1,4 @@
+// sync tools (being written).
+import type { ToolDefinition } from '../tool.ts';
+
+export const syncTools: ToolDefinition[] = [];

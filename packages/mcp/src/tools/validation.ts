@@ -1,0 +1,82 @@
+// Validation tools: check a definition or flow (stored or inline) with every problem at its pointer, and the
+// reference a model needs to write one — the DSL JSON Schema and the variables each template may use.
+import { EXPRESSION_CONTEXTS, definitionJsonSchema, flowJsonSchema, validateDefinition, validateFlow } from '@pullpush/schema';
+import Type from 'typebox';
+import { PullPushError } from '@pullpush/canonical';
+import { McpErrorCode } from '../errors.ts';
+import { defineTool, READ_ONLY } from '../tool.ts';
+import { compact, DefinitionId, JsonObject, Problem, Revision, type ProblemOut } from './schemas.ts';
+
+const VARIABLE_MEANINGS: Record<string, string> = {
+  config: 'the connection config ($config.apiKey); secrets only in auth',
+  state: 'the stored incremental cursor ($state.cursor)',
+  partition: 'the current partition value',
+  parent: 'the parent record of a parent→child partition',
+  now: 'the run time, ISO 8601',
+  record: 'the native record being mapped or filtered',
+  page: 'the last response: body, headers, status',
+  auth: 'the login response of a session auth',
+  remoteId: 'the remote id of the record being written',
+  body: 'the webhook body',
+  headers: 'the webhook headers',
+  header: 'one webhook header value',
+  env: 'environment variables (flows only)',
+};
+
+export const validationTools = [
+  defineTool({
+    name: 'validate_definition',
+    title: 'Validate a connector definition',
+    description:
+      'Checks a connector definition — a stored one (definition id, optional revision) or one given inline (document) — or a flow (kind "flow"). Returns every error and warning with a stable code, a JSON pointer, a message, a hint and a did-you-mean suggestion. Fix errors at their pointers; warnings are advice.',
+    group: 'validation',
+    input: Type.Object(
+      {
+        definition: Type.Optional(DefinitionId),
+        revision: Type.Optional(Revision),
+        document: Type.Optional(JsonObject),
+        kind: Type.Optional(Type.Enum(['definition', 'flow'], { description: 'What the document is (default definition).' })),
+      },
+      { additionalProperties: false },
+    ),
+    output: Type.Object({ ok: Type.Boolean(), errors: Type.Array(Problem), warnings: Type.Array(Problem) }),
+    annotations: READ_ONLY,
+    handler(args, { workspace }) {
+      const document = args.document ?? (args.definition ? workspace.getDefinition(args.definition, args.revision).document : undefined);
+      if (document === undefined) {
+        throw new PullPushError(McpErrorCode.InvalidArguments, 'Give either a stored definition id or an inline document.', { hint: 'validate_definition { "definition": "shop" } or { "document": { … } }.' });
+      }
+      const result = args.kind === 'flow' ? validateFlow(document) : validateDefinition(document);
+      return { ok: result.ok, errors: result.errors.map(compact<ProblemOut>), warnings: result.warnings.map(compact<ProblemOut>) };
+    },
+  }),
+  defineTool({
+    name: 'get_connector_schema',
+    title: 'Get the connector DSL JSON Schema',
+    description: 'Returns the JSON Schema of connector definitions (DSL v1), or of flows with kind "flow": every key, kind and option with its description. Read it before writing a definition.',
+    group: 'validation',
+    input: Type.Object({ kind: Type.Optional(Type.Enum(['definition', 'flow'])) }, { additionalProperties: false }),
+    output: Type.Object({ schema: JsonObject }),
+    annotations: READ_ONLY,
+    handler: (args) => ({ schema: args.kind === 'flow' ? flowJsonSchema() : definitionJsonSchema() }),
+  }),
+  defineTool({
+    name: 'list_template_variables',
+    title: 'List template variables by place',
+    description:
+      'Lists, for each place a template or expression may stand in a definition (request, auth, mapping, pagination, …), the variables it may use ($config, $state, $record, …) and what each holds. Expressions are JSONata; templates are text with {{ }} placeholders.',
+    group: 'validation',
+    input: Type.Object({ place: Type.Optional(Type.String({ description: 'One place (e.g. "mapping"); default all.' })) }, { additionalProperties: false }),
+    output: Type.Object({
+      places: Type.Array(Type.Object({ place: Type.String(), variables: Type.Array(Type.Object({ name: Type.String(), meaning: Type.String() })) })),
+    }),
+    annotations: READ_ONLY,
+    handler(args) {
+      const entries = Object.entries(EXPRESSION_CONTEXTS).filter(([place]) => args.place === undefined || place === args.place);
+      if (entries.length === 0) {
+        throw new PullPushError(McpErrorCode.InvalidArguments, `No place "${args.place}".`, { hint: `Places: ${Object.keys(EXPRESSION_CONTEXTS).join(', ')}.` });
+      }
+      return { places: entries.map(([place, variables]) => ({ place, variables: variables.map((name) => ({ name: `$${name}`, meaning: VARIABLE_MEANINGS[name] ?? name })) })) };
+    },
+  }),
+];

@@ -1,0 +1,76 @@
+// The server itself: tools listed with titles, schemas and annotations; arguments refused by schema with
+// pointers; failures as isError results (never protocol errors); resources and prompts.
+import { describe, expect, it } from 'vitest';
+import { connect } from './support.ts';
+
+describe('tools/list', () => {
+  it('lists every tool in snake_case with a title, a description, input and output schemas and annotations', async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    expect(tools.length).toBeGreaterThan(0);
+    for (const tool of tools) {
+      expect(tool.name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+      expect(tool.title, tool.name).toBeTruthy();
+      expect(tool.description?.length, tool.name).toBeGreaterThan(40);
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type, tool.name).toBe('object');
+      expect(typeof tool.annotations?.readOnlyHint, tool.name).toBe('boolean');
+      expect(typeof tool.annotations?.destructiveHint, tool.name).toBe('boolean');
+      expect(typeof tool.annotations?.idempotentHint, tool.name).toBe('boolean');
+      expect(typeof tool.annotations?.openWorldHint, tool.name).toBe('boolean');
+    }
+  });
+});
+
+describe('tools/call', () => {
+  it('refuses arguments that do not match the input schema, with pointers, as an isError result', async () => {
+    const { fails } = await connect();
+    const error = await fails('validate_definition', { revision: 0, extra: true, kind: 'nope' });
+    expect(error.code).toBe('MCP_INVALID_ARGUMENTS');
+    expect(error.issues.map((issue) => issue.pointer).sort()).toEqual(['/extra', '/kind', '/revision']);
+    expect(error.issues.find((issue) => issue.pointer === '/extra')?.message).toBe('unknown argument "extra"');
+  });
+
+  it('answers an unknown tool with an isError result naming the fix', async () => {
+    const { fails } = await connect();
+    expect(await fails('no_such_tool')).toMatchObject({ code: 'MCP_UNKNOWN_TOOL', hint: expect.stringContaining('tools/list') });
+  });
+
+  it('validates an inline definition: every problem with code, pointer and hint', async () => {
+    const { ok } = await connect();
+    const result = await ok<{ ok: boolean; errors: Array<{ code: string; pointer: string }> }>('validate_definition', {
+      document: { dsl: 'pullpush/v1', id: 'x', name: 'X', version: '1.0.0', http: { baseUrl: 'https://api.example.com' }, streams: { items: { request: { path: '/items' }, paginaton: {} } } },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.errors.some((error) => error.code === 'DSL_UNKNOWN_KEY' && error.pointer === '/streams/items/paginaton')).toBe(true);
+  });
+
+  it('lists template variables by place and refuses an unknown place', async () => {
+    const { ok, fails } = await connect();
+    const { places } = await ok<{ places: Array<{ place: string; variables: Array<{ name: string }> }> }>('list_template_variables', { place: 'mapping' });
+    expect(places[0]?.variables.map((variable) => variable.name)).toContain('$record');
+    expect((await fails('list_template_variables', { place: 'mapings' })).hint).toContain('mapping');
+  });
+});
+
+describe('resources and prompts', () => {
+  it('serves the DSL schema and canonical type schemas', async () => {
+    const { client } = await connect();
+    const { resources } = await client.listResources();
+    expect(resources.map((resource) => resource.uri)).toEqual(expect.arrayContaining(['pullpush://schema/connector-definition.v1.json', 'pullpush://canonical/commerce.order@1']));
+    const order = await client.readResource({ uri: 'pullpush://canonical/commerce.order@1' });
+    expect(JSON.parse((order.contents[0] as { text: string }).text)).toMatchObject({ $id: 'urn:pullpush:canonical:commerce.order:1' });
+    await expect(client.readResource({ uri: 'pullpush://nothing/here' })).rejects.toThrow(/No resource/);
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((template) => template.uriTemplate)).toContain('pullpush://definitions/{id}');
+  });
+
+  it('offers the build and debug prompts, with their arguments checked', async () => {
+    const { client } = await connect();
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((prompt) => prompt.name)).toEqual(['build_connector', 'debug_failing_stream']);
+    const build = await client.getPrompt({ name: 'build_connector', arguments: { api: 'Acme Shop (https://acme.example.com/openapi.json)' } });
+    expect((build.messages[0]?.content as { text: string }).text).toContain('validate_definition');
+    await expect(client.getPrompt({ name: 'debug_failing_stream', arguments: { definition: 'shop' } })).rejects.toThrow(/stream/);
+  });
+});
