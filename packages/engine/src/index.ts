@@ -9,3 +9,4 @@ export { RateLimiter, type Budget, type RateLimiterOptions } from './net/rate-li
 export { compileExpression, compileTemplate, type Bindings, type CompiledExpression, type CompiledTemplate, type ExpressionLimits } from './expr/compile.ts';
 export { renderTestReport, testConnector, type ReportedError, type StreamReport, type TestReport, type TestRunOptions, type Verdict } from './test-run.ts';
 export { inferSchema, type InferredSchema } from './infer-schema.ts';
+export { mapNativeRecord, type MapRecordOptions, type MappingResult } from './map-record.ts';
