@@ -1,4 +1,6 @@
 // Public entry point of @pullpush/mcp: the PullPush MCP server, its tools and its workspace.
+export { serveStdio } from './stdio.ts';
+export { startHttpServer, type HttpServerOptions, type RunningHttpServer } from './http.ts';
 export { createPullPushServer, errorResult, type PullPushServer, type PullPushServerOptions } from './server.ts';
 export { ALL_TOOLS } from './tools/index.ts';
 export { defineTool, type ToolAnnotations, type ToolContext, type ToolDefinition, type ToolGroup } from './tool.ts';

@@ -36,6 +36,8 @@ export interface PullPushServerOptions {
   engine?: Omit<ConnectorOptions, 'connection'>;
   /** Tools to serve (default all). */
   tools?: readonly ToolDefinition[];
+  /** Shares runs, statistics and the store between servers (one per HTTP session); its workspace is used. */
+  runtime?: ServerRuntime;
 }
 
 export interface PullPushServer extends Server {
@@ -76,8 +78,11 @@ export function errorResult(error: unknown): CallToolResult {
 }
 
 export function createPullPushServer(options: PullPushServerOptions = {}): PullPushServer {
-  const workspace = options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {});
-  const runtime = new ServerRuntime(workspace, options.engine);
+  const runtime =
+    options.runtime ?? new ServerRuntime(options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {}), options.engine);
+  const workspace = runtime.workspace;
+  // A shared runtime outlives each session's server: only the server that made it closes it.
+  const ownsRuntime = options.runtime === undefined;
   const tools = options.tools ?? ALL_TOOLS;
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
@@ -144,7 +149,7 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
 
   const close = server.close.bind(server);
   server.close = async () => {
-    await runtime.close();
+    if (ownsRuntime) await runtime.close();
     await close();
   };
   return server;

@@ -1,0 +1,134 @@
+// The Streamable HTTP transport: one MCP session per client (Mcp-Session-Id), each with its own protocol server
+// over one shared runtime. Every request needs the bearer token; Host and Origin are checked against the
+// addresses the server listens on, so a web page cannot reach it through DNS rebinding.
+import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { PullPushError } from '@pullpush/canonical';
+import { McpErrorCode } from './errors.ts';
+import { ServerRuntime } from './runtime.ts';
+import { createPullPushServer, type PullPushServer, type PullPushServerOptions } from './server.ts';
+import { Workspace } from './workspace/workspace.ts';
+
+export interface HttpServerOptions extends Omit<PullPushServerOptions, 'runtime'> {
+  /** Required: clients send `Authorization: Bearer <token>`. */
+  token: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Extra Host header values to accept (a reverse proxy's name), besides the listening address and localhost. */
+  allowedHosts?: readonly string[];
+  /** Extra Origin values to accept, besides http://localhost:<port> and http://127.0.0.1:<port>. */
+  allowedOrigins?: readonly string[];
+  /** Path of the MCP endpoint (default /mcp). */
+  path?: string;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  /** Open sessions. */
+  readonly sessions: number;
+  close(): Promise<void>;
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function reply(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `${code}: ${message}` }, id: null }));
+}
+
+async function readJson(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new PullPushError(McpErrorCode.InvalidArguments, `The request body exceeds ${limit} bytes.`, { hint: 'Send smaller documents.' });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  if (!options.token || options.token.length < 16) {
+    throw new PullPushError(McpErrorCode.Unauthorized, 'The HTTP transport needs a bearer token of at least 16 characters.', {
+      hint: 'Set PULLPUSH_MCP_TOKEN (or pass --token) to a long random value, e.g. node -e "console.log(crypto.randomBytes(24).toString(\'base64url\'))".',
+    });
+  }
+  const expected = digest(`Bearer ${options.token}`);
+  const host = options.host ?? '127.0.0.1';
+  const path = options.path ?? '/mcp';
+  const workspace = options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {});
+  const runtime = new ServerRuntime(workspace, options.engine);
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: PullPushServer }>();
+  let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a browser page on another name resolving to us still sends its own Host and Origin.
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    if (!allowedHosts.has(hostHeader)) return reply(res, 403, McpErrorCode.Unauthorized, `Host ${hostHeader || '(none)'} is not allowed.`);
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) return reply(res, 403, McpErrorCode.Unauthorized, `Origin ${origin} is not allowed.`);
+    if (new URL(req.url ?? '/', 'http://x').pathname !== path) return reply(res, 404, McpErrorCode.NotFound, `No endpoint here; MCP is at ${path}.`);
+    const authorization = req.headers.authorization ?? '';
+    if (!timingSafeEqual(digest(authorization), expected)) {
+      return reply(res, 401, McpErrorCode.Unauthorized, 'A valid bearer token is required.', { 'www-authenticate': 'Bearer realm="pullpush"' });
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    if (existing) return existing.transport.handleRequest(req, res, req.method === 'POST' ? await readJson(req) : undefined);
+    if (sessionId !== undefined) return reply(res, 404, McpErrorCode.NotFound, 'Unknown or expired session; initialize a new one.');
+    if (req.method !== 'POST') return reply(res, 400, McpErrorCode.InvalidArguments, 'No session: send an initialize request first.');
+    const body = await readJson(req);
+    if (!isInitializeRequest(body)) return reply(res, 400, McpErrorCode.InvalidArguments, 'No session: the first request must be initialize.');
+    const server = createPullPushServer({ ...options, runtime });
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      void server.close();
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  const http: HttpServer = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) reply(res, error instanceof SyntaxError ? 400 : 500, error instanceof PullPushError ? error.code : McpErrorCode.Internal, (error as Error).message);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const names = [`${host}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ...(options.allowedHosts ?? [])];
+  allowedHosts = new Set(names.map((name) => name.toLowerCase()));
+  allowedOrigins = new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://${host}:${port}`, ...(options.allowedOrigins ?? [])].map((origin) => origin.toLowerCase()));
+  const displayHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${displayHost}:${port}${path}`,
+    port,
+    get sessions() {
+      return sessions.size;
+    },
+    async close() {
+      await Promise.allSettled([...sessions.values()].map(({ transport }) => transport.close()));
+      sessions.clear();
+      await runtime.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The Streamable HTTP transport with a real Client: the bearer token is required, foreign Host and Origin
+// headers are refused (DNS rebinding), sessions are created by initialize, kept apart, and ended by DELETE.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHttpServer, type RunningHttpServer } from '../src/index.ts';
+import { TEST_KEY } from './support.ts';
+
+const TOKEN = 'test-token-0123456789abcdef';
+let dir: string;
+let running: RunningHttpServer;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pullpush-mcp-http-'));
+  running = await startHttpServer({ token: TOKEN, workspace: join(dir, 'workspace'), env: { PULLPUSH_SECRET_KEY: TEST_KEY } });
+});
+afterEach(async () => {
+  await running.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function client(token?: string): { client: Client; transport: StreamableHTTPClientTransport } {
+  const transport = new StreamableHTTPClientTransport(new URL(running.url), token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {});
+  return { client: new Client({ name: 'http-test', version: '0.0.0' }), transport };
+}
+
+/** A raw POST with chosen headers (fetch does not let a caller set Host). */
+function post(headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const url = new URL(running.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } };
+
+describe('Streamable HTTP', () => {
+  it('serves a client with the token: tools listed and called', async () => {
+    const { client: c, transport } = client(TOKEN);
+    await c.connect(transport);
+    const { tools } = await c.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('validate_definition');
+    const result = await c.callTool({ name: 'list_template_variables', arguments: { place: 'auth' } });
+    expect(result.isError).toBeFalsy();
+    expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(running.sessions).toBe(1);
+    await transport.terminateSession();
+    await c.close();
+    expect(running.sessions).toBe(0);
+  });
+
+  it('refuses a client without the token, or with a wrong one (401 with WWW-Authenticate)', async () => {
+    const { client: c, transport } = client();
+    await expect(c.connect(transport)).rejects.toThrow(/401|Unauthorized|bearer/i);
+    const wrong = await post({ authorization: 'Bearer wrong-token-0123456789' }, initialize);
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['www-authenticate']).toContain('Bearer');
+  });
+
+  it('refuses a foreign Host header and a foreign Origin even with the token (DNS rebinding)', async () => {
+    const foreignHost = await post({ authorization: `Bearer ${TOKEN}`, host: 'evil.example.com' }, initialize);
+    expect(foreignHost.status).toBe(403);
+    expect(foreignHost.body).toContain('Host evil.example.com is not allowed');
+    const foreignOrigin = await post({ authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example.com' }, initialize);
+    expect(foreignOrigin.status).toBe(403);
+    const sameOrigin = await post({ authorization: `Bearer ${TOKEN}`, origin: `http://localhost:${running.port}` }, initialize);
+    expect(sameOrigin.status).toBe(200);
+  });
+
+  it('answers an unknown session with 404 and a non-initialize first request with 400', async () => {
+    const unknown = await post({ authorization: `Bearer ${TOKEN}`, 'mcp-session-id': 'no-such-session' }, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect(unknown.status).toBe(404);
+    const first = await post({ authorization: `Bearer ${TOKEN}` }, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect(first.status).toBe(400);
+  });
+
+  it('keeps sessions apart', async () => {
+    const a = client(TOKEN);
+    const b = client(TOKEN);
+    await a.client.connect(a.transport);
+    await b.client.connect(b.transport);
+    expect(a.transport.sessionId).not.toBe(b.transport.sessionId);
+    expect(running.sessions).toBe(2);
+    await a.client.close();
+    await b.client.close();
+  });
+
+  it('refuses to start without a long enough token', async () => {
+    await expect(startHttpServer({ token: 'short', workspace: join(dir, 'w2'), env: { PULLPUSH_SECRET_KEY: TEST_KEY } })).rejects.toMatchObject({ code: 'MCP_UNAUTHORIZED' });
+  });
+});
