@@ -9,6 +9,7 @@ export const McpErrorCode = {
   SecretKey: 'MCP_SECRET_KEY',
   Workspace: 'MCP_WORKSPACE',
   Unauthorized: 'MCP_UNAUTHORIZED',
+  Cancelled: 'MCP_CANCELLED',
   Internal: 'MCP_INTERNAL',
 } as const;
 export type McpErrorCode = (typeof McpErrorCode)[keyof typeof McpErrorCode];

@@ -39,6 +39,8 @@ export async function connect(options: PullPushServerOptions = {}): Promise<Conn
   const client = new Client({ name: 'pullpush-test', version: '0.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  // The client checks results against output schemas only for tools it has listed.
+  await client.listTools();
   open.push({ client, server, dir });
   const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
   return {

@@ -54,7 +54,8 @@ function runError(error: unknown, connector: Connector | undefined): RunError {
   return { code: 'SYNC_UNEXPECTED', message: redact(String((error as Error).message ?? error)) };
 }
 
-function finishSummary(summary: SyncSummary, started: number): SyncSummary {
+/** Totals and status; `skipped`: streams that never started because the run was cancelled before them. */
+function finishSummary(summary: SyncSummary, started: number, skipped: boolean): SyncSummary {
   const totals = { ...emptyCounts(), pages: 0 };
   for (const stream of summary.streams) {
     addCounts(totals, stream);
@@ -64,7 +65,7 @@ function finishSummary(summary: SyncSummary, started: number): SyncSummary {
   summary.durationMs = Math.round(performance.now() - started);
   summary.finishedAt = new Date().toISOString();
   const statuses = summary.streams.map((stream) => stream.status);
-  summary.status = statuses.includes('cancelled') ? 'cancelled' : statuses.includes('failed') ? 'failed' : totals.failed > 0 ? 'partial' : 'succeeded';
+  summary.status = skipped || statuses.includes('cancelled') ? 'cancelled' : statuses.includes('failed') ? 'failed' : totals.failed > 0 ? 'partial' : 'succeeded';
   return summary;
 }
 
@@ -89,6 +90,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     streams: [],
     totals: { ...emptyCounts(), pages: 0 },
   };
+  let selected = 0;
   try {
     const streams = options.streams ?? connector.streams.filter((name) => connector.canonicalType(name) !== undefined);
     for (const name of streams) {
@@ -101,6 +103,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         });
       }
     }
+    selected = streams.length;
     runLog?.recordRun(summary);
     for (const name of streams) {
       if (options.signal?.aborted) break;
@@ -109,7 +112,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   } finally {
     await connector.close();
   }
-  finishSummary(summary, started);
+  finishSummary(summary, started, summary.streams.length < selected);
   runLog?.recordRun(summary);
   return summary;
 }

@@ -138,6 +138,17 @@ describe('runSync into SQLite', () => {
     expect(summary.streams[0]?.inserted).toBe(rows);
   });
 
+  it('a run cancelled between two streams is cancelled, though the stream that ran finished', async () => {
+    const db = store();
+    const controller = new AbortController();
+    const summary = await runSync(
+      options(db, { streams: ['customers', 'orders'], signal: controller.signal, onProgress: (progress) => progress.done && controller.abort() }),
+    );
+    expect(summary.streams.map((stream) => [stream.stream, stream.status])).toEqual([['customers', 'succeeded']]);
+    expect(summary.status).toBe('cancelled');
+    expect(db.getRun(summary.runId)?.status).toBe('cancelled');
+  });
+
   it('refuses an unknown stream before reading anything', async () => {
     const db = store();
     await expect(runSync(options(db, { streams: ['nope'] }))).rejects.toMatchObject({ code: 'SYNC_UNKNOWN_STREAM', hint: expect.stringContaining('orders') });

@@ -1,0 +1,223 @@
+// Connection tools through the real MCP client against a real testkit API: configs checked against the
+// definition's config schema with pointers, secrets sealed on disk and masked in every result, test_connection,
+// rotate_secret (and refresh tokens the API rotates written back to the connection), delete. And the rule that
+// matters most: no result of any tool of the testing, connections, sync or monitoring groups ever contains a secret.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { shopConnectorDefinition, startTestApi, type AuthOptions, type TestApi } from '@pullpush/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ALL_TOOLS } from '../src/tools/index.ts';
+import { connect, type Connected } from './support.ts';
+
+const TOKEN = 'sk_canary_conn_7d41e0a9';
+const NEW_TOKEN = 'sk_canary_rotated_93bf2c';
+const DEFINITION = 'testkit-shop';
+
+const apis: TestApi[] = [];
+afterEach(async () => {
+  for (const api of apis.splice(0)) await api.close();
+});
+
+async function serve(auth: AuthOptions = { kind: 'bearer', token: TOKEN }): Promise<TestApi> {
+  const api = await startTestApi({ seed: 11, auth, dataset: { locations: 3, products: 4, customers: 7, orders: 23 } });
+  apis.push(api);
+  return api;
+}
+
+/** A connected client (tools listed, so the client checks every result against its output schema) and the shop definition. */
+async function setup(api: TestApi, definition: Record<string, unknown> = shopConnectorDefinition({ baseUrl: api.url, pageSize: 10 }) as unknown as Record<string, unknown>): Promise<Connected> {
+  const connected = await connect();
+  await connected.client.listTools();
+  connected.server.runtime.workspace.saveDefinition(String(definition['id']), definition);
+  return connected;
+}
+
+/** Every file under a directory, recursively. */
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+describe('create_connection', () => {
+  it('seals the secret keys: the result and get/list show ••••••, the file on disk holds no plain secret', async () => {
+    const api = await serve();
+    const { ok, server } = await setup(api);
+    const created = await ok<{ connection: { name: string; connector: string; config: Record<string, unknown>; secretKeys: string[] } }>('create_connection', {
+      name: 'main',
+      definition: DEFINITION,
+      config: { apiKey: TOKEN },
+    });
+    expect(created.connection).toMatchObject({ name: 'main', connector: DEFINITION, config: { apiKey: '••••••' }, secretKeys: ['apiKey'] });
+    expect((await ok('get_connection', { name: 'main' })).connection).toEqual(created.connection);
+    expect((await ok<{ connections: unknown[] }>('list_connections', {})).connections).toEqual([created.connection]);
+    expect((await ok<{ connections: unknown[] }>('list_connections', { connector: 'other' })).connections).toEqual([]);
+
+    const file = join(server.runtime.workspace.root, 'connections', 'main.json');
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(Buffer.from(TOKEN).toString('base64'));
+    expect(JSON.parse(text)).toMatchObject({ config: {}, secrets: { apiKey: { alg: 'A256GCM+A256GCM' } } });
+    expect(statSync(file).mode & 0o077).toBe(0);
+    // The engine gets the secret back.
+    expect(server.runtime.workspace.connectionConfig('main').config).toEqual({ apiKey: TOKEN });
+  });
+
+  it("checks the config against the definition's config schema, every problem at its pointer, without quoting values", async () => {
+    const api = await serve();
+    const { fails, call } = await setup(api);
+    const error = await fails('create_connection', { name: 'bad', definition: DEFINITION, config: { extra: TOKEN } });
+    expect(error.code).toBe('MCP_INVALID_ARGUMENTS');
+    expect(error.issues.map((issue) => issue.pointer).sort()).toEqual(['/config/apiKey', '/config/extra']);
+    expect(error.hint).toContain('apiKey');
+    const typed = await fails('create_connection', { name: 'bad', definition: DEFINITION, config: { apiKey: 42 } });
+    expect(typed.issues.map((issue) => issue.pointer)).toEqual(['/config/apiKey', '/config/apiKey']);
+    const raw = await call('create_connection', { name: 'bad', definition: DEFINITION, config: { apiKey: '', extra: TOKEN } });
+    expect(JSON.stringify(raw)).not.toContain(TOKEN);
+    expect((await fails('create_connection', { name: 'x', definition: 'nope', config: {} })).code).toBe('MCP_NOT_FOUND');
+  });
+
+  it('refuses to overwrite a connection unless replace is set', async () => {
+    const api = await serve();
+    const { ok, fails } = await setup(api);
+    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    expect((await fails('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: NEW_TOKEN } })).code).toBe('MCP_ALREADY_EXISTS');
+    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: NEW_TOKEN }, replace: true });
+  });
+});
+
+describe('test_connection, rotate_secret, delete_connection', () => {
+  it('tests the stored connection; after the API changes its token a rotated secret makes it work again', async () => {
+    const api = await serve();
+    const { ok, fails, server } = await setup(api);
+    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    const working = await ok('test_connection', { name: 'main' });
+    expect(working).toMatchObject({ ok: true, connector: DEFINITION, connection: 'main', stream: 'locations', status: 200, records: 3, requests: 1 });
+
+    api.setAuth({ kind: 'bearer', token: NEW_TOKEN });
+    const failing = await ok<{ ok: boolean; error: { code: string; message: string } }>('test_connection', { name: 'main' });
+    expect(failing.ok).toBe(false);
+    expect(failing.error.code).toMatch(/^ENGINE_/);
+    expect(failing.error.message).toContain('401');
+
+    const rotated = await ok<{ rotated: string; connection: { config: Record<string, unknown> } }>('rotate_secret', { name: 'main', key: 'apiKey', value: NEW_TOKEN });
+    expect(rotated).toMatchObject({ rotated: 'apiKey', connection: { config: { apiKey: '••••••' } } });
+    expect(readFileSync(join(server.runtime.workspace.root, 'connections', 'main.json'), 'utf8')).not.toContain(NEW_TOKEN);
+    expect(await ok('test_connection', { name: 'main' })).toMatchObject({ ok: true, status: 200 });
+
+    const notSecret = await fails('rotate_secret', { name: 'main', key: 'region', value: 'eu' });
+    expect(notSecret).toMatchObject({ code: 'MCP_INVALID_ARGUMENTS', hint: expect.stringContaining('apiKey') });
+    expect(notSecret.issues[0]?.pointer).toBe('/key');
+
+    expect(await ok('delete_connection', { name: 'main' })).toEqual({ deleted: 'main' });
+    expect((await fails('get_connection', { name: 'main' })).code).toBe('MCP_NOT_FOUND');
+    expect((await fails('test_connection', { name: 'main' })).code).toBe('MCP_NOT_FOUND');
+  });
+
+  it('writes a refresh token the API rotates back to the connection, sealed, so the next run uses it', async () => {
+    const initial = 'rt_canary_initial_61c2';
+    const api = await serve({ kind: 'oauth2RefreshToken', clientId: 'cid', clientSecret: 'cs_canary_0b7e', refreshToken: initial, rotate: true });
+    const definition = shopConnectorDefinition({ baseUrl: api.url }) as unknown as Record<string, unknown>;
+    definition['auth'] = {
+      kind: 'oauth2RefreshToken',
+      tokenUrl: '/oauth/token',
+      clientId: '{{ $config.clientId }}',
+      clientSecret: '{{ $config.clientSecret }}',
+      refreshToken: '{{ $config.refreshToken }}',
+      rotation: { configKey: 'refreshToken' },
+    };
+    definition['config'] = {
+      type: 'object',
+      required: ['clientId', 'clientSecret', 'refreshToken'],
+      additionalProperties: false,
+      properties: { clientId: { type: 'string' }, clientSecret: { type: 'string', secret: true }, refreshToken: { type: 'string', secret: true } },
+    };
+    const { ok, server } = await setup(api, definition);
+    const created = await ok<{ connection: { config: Record<string, unknown> } }>('create_connection', {
+      name: 'oauth',
+      definition: DEFINITION,
+      config: { clientId: 'cid', clientSecret: 'cs_canary_0b7e', refreshToken: initial },
+    });
+    expect(created.connection.config).toEqual({ clientId: 'cid', clientSecret: '••••••', refreshToken: '••••••' });
+
+    const first = await ok('test_connection', { name: 'oauth' });
+    expect(first).toMatchObject({ ok: true, status: 200 });
+    const stored = server.runtime.workspace.connectionConfig('oauth').config;
+    expect(stored['refreshToken']).toBe(api.refreshToken);
+    expect(stored['refreshToken']).not.toBe(initial);
+    expect(readFileSync(join(server.runtime.workspace.root, 'connections', 'oauth.json'), 'utf8')).not.toContain(String(api.refreshToken));
+    expect(JSON.stringify(first)).not.toContain(String(api.refreshToken));
+
+    // The initial refresh token is used up; the connection works because it holds the rotated one.
+    api.expireTokens();
+    expect(await ok('test_connection', { name: 'oauth' })).toMatchObject({ ok: true });
+    expect(api.tokenRequests).toBe(2);
+  });
+});
+
+describe('secrets never leave', () => {
+  it('no result of any testing, connections, sync or monitoring tool contains a secret, and no workspace file does', async () => {
+    const api = await serve();
+    const { call, server, dir } = await setup(api);
+    const results: Array<{ name: string; result: CallToolResult }> = [];
+    const run = async (name: string, args: Record<string, unknown> = {}) => {
+      const result = await call(name, args);
+      results.push({ name, result });
+      return result;
+    };
+    const structured = (result: CallToolResult) => result.structuredContent as Record<string, never>;
+
+    await run('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    await run('create_connection', { name: 'other', definition: DEFINITION, config: { apiKey: TOKEN, nope: TOKEN } });
+    await run('get_connection', { name: 'main' });
+    await run('list_connections');
+    await run('test_connection', { name: 'main' });
+    await run('check_auth', { connection: 'main' });
+    await run('check_auth', { definition: DEFINITION, config: { apiKey: TOKEN } });
+    await run('check_auth', { definition: DEFINITION, config: { apiKey: `${TOKEN}-wrong` } });
+    const tested = await run('test_connector', { connection: 'main', maxRecords: 20 });
+    await run('test_connector', { definition: DEFINITION, config: { apiKey: `${TOKEN}-wrong` } });
+    await run('test_stream', { definition: DEFINITION, config: { apiKey: TOKEN }, stream: 'customers' });
+    await run('get_test_report', { id: structured(tested)['reportId'] });
+    await run('list_test_reports');
+    await run('read_sample', { connection: 'main', stream: 'orders', limit: 3 });
+    await run('read_sample', { definition: DEFINITION, config: { apiKey: TOKEN }, stream: 'orders', native: true });
+    await run('read_sample', { definition: DEFINITION, config: { apiKey: `${TOKEN}-wrong` }, stream: 'orders' });
+    const synced = await run('run_sync', { connection: 'main' });
+    const runId = structured(synced)['runId'];
+    await run('sync_status', { runId });
+    await run('list_runs');
+    await run('get_run', { runId });
+    await run('get_state', { connection: 'main' });
+    await run('list_failed_records');
+    await run('event_stats');
+    await run('system_health');
+    await run('reset_state', { connection: 'main' });
+    await run('rotate_secret', { name: 'main', key: 'apiKey', value: NEW_TOKEN });
+    api.setAuth({ kind: 'bearer', token: NEW_TOKEN });
+    await run('test_connection', { name: 'main' });
+    await run('run_sync', { connection: 'main', streams: ['orders'], wait: false });
+    await run('delete_connection', { name: 'main' });
+
+    // Every tool of the four groups was called.
+    const groups = ['testing', 'connections', 'sync', 'monitoring'];
+    const ours = ALL_TOOLS.filter((tool) => groups.includes(tool.group)).map((tool) => tool.name);
+    expect(new Set(results.map((entry) => entry.name))).toEqual(new Set(ours));
+    expect(results.filter((entry) => entry.result.isError).map((entry) => entry.name)).toEqual(['create_connection', 'read_sample']);
+
+    const secrets = [TOKEN, NEW_TOKEN, encodeURIComponent(TOKEN), Buffer.from(TOKEN).toString('base64'), Buffer.from(NEW_TOKEN).toString('base64')];
+    for (const { name, result } of results) {
+      const text = JSON.stringify(result);
+      for (const secret of secrets) expect(text.includes(secret), `${name} leaked a secret: ${text.slice(0, 300)}`).toBe(false);
+    }
+    // Wait for the background run before reading the database files.
+    for (const active of server.runtime.runs.values()) await active.done;
+    for (const file of files(dir)) {
+      const bytes = readFileSync(file);
+      for (const secret of secrets) expect(bytes.includes(secret), `${file} holds a secret`).toBe(false);
+    }
+  });
+});
+
