@@ -198,7 +198,8 @@ describe('secrets never leave', () => {
     await run('rotate_secret', { name: 'main', key: 'apiKey', value: NEW_TOKEN });
     api.setAuth({ kind: 'bearer', token: NEW_TOKEN });
     await run('test_connection', { name: 'main' });
-    await run('run_sync', { connection: 'main', streams: ['orders'], wait: false });
+    const background = await run('run_sync', { connection: 'main', streams: ['orders'], wait: false });
+    await run('cancel_run', { runId: structured(background)['runId'] });
     await run('delete_connection', { name: 'main' });
 
     // Every tool of the four groups was called.

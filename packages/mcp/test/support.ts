@@ -21,7 +21,7 @@ export interface Connected {
   /** Calls a tool that must succeed; its structured content. */
   ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
   /** Calls a tool that must fail; its error (code, message, hint, issues). */
-  fails(name: string, args?: Record<string, unknown>): Promise<{ code: string; message: string; hint?: string; issues: Array<{ pointer: string; message: string }> }>;
+  fails(name: string, args?: Record<string, unknown>): Promise<{ code: string; message: string; hint?: string; issues: Array<{ pointer: string; message: string; rule?: string }> }>;
 }
 
 const open: Array<{ client: Client; server: PullPushServer; dir: string }> = [];

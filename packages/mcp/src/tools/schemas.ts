@@ -22,3 +22,22 @@ export type ProblemOut = Static<typeof Problem>;
 export function compact<T>(value: object): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
+
+/** The candidate closest to `value` (case-insensitive edit distance) when close enough to be a typo; for did-you-mean hints. */
+export function closestName(value: string, candidates: Iterable<string>): string | undefined {
+  const wanted = value.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const a = wanted;
+    const b = name.toLowerCase();
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j += 1) next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    const distance = row[b.length] ?? Infinity;
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}

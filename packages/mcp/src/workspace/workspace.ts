@@ -143,8 +143,10 @@ export class Workspace {
   /** Saves a new revision (the first creates the definition). */
   saveDefinition(id: string, document: Json): DefinitionRevision {
     const next = (this.revisions(id).at(-1) ?? 0) + 1;
-    writeJsonAtomic(join(this.#definitionDir(id), revisionFile(next)), document);
-    return { id, revision: next, savedAt: this.#now(), document };
+    const path = join(this.#definitionDir(id), revisionFile(next));
+    writeJsonAtomic(path, document);
+    // The file's time, as getDefinition reports it: one source for when a revision was saved.
+    return { id, revision: next, savedAt: statSync(path).mtime.toISOString(), document };
   }
 
   deleteDefinition(id: string): number {
