@@ -3,6 +3,7 @@
 // statistics for system_health.
 import { PullPushError } from '@pullpush/canonical';
 import type { ConnectorOptions } from '@pullpush/engine';
+import { DslCode, validateDefinition, type ValidationResult } from '@pullpush/schema';
 import { openSqliteStore, type SqliteStore, type SyncSummary } from '@pullpush/sync';
 import { McpErrorCode } from './errors.ts';
 import type { Workspace } from './workspace/workspace.ts';
@@ -64,6 +65,18 @@ export class ServerRuntime {
       return { definition: document, config: stored.config, connection: spec.connection };
     }
     return { definition: document, config: spec.config ?? {}, connection: 'default' };
+  }
+
+  /**
+   * validateDefinition under this server's network policy: where the embedding application allows plain http
+   * (local test APIs), an http base URL is a warning, as the engine treats it, not an error.
+   */
+  validateDefinition(document: unknown): ValidationResult {
+    const result = validateDefinition(document);
+    if (!this.engine.allowInsecureHttp) return result;
+    const insecure = result.errors.filter((problem) => problem.code === DslCode.InsecureBaseUrl).map((problem) => ({ ...problem, severity: 'warning' as const }));
+    const errors = result.errors.filter((problem) => problem.code !== DslCode.InsecureBaseUrl);
+    return { ok: errors.length === 0, errors, warnings: [...insecure, ...result.warnings] };
   }
 
   record(tool: string, ms: number, failed: boolean): void {

@@ -2,10 +2,10 @@
 // with validation errors, so they can be fixed by patch), change with RFC 6902 JSON Patch, list and diff
 // revisions, roll back (a new revision: history is never rewritten), export as a file, delete.
 import { PullPushError } from '@pullpush/canonical';
-import { validateDefinition } from '@pullpush/schema';
 import { applyPatch, createPatch, type Operation } from 'rfc6902';
 import Type, { type Static } from 'typebox';
 import { McpErrorCode } from '../errors.ts';
+import type { ServerRuntime } from '../runtime.ts';
 import { defineTool, DESTROYS, READ_ONLY, WRITES } from '../tool.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { compact, DefinitionId, JsonObject, Problem, Revision, type ProblemOut } from './schemas.ts';
@@ -41,8 +41,8 @@ const Summary = Type.Object({
   updatedAt: Type.String(),
 });
 
-function validation(document: Json): { ok: boolean; errors: ProblemOut[]; warnings: ProblemOut[] } {
-  const result = validateDefinition(document);
+function validation(runtime: ServerRuntime, document: Json): { ok: boolean; errors: ProblemOut[]; warnings: ProblemOut[] } {
+  const result = runtime.validateDefinition(document);
   return { ok: result.ok, errors: result.errors.map(compact<ProblemOut>), warnings: result.warnings.map(compact<ProblemOut>) };
 }
 
@@ -160,7 +160,7 @@ export const definitionsTools = [
     input: Type.Object({ document: Type.Record(Type.String(), Type.Unknown(), { description: 'The connector definition (dsl "pullpush/v1").' }) }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), revision: Type.Integer(), savedAt: Type.String(), ...Validation }),
     annotations: WRITES,
-    handler(args, { workspace }) {
+    handler(args, { workspace, runtime }) {
       const id = args.document['id'];
       if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
         throw new PullPushError(
@@ -178,7 +178,7 @@ export const definitionsTools = [
         });
       }
       const saved = workspace.saveDefinition(id, args.document);
-      return { id, revision: saved.revision, savedAt: saved.savedAt, ...validation(args.document) };
+      return { id, revision: saved.revision, savedAt: saved.savedAt, ...validation(runtime, args.document) };
     },
   }),
   defineTool({
@@ -200,7 +200,7 @@ export const definitionsTools = [
       ...Validation,
     }),
     annotations: WRITES,
-    handler(args, { workspace }) {
+    handler(args, { workspace, runtime }) {
       const latest = workspace.getDefinition(args.id);
       const document = applyDefinitionPatch(latest.document, args.patch);
       if (document['id'] !== args.id) {
@@ -210,7 +210,7 @@ export const definitionsTools = [
         });
       }
       const changes = createPatch(latest.document, document);
-      const result = validation(document);
+      const result = validation(runtime, document);
       if (changes.length === 0) return { id: args.id, revision: latest.revision, previousRevision: latest.revision, changed: false, summary: 'No changes.', ...result };
       const saved = workspace.saveDefinition(args.id, document);
       return { id: args.id, revision: saved.revision, previousRevision: latest.revision, changed: true, summary: summarizePatch(changes), ...result };
@@ -304,10 +304,10 @@ export const definitionsTools = [
       ...Validation,
     }),
     annotations: WRITES,
-    handler(args, { workspace }) {
+    handler(args, { workspace, runtime }) {
       const target = workspace.getDefinition(args.id, args.revision);
       const latest = workspace.getDefinition(args.id);
-      const result = validation(target.document);
+      const result = validation(runtime, target.document);
       if (sameDocument(latest.document, target.document)) {
         return { id: args.id, revision: latest.revision, restoredFrom: target.revision, changed: false, summary: 'No changes.', ...result };
       }

@@ -1,6 +1,6 @@
 // Validation tools: check a definition or flow (stored or inline) with every problem at its pointer, and the
 // reference a model needs to write one — the DSL JSON Schema and the variables each template may use.
-import { EXPRESSION_CONTEXTS, definitionJsonSchema, flowJsonSchema, validateDefinition, validateFlow } from '@pullpush/schema';
+import { EXPRESSION_CONTEXTS, definitionJsonSchema, flowJsonSchema, validateFlow } from '@pullpush/schema';
 import Type from 'typebox';
 import { PullPushError } from '@pullpush/canonical';
 import { McpErrorCode } from '../errors.ts';
@@ -41,12 +41,12 @@ export const validationTools = [
     ),
     output: Type.Object({ ok: Type.Boolean(), errors: Type.Array(Problem), warnings: Type.Array(Problem) }),
     annotations: READ_ONLY,
-    handler(args, { workspace }) {
+    handler(args, { workspace, runtime }) {
       const document = args.document ?? (args.definition ? workspace.getDefinition(args.definition, args.revision).document : undefined);
       if (document === undefined) {
         throw new PullPushError(McpErrorCode.InvalidArguments, 'Give either a stored definition id or an inline document.', { hint: 'validate_definition { "definition": "shop" } or { "document": { … } }.' });
       }
-      const result = args.kind === 'flow' ? validateFlow(document) : validateDefinition(document);
+      const result = args.kind === 'flow' ? validateFlow(document) : runtime.validateDefinition(document);
       return { ok: result.ok, errors: result.errors.map(compact<ProblemOut>), warnings: result.warnings.map(compact<ProblemOut>) };
     },
   }),
