@@ -1,1 +1,6 @@
-export { default } from '../../vitest.shared.ts';
+// The workspace's shared Vitest settings, with more time per test: every test here spawns the real binary,
+// several at once, and a loaded two-core machine can make one wait its turn.
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.ts';
+
+export default mergeConfig(shared, defineConfig({ test: { testTimeout: 60_000, hookTimeout: 30_000 } }));

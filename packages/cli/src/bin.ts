@@ -1,5 +1,32 @@
 #!/usr/bin/env node
-// The `pullpush` command.
+// The `pullpush` command. The first Ctrl-C aborts the running command through an AbortSignal (a sync commits
+// what it read and exits 130); a second one quits at once.
 import { run } from './run.ts';
 
-process.exitCode = run(process.argv.slice(2));
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) {
+    if (process.stderr.isTTY) process.stderr.write('\u001B[?25h\n');
+    process.exit(130);
+  }
+  controller.abort(new DOMException('Interrupted by SIGINT.', 'AbortError'));
+});
+
+// A closed pipe (`pullpush read … | head`) ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  controller.abort(new DOMException('Standard output was closed.', 'AbortError'));
+  process.exit(process.exitCode ?? 0);
+});
+
+const code = await run(process.argv.slice(2), {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  stdoutStream: process.stdout,
+  stderrStream: process.stderr,
+  signal: controller.signal,
+});
+process.exitCode = code;
+// Whatever a library may have left open (a socket in keep-alive), the command is done: give pending output a
+// moment, then leave. The timer does not keep the process alive when nothing else does.
+setTimeout(() => process.exit(code), 2000).unref();

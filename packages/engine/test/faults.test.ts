@@ -254,3 +254,15 @@ describe('bodies that do not parse', () => {
     expect(api.count()).toBe(FAST_RETRY.maxAttempts);
   });
 });
+
+describe('cancellation', () => {
+  it("a read whose signal is aborted mid-request ends with the signal's AbortError, not a network error", async () => {
+    const api = await serveWithKey({ faults: [{ kind: 'timeout', route: PATH, times: 1 }] });
+    const connector = await connect(api, customers());
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const { error } = await collectUntilError(connector.read('customers', { signal: controller.signal }));
+    expect((error as Error).name).toBe('AbortError');
+    expect(error).not.toBeInstanceOf(PullPushError);
+  });
+});

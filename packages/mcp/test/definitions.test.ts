@@ -18,7 +18,7 @@ interface Saved {
   savedAt: string;
   ok: boolean;
   errors: Array<{ code: string; pointer: string; message: string; hint?: string }>;
-  warnings: Array<{ code: string; pointer: string }>;
+  warnings: Array<{ code: string; pointer: string; severity?: string }>;
 }
 
 interface Updated extends Omit<Saved, 'savedAt'> {
@@ -42,7 +42,8 @@ describe('create_definition', () => {
   });
 
   it('saves a definition with validation errors, so it can be fixed, and returns the errors with pointers', async () => {
-    const { ok, dir } = await connect();
+    // A server whose embedding application does not allow plain http: the http base URL is an error.
+    const { ok, dir } = await connect({ engine: {} });
     const saved = await ok<Saved>('create_definition', { document: shopConnectorDefinition() as unknown as Json });
     expect(saved.ok).toBe(false);
     expect(saved.errors).toEqual([
@@ -55,6 +56,13 @@ describe('create_definition', () => {
       },
     ]);
     expect(existsSync(join(definitionDir(dir, 'testkit-shop'), 'v0001.json'))).toBe(true);
+  });
+
+  it('reports an http base URL as a warning where the server allows plain http (local test APIs)', async () => {
+    const { ok } = await connect();
+    const saved = await ok<Saved>('create_definition', { document: shopConnectorDefinition() as unknown as Json });
+    expect(saved.ok).toBe(true);
+    expect(saved.warnings.map((warning) => [warning.code, warning.severity])).toContainEqual(['DSL_INSECURE_BASE_URL', 'warning']);
   });
 
   it('returns warnings beside a valid result', async () => {

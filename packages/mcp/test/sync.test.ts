@@ -134,9 +134,12 @@ describe('run_sync and what it leaves', () => {
     const all = Object.values(counts).reduce((sum, count) => sum + count, 0);
     expect(summary.totals).toMatchObject({ records: all, inserted: all, failed: 0 });
 
-    // Progress: the start (with the run id), then each stream's records written.
+    // Progress: the start (with the run id), then per page records read so far, and each stream's end.
     expect(progress[0]?.message).toBe(`run ${runId} started`);
-    expect(progress.slice(1).map((update) => update.message)).toEqual(STREAMS.map((stream) => `${stream}: ${counts[stream]} records written, 0 failed — done`));
+    const ends = progress.filter((update) => update.message?.endsWith('— done'));
+    expect(ends.map((update) => update.message)).toEqual(STREAMS.map((stream) => `${stream}: ${counts[stream]} records read, ${counts[stream]} written, 0 failed — done`));
+    // A stream of several pages reports between its pages.
+    expect(progress.some((update) => update.message === `orders: ${PAGE} records read, 0 written, 0 failed`)).toBe(true);
     const values = progress.map((update) => update.progress);
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(new Set(values).size).toBe(values.length);
@@ -254,7 +257,7 @@ describe('cancelling run_sync', () => {
       signal: controller.signal,
       onprogress: (update) => {
         runId ??= /^run (\S+) started$/.exec(update.message ?? '')?.[1];
-        const written = Number(/^orders: (\d+) records written/.exec(update.message ?? '')?.[1] ?? 0);
+        const written = Number(/^orders: \d+ records read, (\d+) written/.exec(update.message ?? '')?.[1] ?? 0);
         if (written >= 50) controller.abort();
       },
     });

@@ -164,6 +164,8 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
         result.records += 1;
         result.failed += 1;
       } else if (message.type === 'page') {
+        // Before the page's records: progress moves per page, not only per committed batch.
+        if (result.pages > 0) progress(false);
         result.pages += 1;
       } else if (message.type === 'state') {
         checkpoint = message.state;

@@ -242,6 +242,8 @@ export class HttpClient {
       response = await client(request.url, { method: request.method, ...(signal ? { signal } : {}) });
     } catch (error) {
       if (isHTTPError(error)) response = error.response;
+      // The caller cancelled: an AbortError, as fetch gives, not a network failure to report.
+      else if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError');
       else throw this.#networkError(request, error);
     }
     const finalUrl = (response as Response & { finalUrl?: URL }).finalUrl ?? request.url;

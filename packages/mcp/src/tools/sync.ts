@@ -276,7 +276,7 @@ export const syncTools = [
     name: 'run_sync',
     title: 'Run a sync',
     description:
-      "Syncs a stored connection's streams (default every stream with a canonical type) into the workspace's SQLite file: one table per canonical type, upsert by key, checkpoints committed with the records so the next run reads only what changed (full: true reads everything again). With wait (default true) it returns the run summary and sends progress notifications (records written per stream); cancelling the call stops the run and keeps what was committed. With wait false it returns the run id at once: follow it with sync_status.",
+      "Syncs a stored connection's streams (default every stream with a canonical type) into the workspace's SQLite file: one table per canonical type, upsert by key, checkpoints committed with the records so the next run reads only what changed (full: true reads everything again). With wait (default true) it returns the run summary and sends progress notifications (records read and written per stream, after every page); cancelling the call stops the run and keeps what was committed. With wait false it returns the run id at once: follow it with sync_status.",
     group: 'sync',
     input: Type.Object(
       {
@@ -313,7 +313,7 @@ export const syncTools = [
             // Strictly increasing: records processed so far plus streams finished.
             const processed = liveStreams(active).reduce((sum, stream) => sum + stream.written + stream.failed + (stream.done ? 1 : 0), 0);
             step = Math.max(step + 1, processed);
-            const text = `${update.stream}: ${update.written} records written, ${update.failed} failed${update.done ? ' — done' : ''}`;
+            const text = `${update.stream}: ${update.records} records read, ${update.written} written, ${update.failed} failed${update.done ? ' — done' : ''}`;
             progress(step, undefined, text).catch(() => undefined);
           },
         });

@@ -1,0 +1,105 @@
+// `pullpush state show|reset`: the stream checkpoints kept in a SQLite file — where each incremental stream
+// resumes — and forgetting them so the next sync reads everything again.
+import { existsSync } from 'node:fs';
+import type { StreamState } from '@pullpush/engine';
+import type { SqliteStore, StreamIdentity } from '@pullpush/sync';
+import type { Command } from 'commander';
+import { addJsonOption, examples, type Context } from '../context.ts';
+import { CliError, CliErrorCode, ExitCode } from '../errors.ts';
+import { plural, renderTable } from '../output.ts';
+
+interface StateFlags {
+  db: string;
+  connector?: string;
+  connection?: string;
+  stream?: string;
+  json?: boolean;
+}
+
+function filterOf(flags: StateFlags): Partial<StreamIdentity> {
+  return {
+    ...(flags.connector === undefined ? {} : { connector: flags.connector }),
+    ...(flags.connection === undefined ? {} : { connection: flags.connection }),
+    ...(flags.stream === undefined ? {} : { stream: flags.stream }),
+  };
+}
+
+/** Opens an existing database: a typo in --db must not create an empty file and report "no checkpoints". */
+async function openExisting(path: string): Promise<SqliteStore> {
+  if (!existsSync(path)) {
+    throw new CliError(CliErrorCode.NoDatabase, `There is no database at ${path}.`, { hint: 'Pass the SQLite file a sync wrote (--db <file>; default ./pullpush.db).' });
+  }
+  const { openSqliteStore } = await import('../libraries/runtime.ts');
+  return openSqliteStore(path);
+}
+
+/** The cursor of an unpartitioned stream, or a count of partitions. */
+function cursorText(state: StreamState): string {
+  const partitions = Object.entries(state.partitions ?? {});
+  if (partitions.length === 0) return '-';
+  if (partitions.length === 1 && partitions[0]?.[0] === '') return partitions[0][1].cursor ?? '-';
+  const cursors = partitions.map(([, partition]) => partition.cursor).filter((cursor): cursor is string => cursor !== undefined);
+  const latest = cursors.sort().at(-1);
+  return `${plural(partitions.length, 'partition')}${latest ? `, latest ${latest}` : ''}`;
+}
+
+function addFilters(command: Command): Command {
+  return command
+    .option('--db <file>', 'the SQLite file of the syncs', './pullpush.db')
+    .option('--connector <id>', 'only this connector')
+    .option('--connection <id>', 'only this connection')
+    .option('--stream <name>', 'only this stream');
+}
+
+export function registerState(program: Command, ctx: Context): void {
+  const state = program
+    .command('state')
+    .summary('show or reset sync checkpoints')
+    .description('Show or reset the stream checkpoints (incremental cursors) a sync keeps in its SQLite file.')
+    .addHelpText(
+      'after',
+      examples(['pullpush state show', 'every checkpoint in ./pullpush.db'], ['pullpush state reset --db shop.db --stream orders', 'the next sync reads every order again']),
+    );
+
+  const show = addFilters(state.command('show').summary('list the checkpoints').description('List the stream checkpoints: connector, connection, stream, cursor and when it was stored.'));
+  addJsonOption(show, 'the checkpoints')
+    .addHelpText('after', examples(['pullpush state show --db shop.db', 'a table'], ['pullpush state show --connector acme-shop --json', '[{ connector, connection, stream, state, updatedAt }]']))
+    .action(async (flags: StateFlags) => {
+      ctx.json = flags.json === true;
+      const store = await openExisting(flags.db);
+      try {
+        const states = store.listStates(filterOf(flags));
+        if (flags.json) ctx.out.json(states);
+        else if (states.length === 0) ctx.out.line(`No checkpoints in ${flags.db}${Object.keys(filterOf(flags)).length > 0 ? ' match the filters' : ''}.`);
+        else {
+          const rows = states.map((entry) => [entry.connector, entry.connection, entry.stream, cursorText(entry.state), entry.updatedAt]);
+          ctx.out.out(renderTable(['connector', 'connection', 'stream', 'cursor', 'stored at'], rows, { styleHeader: (text) => ctx.out.style('bold', text) }));
+        }
+      } finally {
+        store.close();
+      }
+      ctx.exitCode = ExitCode.Ok;
+    });
+
+  const reset = addFilters(
+    state
+      .command('reset')
+      .summary('forget checkpoints: the next sync reads everything')
+      .description('Forget the matching checkpoints (every one without filters): the next sync of those streams reads everything again. Records already synced stay.'),
+  );
+  addJsonOption(reset, 'how many checkpoints were reset')
+    .addHelpText('after', examples(['pullpush state reset --db shop.db --stream orders', 'orders only'], ['pullpush state reset --connector acme-shop', 'every stream of one connector']))
+    .action(async (flags: StateFlags) => {
+      ctx.json = flags.json === true;
+      const store = await openExisting(flags.db);
+      let removed: number;
+      try {
+        removed = store.resetState(filterOf(flags));
+      } finally {
+        store.close();
+      }
+      if (flags.json) ctx.out.json({ db: flags.db, reset: removed });
+      else ctx.out.line(`Reset ${plural(removed, 'checkpoint')} in ${flags.db}${removed > 0 ? ': the next sync of those streams reads everything.' : '.'}`);
+      ctx.exitCode = ExitCode.Ok;
+    });
+}

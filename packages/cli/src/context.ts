@@ -1,0 +1,55 @@
+// What every command gets (output, the SIGINT signal, the environment) and the option parsers they share.
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Output } from './output.ts';
+
+export interface Context {
+  out: Output;
+  /** Aborted on SIGINT. */
+  signal: AbortSignal;
+  env: Record<string, string | undefined>;
+  /** Set by the command that ran: the process exit code. */
+  exitCode: number;
+  /** Whether the running command was asked for --json (errors are then printed as JSON too). */
+  json: boolean;
+}
+
+/** `--max-records 100`: a positive integer, else a usage error. */
+export function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!/^[0-9]+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return number;
+}
+
+/** Repeatable options: `--stream a --stream b`. */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function httpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an absolute URL (https://sandbox.example.com/api).');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidArgumentError('expected an http or https URL.');
+  return value;
+}
+
+/** The flags of every command that calls an API. */
+export function addNetworkOptions(command: Command): Command {
+  return command
+    .option('--base-url <url>', "send requests to this base URL instead of the definition's (a sandbox, a proxy, a local test API)", httpUrl)
+    .option('--allow-private-network', 'allow private and loopback addresses (refused by default: local and test APIs only)')
+    .option('--allow-insecure-http', 'allow plain http URLs (refused by default: local and test APIs only)');
+}
+
+/** The --json flag. */
+export function addJsonOption(command: Command, what = 'the result'): Command {
+  return command.option('--json', `print ${what} as JSON (errors too, on stderr)`);
+}
+
+/** Help text listing examples, shown after the options. */
+export function examples(...lines: Array<[command: string, what: string]>): string {
+  return `\nExamples:\n${lines.map(([command, what]) => `  $ ${command}\n      ${what}`).join('\n')}\n`;
+}
