@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCanonical } from './commands/canonical.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerMcp } from './commands/mcp.ts';
 import { registerRead } from './commands/read.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerState } from './commands/state.ts';
@@ -74,6 +75,7 @@ function buildProgram(ctx: Context, usage: UsageProblem[]): Command {
   registerSchema(program, ctx);
   registerCanonical(program, ctx);
   registerDemo(program, ctx);
+  registerMcp(program, ctx);
   // Every command writes help to our streams and reports parse errors to us instead of printing them.
   for (const command of allCommands(program)) {
     command.exitOverride();

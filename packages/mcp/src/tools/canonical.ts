@@ -15,7 +15,7 @@ import { mapNativeRecord } from '@pullpush/engine';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
-import { closestName, compact, DefinitionId, Issue, JsonObject, Revision } from './schemas.ts';
+import { closestName, compact, DefinitionId, Issue, JsonObject, Revision, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 type Schema = Record<string, unknown>;
@@ -623,7 +623,7 @@ function typeSummary(definition: CanonicalTypeDefinition) {
   };
 }
 
-const FieldMappingOut = Type.Record(Type.String(), Type.Unknown(), { description: 'A field mapping for the definition: { "path": … } or { "expr": … }.' });
+const FieldMappingOut = FreeObject({ description: 'A field mapping for the definition: { "path": … } or { "expr": … }.' });
 
 export const canonicalTools = [
   defineTool({
@@ -716,7 +716,7 @@ export const canonicalTools = [
         revision: Type.Optional(Revision),
         stream: Type.String({ minLength: 1, description: 'Stream name in the definition.' }),
         record: Type.Unknown({ description: 'The native record, as the API returns one.' }),
-        config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Config values the mapping may read ($config); no secrets needed.' })),
+        config: Type.Optional(FreeObject({ description: 'Config values the mapping may read ($config); no secrets needed.' })),
         now: Type.Optional(Type.String({ format: 'date-time', description: '$now for the mapping (default the current time).' })),
       },
       { additionalProperties: false },
@@ -753,7 +753,7 @@ export const canonicalTools = [
       'Given one native sample record and a canonical type, suggests for each canonical field the native path that most likely holds it, with a confidence from 0 to 1 and the reason (exact name, snake/camel case, synonyms such as qty → quantity or created → createdAt, type fit such as date-time strings for timestamps or decimal strings for money amounts) and a ready field mapping ({ path } or a converting { expr }). Deterministic, no model involved: review each suggestion. Also lists canonical fields left without a suggestion, native fields left unmapped, and a draft mapping.fields of the suggestions with confidence >= 0.5.',
     group: 'canonical',
     input: Type.Object(
-      { type: TypeRef, record: Type.Record(Type.String(), Type.Unknown(), { description: 'One native record, as the API returns it.' }) },
+      { type: TypeRef, record: FreeObject({ description: 'One native record, as the API returns it.' }) },
       { additionalProperties: false },
     ),
     output: Type.Object({

@@ -10,7 +10,7 @@ import { McpErrorCode } from '../errors.ts';
 import type { ServerRuntime } from '../runtime.ts';
 import { defineTool, DESTROYS, READ_ONLY, READS_REMOTE, WRITES } from '../tool.ts';
 import type { MaskedConnection } from '../workspace/workspace.ts';
-import { compact, ConnectionName, DefinitionId, JsonObject, Revision } from './schemas.ts';
+import { compact, ConnectionName, DefinitionId, JsonObject, Revision, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -28,7 +28,7 @@ export const SourceFields = {
   revision: Type.Optional(Revision),
   connection: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description: 'A stored connection (create_connection) whose config, secrets included, is used.' })),
   config: Type.Optional(
-    Type.Record(Type.String(), Type.Unknown(), {
+    FreeObject({
       description: 'A config given inline instead of a connection (to test before creating one). Values of secret keys are redacted from every result and never stored.',
     }),
   ),
@@ -210,7 +210,7 @@ export function validateConfig(definition: Json, config: Json, at = '/config'): 
 const Masked = Type.Object({
   name: Type.String(),
   connector: Type.String({ description: 'The definition id the connection is for.' }),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: 'The config, every secret shown as ••••••.' }),
+  config: FreeObject({ description: 'The config, every secret shown as ••••••.' }),
   secretKeys: Type.Array(Type.String(), { description: 'Config keys stored sealed.' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),

@@ -8,7 +8,7 @@ import { McpErrorCode } from '../errors.ts';
 import type { ServerRuntime } from '../runtime.ts';
 import { defineTool, DESTROYS, READ_ONLY, WRITES } from '../tool.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { compact, DefinitionId, JsonObject, Problem, Revision, type ProblemOut } from './schemas.ts';
+import { compact, DefinitionId, JsonObject, Problem, Revision, type ProblemOut, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -157,7 +157,7 @@ export const definitionsTools = [
     description:
       'Stores a new connector definition (a DSL v1 JSON document with a slug "id") as revision 1 of that id. The document is validated: it is saved even when it has errors, so they can be fixed with update_definition — the result says ok=false and lists every error and warning with its pointer and hint. Refused when the document has no usable id or the id exists (use update_definition to change a stored definition).',
     group: 'definitions',
-    input: Type.Object({ document: Type.Record(Type.String(), Type.Unknown(), { description: 'The connector definition (dsl "pullpush/v1").' }) }, { additionalProperties: false }),
+    input: Type.Object({ document: FreeObject({ description: 'The connector definition (dsl "pullpush/v1").' }) }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), revision: Type.Integer(), savedAt: Type.String(), ...Validation }),
     annotations: WRITES,
     handler(args, { workspace, runtime }) {

@@ -8,7 +8,7 @@ import type { SyncErrorCode } from '@pullpush/sync';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
-import { closestName, compact } from './schemas.ts';
+import { closestName, compact, FreeObject } from './schemas.ts';
 
 interface Explanation {
   title: string;
@@ -730,7 +730,7 @@ const Explained = Type.Object({
       pointer: Type.Optional(Type.String()),
       where: Type.Optional(Type.String({ description: 'The pointer in words.' })),
       advice: Type.String(),
-      patch: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'A JSON Patch for update_definition that likely fixes it; check before applying.' })),
+      patch: Type.Optional(Type.Array(FreeObject(), { description: 'A JSON Patch for update_definition that likely fixes it; check before applying.' })),
     }),
   ),
 });

@@ -6,7 +6,7 @@ import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, DESTROYS, READ_ONLY, WRITES } from '../tool.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { compact, JsonObject, Problem as ProblemSchema, type ProblemOut } from './schemas.ts';
+import { compact, JsonObject, Problem as ProblemSchema, type ProblemOut, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -100,7 +100,7 @@ export const flowsTools = [
     group: 'flows',
     input: Type.Object(
       {
-        flow: Type.Record(Type.String(), Type.Unknown(), { description: 'The flow document.' }),
+        flow: FreeObject({ description: 'The flow document.' }),
         replace: Type.Optional(Type.Boolean({ description: 'Overwrite an existing flow of the same id (default false).' })),
       },
       { additionalProperties: false },

@@ -15,7 +15,12 @@ export const Issue = Type.Object({ pointer: Type.String(), message: Type.String(
 export const DefinitionId = Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description: 'Definition id in the workspace (the definition\'s own id).' });
 export const ConnectionName = Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description: 'Connection name in the workspace.' });
 export const Revision = Type.Integer({ minimum: 1, description: 'Workspace revision of the definition (default the latest).' });
-export const JsonObject = Type.Record(Type.String(), Type.Unknown());
+/** Any JSON object (a definition, a report): an explicit free-form object, not an empty schema. */
+export function FreeObject(options: { description?: string } = {}) {
+  return Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, ...options });
+}
+
+export const JsonObject = FreeObject();
 export type ProblemOut = Static<typeof Problem>;
 
 /** The object without its undefined properties: what JSON would carry, typed as the tool's output. */

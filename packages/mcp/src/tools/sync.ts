@@ -9,7 +9,7 @@ import { McpErrorCode } from '../errors.ts';
 import type { ActiveRun, ServerRuntime } from '../runtime.ts';
 import { defineTool, DESTROYS, READ_ONLY, READS_REMOTE } from '../tool.ts';
 import { defined, ErrorInfo, openSource, SourceFields, withRedaction, type OpenedSource } from './connections.ts';
-import { compact, ConnectionName, DefinitionId, Issue, Revision } from './schemas.ts';
+import { compact, ConnectionName, DefinitionId, Issue, Revision, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -469,7 +469,7 @@ export const syncTools = [
     group: 'sync',
     input: Type.Object(Filters, { additionalProperties: false }),
     output: Type.Object({
-      states: Type.Array(Type.Object({ connector: Type.String(), connection: Type.String(), stream: Type.String(), state: Type.Record(Type.String(), Type.Unknown()), updatedAt: Type.String() })),
+      states: Type.Array(Type.Object({ connector: Type.String(), connection: Type.String(), stream: Type.String(), state: FreeObject(), updatedAt: Type.String() })),
     }),
     annotations: READ_ONLY,
     handler: (args, { runtime }) => ({

@@ -7,7 +7,7 @@ import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY, READS_REMOTE, type ToolAnnotations, type ToolContext } from '../tool.ts';
 import { checkSource, defined, ErrorInfo, openSource, SourceFields, withRedaction, type OpenedSource, type SourceArgs } from './connections.ts';
-import { compact, DefinitionId, Issue } from './schemas.ts';
+import { compact, DefinitionId, Issue, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -306,7 +306,7 @@ export const testingTools = [
       connection: Type.Optional(Type.String()),
       verdict: Type.String(),
       createdAt: Type.String(),
-      report: Type.Record(Type.String(), Type.Unknown()),
+      report: FreeObject(),
       text: Type.Optional(Type.String()),
     }),
     annotations: READ_ONLY,

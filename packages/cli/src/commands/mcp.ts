@@ -1,0 +1,81 @@
+// `pullpush mcp`: the MCP server through which AI assistants build, validate, test and run connectors — over
+// stdio for a client that spawns it, or Streamable HTTP (--http) behind a bearer token.
+import type { Command } from 'commander';
+import { examples, positiveInteger, type Context } from '../context.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+
+interface McpFlags {
+  workspace: string;
+  http?: boolean;
+  port?: number;
+  host: string;
+  token?: string;
+  allowPrivateNetwork?: boolean;
+  allowInsecureHttp?: boolean;
+  json?: boolean;
+}
+
+/** Resolves when the signal aborts (SIGINT) or `closed` settles. */
+function untilStopped(signal: AbortSignal, closed: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    void closed.finally(() => resolve());
+  });
+}
+
+export function registerMcp(program: Command, ctx: Context): void {
+  program
+    .command('mcp')
+    .summary('serve the MCP tools to AI assistants (stdio, or Streamable HTTP)')
+    .description(
+      'Serve the PullPush MCP server: tools to create, validate, test and run connectors, canonical types, connections with encrypted secrets and syncs. ' +
+        'Over stdio by default (an MCP client spawns `pullpush mcp`); with --http over Streamable HTTP on 127.0.0.1, which requires a bearer token (--token or PULLPUSH_MCP_TOKEN). ' +
+        'Everything the assistant creates lives in the workspace directory; secrets are sealed with PULLPUSH_SECRET_KEY or the workspace key file.',
+    )
+    .option('--workspace <dir>', 'the workspace directory', './pullpush')
+    .option('--http', 'serve Streamable HTTP instead of stdio')
+    .option('--port <n>', 'HTTP port (default: a free one, printed)', positiveInteger)
+    .option('--host <address>', 'HTTP address to listen on', '127.0.0.1')
+    .option('--token <token>', 'HTTP bearer token (default PULLPUSH_MCP_TOKEN)')
+    .option('--allow-private-network', 'let connectors reach private and loopback addresses (local and test APIs only)')
+    .option('--allow-insecure-http', 'let connectors use plain http URLs (local and test APIs only)')
+    .option('--json', 'with --http: print the endpoint as JSON on stdout')
+    .addHelpText(
+      'after',
+      examples(
+        ['pullpush mcp', 'stdio, for an MCP client configuration ({"command": "npx", "args": ["pullpush", "mcp"]})'],
+        ['PULLPUSH_MCP_TOKEN=$(openssl rand -hex 24) pullpush mcp --http --port 3333', 'Streamable HTTP on http://127.0.0.1:3333/mcp'],
+      ),
+    )
+    .action(async (flags: McpFlags) => {
+      const { serveStdio, startHttpServer } = await import('../libraries/mcp.ts');
+      const engine = {
+        ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+        ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      };
+      const options = { workspace: flags.workspace, env: ctx.env, engine };
+      if (!flags.http) {
+        // stdout belongs to the protocol: nothing else may be written there.
+        const server = await serveStdio(options);
+        const closed = new Promise((resolve) => {
+          server.onclose = () => resolve(undefined);
+          process.stdin.once('end', () => resolve(undefined));
+        });
+        await untilStopped(ctx.signal, closed);
+        await server.close();
+        ctx.exitCode = ExitCode.Ok;
+        return;
+      }
+      const token = flags.token ?? ctx.env['PULLPUSH_MCP_TOKEN'];
+      if (!token) throw new UsageError('--http needs a bearer token: --token <token> or PULLPUSH_MCP_TOKEN.', 'Generate one: openssl rand -hex 24');
+      const running = await startHttpServer({ ...options, token, host: flags.host, ...(flags.port === undefined ? {} : { port: flags.port }) });
+      // One line, so a supervisor can read the endpoint as soon as it is up.
+      if (flags.json) ctx.out.line(JSON.stringify({ transport: 'streamable-http', url: running.url }));
+      else ctx.out.errLine(`PullPush MCP server (Streamable HTTP) on ${running.url}; clients send "Authorization: Bearer <token>". Ctrl-C stops it.`);
+      await untilStopped(ctx.signal, new Promise(() => undefined));
+      await running.close();
+      // Stopping a server with Ctrl-C is how it ends: not an interruption of work.
+      ctx.exitCode = ExitCode.Ok;
+    });
+}
