@@ -1,12 +1,14 @@
 // MCP tool-call latency in process (the SDK's Client over an in-memory transport): p50 and p99 of
 // validate_definition (the Stripe example, inline) and list_canonical_types, each against the same work called
-// directly in the same run; and server start time (create + connect + initialize).
+// directly in the same run; and server start time: in process (create + connect + initialize) and cold (spawning
+// `pullpush mcp` over stdio until initialize has answered).
 //   npm run bench:mcp [-- --calls 500]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { listCanonicalTypes } from '@pullpush/canonical';
 import { createPullPushServer } from '@pullpush/mcp';
@@ -39,6 +41,17 @@ for (let run = 0; run < 20; run += 1) {
   await close();
 }
 
+const coldTimes: number[] = [];
+const bin = new URL('../../packages/cli/src/bin.ts', import.meta.url).pathname;
+for (let run = 0; run < 5; run += 1) {
+  const started = performance.now();
+  const transport = new StdioClientTransport({ command: process.execPath, args: ['--conditions=@pullpush/source', bin, 'mcp', '--workspace', join(dir, 'cold')], env: { ...env, PATH: process.env['PATH'] ?? '' } });
+  const cold = new Client({ name: 'bench-cold', version: '0' });
+  await cold.connect(transport);
+  coldTimes.push(performance.now() - started);
+  await cold.close();
+}
+
 const { client, close } = await start();
 async function measure(work: () => unknown | Promise<unknown>): Promise<number[]> {
   for (let warm = 0; warm < 20; warm += 1) await work();
@@ -58,7 +71,7 @@ for (const [tool, args, direct] of [
 ] as const) {
   const viaMcp = await measure(async () => {
     const result = await client.callTool({ name: tool, arguments: args });
-    if (result.isError) throw new Error(`${tool}: ${JSON.stringify(result.content)}`);
+    if (result.isError || !result.structuredContent) throw new Error(`${tool}: ${JSON.stringify(result.content)}`);
   });
   const baseline = await measure(direct);
   rows.push({ tool, p50Ms: percentile(viaMcp, 50), p99Ms: percentile(viaMcp, 99), directP50Ms: percentile(baseline, 50), ratioP50: percentile(viaMcp, 50) / percentile(baseline, 50) });
@@ -67,10 +80,12 @@ await close();
 rmSync(dir, { recursive: true, force: true });
 
 const startP50 = percentile(startTimes, 50);
-if (values.json) console.log(JSON.stringify({ node: process.version, calls, serverStartP50Ms: startP50, rows }, null, 2));
+const coldP50 = percentile(coldTimes, 50);
+if (values.json) console.log(JSON.stringify({ node: process.version, calls, serverStartP50Ms: startP50, coldStartP50Ms: coldP50, rows }, null, 2));
 else {
   console.log(`node ${process.version}, ${calls} calls per tool, in-memory transport`);
-  console.log(`  server start (create + connect + initialize): p50 ${startP50.toFixed(1)} ms, max ${Math.max(...startTimes).toFixed(1)} ms`);
+  console.log(`  server start in process (create + connect + initialize): p50 ${startP50.toFixed(1)} ms, max ${Math.max(...startTimes).toFixed(1)} ms`);
+  console.log(`  cold start (spawn \`pullpush mcp\` over stdio until initialized): p50 ${coldP50.toFixed(0)} ms`);
   for (const row of rows) {
     console.log(`  ${row.tool.padEnd(22)} p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms; direct call p50 ${row.directP50Ms.toFixed(3)} ms (×${row.ratioP50.toFixed(1)})`);
   }

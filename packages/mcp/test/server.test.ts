@@ -74,3 +74,13 @@ describe('resources and prompts', () => {
     await expect(client.getPrompt({ name: 'debug_failing_stream', arguments: { definition: 'shop' } })).rejects.toThrow(/stream/);
   });
 });
+
+describe('README', () => {
+  it('names every tool, so the documentation follows the code', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ALL_TOOLS } = await import('../src/index.ts');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(ALL_TOOLS.filter((tool) => !readme.includes(`\`${tool.name}\``)).map((tool) => tool.name)).toEqual([]);
+    expect(readme).toContain(`${ALL_TOOLS.length} tools`);
+  });
+});
