@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { startTestApi, type TestApi } from '@pullpush/testkit';
+import { mulberry32, startTestApi, type TestApi } from '@pullpush/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const ORDERS = 50_000;
@@ -26,18 +26,6 @@ afterAll(async () => {
   await api?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A small deterministic PRNG, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function startSync(path: string) {
   const process_ = spawn(process.execPath, ['--conditions=@pullpush/source', child, api.url, path, 'orders'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,7 +44,8 @@ function startSync(path: string) {
 
 it(`survives ${KILLS} SIGKILLs over ${ORDERS} changing orders and ends with each order once, at its latest version`, async () => {
   const path = join(dir, 'crash.db');
-  const next = random(2026);
+  // Deterministic, so a failing run can be replayed.
+  const next = mulberry32(2026);
   const ids = api.data.orders.map((order) => order.id);
   let killedMidRun = 0;
   for (let kill = 0; kill < KILLS; kill += 1) {
