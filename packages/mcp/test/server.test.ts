@@ -45,6 +45,16 @@ describe('tools/call', () => {
     expect(result.errors.some((error) => error.code === 'DSL_UNKNOWN_KEY' && error.pointer === '/streams/items/paginaton')).toBe(true);
   });
 
+  it('returns the DSL JSON Schema of definitions and of flows', async () => {
+    const { ok, fails } = await connect();
+    const definition = await ok<{ schema: { $id: string; properties: Record<string, unknown> } }>('get_connector_schema', {});
+    expect(definition.schema.$id).toContain('connector-definition');
+    expect(Object.keys(definition.schema.properties)).toEqual(expect.arrayContaining(['dsl', 'id', 'http', 'auth', 'streams']));
+    const flow = await ok<{ schema: { $id: string } }>('get_connector_schema', { kind: 'flow' });
+    expect(flow.schema.$id).toContain('flow');
+    expect((await fails('get_connector_schema', { kind: 'yaml' })).issues[0]?.pointer).toBe('/kind');
+  });
+
   it('lists template variables by place and refuses an unknown place', async () => {
     const { ok, fails } = await connect();
     const { places } = await ok<{ places: Array<{ place: string; variables: Array<{ name: string }> }> }>('list_template_variables', { place: 'mapping' });
