@@ -50,6 +50,19 @@ function step(value: unknown, name: string): unknown {
   return Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
 }
 
+/**
+ * `step` for one name, specialised: a name Object.prototype does not have can only be an own property of a
+ * parsed JSON object (or absent), so it is read directly; others (constructor, toString…) keep the own check.
+ */
+function stepFor(name: string): (value: unknown) => unknown {
+  if (name in Object.prototype) return (value) => step(value, name);
+  return (value) => {
+    if (value === undefined || value === null || typeof value !== 'object') return undefined;
+    if (Array.isArray(value)) fallback();
+    return (value as Record<string, unknown>)[name];
+  };
+}
+
 function compileObject(node: Node): Evaluate | undefined {
   const pairs = node['lhs'] as Array<[Node, Node]>;
   const compiled: Array<[string, Evaluate]> = [];
@@ -59,12 +72,14 @@ function compileObject(node: Node): Evaluate | undefined {
     if (!evaluate) return undefined;
     compiled.push([String(key.value), evaluate]);
   }
+  const keys = compiled.map(([key]) => key);
+  const values = compiled.map(([, evaluate]) => evaluate);
   return (scope) => {
     const out: Record<string, unknown> = {};
-    for (const [key, evaluate] of compiled) {
-      let value = evaluate(scope);
+    for (let index = 0; index < keys.length; index += 1) {
+      let value = (values[index] as Evaluate)(scope);
       if (value instanceof Sequence) value = value.length === 1 ? value[0] : value.length === 0 ? undefined : fallback();
-      if (value !== undefined) out[key] = value;
+      if (value !== undefined) out[keys[index] as string] = value;
     }
     return out;
   };
@@ -91,9 +106,18 @@ function compilePath(node: Node): Evaluate | undefined {
   if (last?.type === 'unary' && !mapper) return undefined;
   const keys = (mapper ? names.slice(0, -1) : names).map((s) => (s.type === 'name' ? String(s.value) : undefined));
   if (keys.some((key) => key === undefined)) return undefined;
+  const readers = (keys as string[]).map(stepFor);
+  const only = readers.length === 1 ? readers[0] : undefined;
+  // The commonest path is one name (`email`): no loop then.
+  const walk: Evaluate = only
+    ? (scope) => only(start(scope))
+    : (scope) => {
+        let value = start(scope);
+        for (let index = 0; index < readers.length; index += 1) value = (readers[index] as (value: unknown) => unknown)(value);
+        return value;
+      };
   return (scope) => {
-    let value = start(scope);
-    for (const key of keys as string[]) value = step(value, key);
+    const value = walk(scope);
     if (!mapper) {
       if (Array.isArray(value)) fallback();
       return value;
