@@ -4,20 +4,14 @@
 // shared machine's speed drifts over minutes.   npm run bench:engine [-- --sizes 100000,1000000 --runs 3]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { firstJsonLine, median } from './measure.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean' } } });
 const sizes = values.sizes.split(',').map(Number);
 const runs = Math.max(1, Number(values.runs));
 const here = new URL('./engine-read/', import.meta.url);
 const node = [process.execPath, '--conditions=@pullpush/source'];
-
-async function firstLine(child: ReturnType<typeof spawn>): Promise<Record<string, unknown>> {
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) return JSON.parse(line) as Record<string, unknown>;
-  throw new Error('no output');
-}
 
 interface Measured {
   records: number;
@@ -26,14 +20,9 @@ interface Measured {
   maxRssMb: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
 async function run(kind: string, url: string): Promise<Measured> {
   const child = spawn(node[0] as string, [...node.slice(1), new URL('worker.ts', here).pathname, kind, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const result = (await firstLine(child)) as unknown as Measured;
+  const result = (await firstJsonLine(child)) as unknown as Measured;
   await once(child, 'exit');
   return result;
 }
@@ -41,7 +30,7 @@ async function run(kind: string, url: string): Promise<Measured> {
 const rows: Array<Record<string, number | string>> = [];
 for (const size of sizes) {
   const server = spawn(node[0] as string, [...node.slice(1), new URL('server.ts', here).pathname, String(size)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const { url } = (await firstLine(server)) as { url: string };
+  const { url } = (await firstJsonLine(server)) as { url: string };
   const baselines: Measured[] = [];
   const engines: Measured[] = [];
   for (let index = 0; index < runs; index += 1) {

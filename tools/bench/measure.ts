@@ -1,6 +1,8 @@
 // Throughput measurement for the benchmarks: rounds of fixed duration, median ops/s, ratios between
 // measurements of the same run (never absolute thresholds: these machines are noisy).
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 
 export interface Measurement {
   name: string;
@@ -27,7 +29,7 @@ function runFor(fn: () => unknown, seconds: number): number {
   return count / ((performance.now() - start) / 1000);
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
@@ -54,4 +56,10 @@ export function printTable(results: Measurement[], ratios: Array<[string, string
   console.log(`node ${process.version}, median of ${results[0]?.rounds.length ?? 0} rounds`);
   for (const result of results) console.log(`${result.name.padEnd(36)} ${Math.round(result.opsPerSecond).toLocaleString('en-US').padStart(14)} ops/s`);
   for (const row of ratioRows) console.log(`ratio ${row.subject.trim()} / ${row.baseline.trim()}: ${row.ratio.toFixed(2)}`);
+}
+
+/** The first line a child process prints, as JSON: how the benchmarks' workers and servers report. */
+export async function firstJsonLine(child: ChildProcess): Promise<Record<string, unknown>> {
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) return JSON.parse(line) as Record<string, unknown>;
+  throw new Error('the child process printed nothing');
 }

@@ -4,8 +4,8 @@
 //   npm run bench:sync [-- --orders 100000 --runs 3]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { firstJsonLine, median } from './measure.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean' } } });
 const orders = Number(values.orders);
@@ -20,22 +20,13 @@ interface Measured {
   maxRssMb: number;
 }
 
-async function firstLine(child: ReturnType<typeof spawn>): Promise<Record<string, unknown>> {
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) return JSON.parse(line) as Record<string, unknown>;
-  throw new Error('no output');
-}
-
-function median(numbers: number[]): number {
-  return [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] as number;
-}
-
 const server = spawn(node[0], [node[1], script('./engine-read/server.ts'), String(orders)], { stdio: ['pipe', 'pipe', 'inherit'] });
-const { url } = (await firstLine(server)) as { url: string };
+const { url } = (await firstJsonLine(server)) as { url: string };
 const measured: Record<'sqlite' | 'jsonl', Measured[]> = { sqlite: [], jsonl: [] };
 for (let run = 0; run < runs; run += 1) {
   for (const kind of ['jsonl', 'sqlite'] as const) {
     const child = spawn(node[0], [node[1], script('./sync/worker.ts'), kind, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const result = (await firstLine(child)) as unknown as Measured;
+    const result = (await firstJsonLine(child)) as unknown as Measured;
     await once(child, 'exit');
     if (result.records !== orders) throw new Error(`${kind}: expected ${orders} records, got ${result.records}`);
     measured[kind].push(result);

@@ -2,7 +2,7 @@
 // checks the connection and reads streams. Every request goes through the connection's HTTP client, rate
 // limiter, auth provider and network policy; every text that leaves it is redacted.
 import { PullPushError, getCanonicalType, type CanonicalTypeDefinition } from '@pullpush/canonical';
-import { DslCode, validateDefinition, type ConnectorDefinition } from '@pullpush/schema';
+import type { ConnectorDefinition } from '@pullpush/schema';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAuthProvider, type AuthProvider } from './auth.ts';
 import { EngineErrorCode } from './errors.ts';
@@ -12,6 +12,7 @@ import { NetworkPolicy, type NetworkOptions } from './net/policy.ts';
 import { RateLimiter } from './net/rate-limiter.ts';
 import { Redactor } from './redact.ts';
 import { CompiledStream, type ReadMessage, type ReadOptions } from './stream.ts';
+import { assertValidDefinition } from './valid-definition.ts';
 
 export interface ConnectorOptions extends NetworkOptions {
   /** Connection id, recorded in every record's source identity (default "default"). */
@@ -66,17 +67,8 @@ function hostOf(url: string): string | undefined {
 }
 
 export async function compileConnector(definition: unknown, config: Record<string, unknown>, options: ConnectorOptions = {}): Promise<Connector> {
-  const result = validateDefinition(definition);
   // Plain http is the embedding application's decision (local tests), not a definition error then.
-  const errors = result.errors.filter((problem) => !(options.allowInsecureHttp && problem.code === DslCode.InsecureBaseUrl));
-  const validation = { ...result, ok: errors.length === 0, errors };
-  if (!validation.ok) {
-    throw new PullPushError(EngineErrorCode.InvalidDefinition, `The definition has ${validation.errors.length} error(s); the first: ${validation.errors[0]?.pointer} ${validation.errors[0]?.message}`, {
-      hint: 'Run validateDefinition() (or `pullpush validate`) to see them all.',
-      issues: validation.errors.map((problem) => ({ pointer: problem.pointer, message: problem.message, rule: problem.code })),
-    });
-  }
-  const def = definition as ConnectorDefinition;
+  const def = assertValidDefinition(definition, { allowInsecureHttp: options.allowInsecureHttp === true });
   const redactor = new Redactor();
   const properties = ((def.config as Record<string, unknown> | undefined)?.['properties'] ?? {}) as Record<string, { secret?: boolean }>;
   for (const [key, schema] of Object.entries(properties)) if (schema.secret && typeof config[key] === 'string') redactor.add(config[key] as string);

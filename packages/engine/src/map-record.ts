@@ -1,9 +1,9 @@
 // One native record through a stream's mapping, without any request: how an assistant checks a mapping on a
 // sample record (the MCP map_record tool) before testing against the API.
 import { getCanonicalType, PullPushError } from '@pullpush/canonical';
-import { DslCode, validateDefinition, type ConnectorDefinition } from '@pullpush/schema';
 import { EngineErrorCode } from './errors.ts';
 import { compileMapping, type MappingResult } from './mapping.ts';
+import { assertValidDefinition } from './valid-definition.ts';
 
 export interface MapRecordOptions {
   /** Config values the mapping may read ($config); secrets are not needed. */
@@ -19,15 +19,8 @@ export type { MappingResult };
 
 /** Maps `native` with the mapping of `stream`: the canonical record, or the failure with its pointers. */
 export async function mapNativeRecord(definition: unknown, stream: string, native: unknown, options: MapRecordOptions = {}): Promise<MappingResult> {
-  // Only the document's shape matters here: an http base URL is no reason to refuse a mapping check.
-  const errors = validateDefinition(definition).errors.filter((problem) => problem.code !== DslCode.InsecureBaseUrl);
-  if (errors.length > 0) {
-    throw new PullPushError(EngineErrorCode.InvalidDefinition, `The definition has ${errors.length} error(s); the first: ${errors[0]?.pointer} ${errors[0]?.message}`, {
-      hint: 'Run validateDefinition() (or `pullpush validate`) to see them all.',
-      issues: errors.map((problem) => ({ pointer: problem.pointer, message: problem.message, rule: problem.code })),
-    });
-  }
-  const def = definition as ConnectorDefinition;
+  // No request is sent: an http base URL is no reason to refuse a mapping check.
+  const def = assertValidDefinition(definition, { allowInsecureHttp: true });
   const spec = def.streams[stream];
   if (!spec) throw new PullPushError(EngineErrorCode.UnknownStream, `Connector ${def.id} has no stream "${stream}".`, { hint: `Streams: ${Object.keys(def.streams).join(', ')}.` });
   if (!spec.canonical || !spec.mapping) {

@@ -3,7 +3,7 @@
 // statistics for system_health.
 import { PullPushError } from '@pullpush/canonical';
 import type { ConnectorOptions } from '@pullpush/engine';
-import { DslCode, validateDefinition, type ValidationResult } from '@pullpush/schema';
+import { validateDefinition, type ValidationResult } from '@pullpush/schema';
 import { openSqliteStore, type SqliteStore, type SyncSummary } from '@pullpush/sync';
 import { McpErrorCode } from './errors.ts';
 import type { Workspace } from './workspace/workspace.ts';
@@ -72,11 +72,7 @@ export class ServerRuntime {
    * (local test APIs), an http base URL is a warning, as the engine treats it, not an error.
    */
   validateDefinition(document: unknown): ValidationResult {
-    const result = validateDefinition(document);
-    if (!this.engine.allowInsecureHttp) return result;
-    const insecure = result.errors.filter((problem) => problem.code === DslCode.InsecureBaseUrl).map((problem) => ({ ...problem, severity: 'warning' as const }));
-    const errors = result.errors.filter((problem) => problem.code !== DslCode.InsecureBaseUrl);
-    return { ok: errors.length === 0, errors, warnings: [...insecure, ...result.warnings] };
+    return validateDefinition(document, { allowInsecureHttp: this.engine.allowInsecureHttp === true });
   }
 
   record(tool: string, ms: number, failed: boolean): void {

@@ -1318,3 +1318,14 @@ describe('several independent mistakes', () => {
     expect(result.errors.map((problem) => problem.pointer).sort()).toEqual(['/streams/customers/request/query/key', '/streams/stock/request/query/key']);
   });
 });
+
+describe('allowInsecureHttp', () => {
+  it('makes an http base URL a warning, when the embedding application allows plain http', () => {
+    const definition = shopDefinition() as Definition;
+    definition['http'].baseUrl = 'http://127.0.0.1:8080';
+    expect(validateDefinition(definition).errors.map((problem) => problem.code)).toEqual([DslCode.InsecureBaseUrl]);
+    const allowed = validateDefinition(definition, { allowInsecureHttp: true });
+    expect(allowed.ok).toBe(true);
+    expect(allowed.warnings).toContainEqual(expect.objectContaining({ code: DslCode.InsecureBaseUrl, severity: 'warning', pointer: '/http/baseUrl' }));
+  });
+});

@@ -103,6 +103,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #tables = new Map<string, TableStatements>();
+  readonly #insertFailure: StatementSync;
+  readonly #upsertState: StatementSync;
   readonly #now: () => Date;
   #open = true;
 
@@ -129,6 +131,13 @@ export class SqliteStore implements Destination, StateStore, RunLog {
         hint: 'Upgrade @pullpush/sync (or the pullpush CLI) to read this file.',
       });
     }
+    // Prepared once: every batch uses them.
+    this.#insertFailure = this.#db.prepare(
+      'INSERT INTO pullpush_failed_records (run_id, connector, connection, stream, remote_id, message, issues, native, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#upsertState = this.#db.prepare(
+      'INSERT INTO pullpush_state (connector, connection, stream, state, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, connection, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    );
   }
 
   #assertOpen(): void {
@@ -183,13 +192,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
         else if (existing) counts.updated += 1;
         else counts.inserted += 1;
       }
-      if (batch.failures.length > 0) {
-        const insert = this.#db.prepare(
-          'INSERT INTO pullpush_failed_records (run_id, connector, connection, stream, remote_id, message, issues, native, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        );
-        for (const failure of batch.failures) {
-          insert.run(batch.runId, batch.connector, batch.connection, batch.stream, failure.remoteId, failure.message, JSON.stringify(failure.issues), failure.native === undefined ? null : JSON.stringify(failure.native), syncedAt);
-        }
+      for (const failure of batch.failures) {
+        this.#insertFailure.run(batch.runId, batch.connector, batch.connection, batch.stream, failure.remoteId, failure.message, JSON.stringify(failure.issues), failure.native === undefined ? null : JSON.stringify(failure.native), syncedAt);
       }
       if (batch.state) this.#putState(batch, batch.state, syncedAt);
       this.#db.exec('COMMIT');
@@ -203,9 +207,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   }
 
   #putState(identity: StreamIdentity, state: StreamState, at: string): void {
-    this.#db
-      .prepare('INSERT INTO pullpush_state (connector, connection, stream, state, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, connection, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
-      .run(identity.connector, identity.connection, identity.stream, JSON.stringify(state), at);
+    this.#upsertState.run(identity.connector, identity.connection, identity.stream, JSON.stringify(state), at);
   }
 
   getState(identity: StreamIdentity): StreamState | undefined {

@@ -11,6 +11,11 @@ import { compileDsl, structuralProblems } from './structural.ts';
 export interface ValidateOptions {
   /** Canonical types to check against (default: @pullpush/canonical's default registry). */
   registry?: CanonicalRegistry;
+  /**
+   * The embedding application allows plain http (local and test APIs): an http base URL is then a warning
+   * (DSL_INSECURE_BASE_URL), not an error. A definition cannot allow it itself.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 export interface ValidateFlowOptions extends ValidateOptions {

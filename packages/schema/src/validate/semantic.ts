@@ -11,6 +11,7 @@ type Json = Record<string, unknown>;
 
 export interface SemanticOptions {
   registry?: CanonicalRegistry;
+  allowInsecureHttp?: boolean;
 }
 
 function entries(value: unknown): Array<[string, Json]> {
@@ -73,13 +74,14 @@ function expressionRules(doc: Json, config: { keys: string[]; secrets: Set<strin
   }
 }
 
-function baseUrlRule(doc: Json, problems: Problem[]): void {
+function baseUrlRule(doc: Json, problems: Problem[], allowInsecureHttp: boolean): void {
   const http = doc['http'];
   const baseUrl = isObject(http) ? http['baseUrl'] : undefined;
   if (typeof baseUrl !== 'string') return;
   const literalStart = baseUrl.split('{{')[0] ?? '';
   if (!literalStart.startsWith('https://')) {
-    problems.push({ code: DslCode.InsecureBaseUrl, severity: 'error', pointer: '/http/baseUrl', message: `base URL must start with https:// (got ${JSON.stringify(baseUrl)})`, hint: 'Only the embedding application may allow plain http (for local tests); a definition cannot.' });
+    // Where the embedding application allows plain http (local test APIs), it is said, not refused.
+    problems.push({ code: DslCode.InsecureBaseUrl, severity: allowInsecureHttp ? 'warning' : 'error', pointer: '/http/baseUrl', message: `base URL must start with https:// (got ${JSON.stringify(baseUrl)})`, hint: 'Only the embedding application may allow plain http (for local tests); a definition cannot.' });
   }
 }
 
@@ -256,7 +258,7 @@ export function definitionProblems(doc: Json, options: SemanticOptions = {}): Pr
   const registry = options.registry ?? defaultRegistry;
   const problems: Problem[] = [];
   const config = configRules(doc, problems);
-  baseUrlRule(doc, problems);
+  baseUrlRule(doc, problems, options.allowInsecureHttp === true);
   expressionRules(doc, config, problems);
   for (const [name, stream] of entries(doc['streams'])) {
     paginationRules(name, stream, problems);
