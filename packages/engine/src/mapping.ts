@@ -45,6 +45,27 @@ function types(schema: Schema): string[] {
 
 type Filler = (value: unknown) => unknown;
 
+/** What a required property the source left out becomes: false for `deleted`, null where allowed, [] for arrays. */
+function missingValue(objectSchema: Schema, name: string): (() => unknown) | undefined {
+  const required = Array.isArray(objectSchema['required']) ? (objectSchema['required'] as string[]) : [];
+  if (!required.includes(name)) return undefined;
+  const kinds = types((objectSchema['properties'] as Record<string, Schema>)[name] ?? {});
+  if (name === 'deleted' && kinds.includes('boolean')) return () => false;
+  if (kinds.includes('null')) return () => null;
+  if (kinds.includes('array')) return () => [];
+  return undefined;
+}
+
+/**
+ * An object with the given keys, all undefined, whose spread copy is the root record of each mapping. Storing into
+ * properties a record already has keeps V8's fast object layout; adding twenty-odd properties one by one through
+ * the mapping's shared (megamorphic) store turns the record into a slow dictionary, which every later step —
+ * validation, canonicalization, digest, serialization — then pays for.
+ */
+function recordShape(keys: Iterable<string>): Json {
+  return Object.fromEntries(Array.from(keys, (key) => [key, undefined])) as Json;
+}
+
 /**
  * Compiles, once per type, what fills in what a source left out: nullable fields null, arrays empty, booleans
  * named deleted false — recursively. Copy on write: objects that need nothing are returned as they are, and
@@ -69,16 +90,9 @@ function compileDefaults(schema: Schema, inPlace = false): Filler | undefined {
   }
   const branch = objectBranch(schema);
   if (!branch) return undefined;
-  const required = Array.isArray(branch['required']) ? (branch['required'] as string[]) : [];
   const fields: Array<{ name: string; missing?: () => unknown; fill?: Filler }> = [];
   for (const [name, property] of Object.entries(branch['properties'] as Record<string, Schema>)) {
-    const kinds = types(property);
-    let missing: (() => unknown) | undefined;
-    if (required.includes(name)) {
-      if (name === 'deleted' && kinds.includes('boolean')) missing = () => false;
-      else if (kinds.includes('null')) missing = () => null;
-      else if (kinds.includes('array')) missing = () => [];
-    }
+    const missing = missingValue(branch, name);
     const fill = compileDefaults(property);
     if (missing || fill) fields.push({ name, ...(missing ? { missing } : {}), ...(fill ? { fill } : {}) });
   }
@@ -151,14 +165,15 @@ function escapePointer(name: string): string {
   return name.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-function remoteIdOf(record: unknown, primaryKey: readonly string[]): string {
-  return primaryKey
-    .map((path) => {
-      let value = record;
-      for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Json)[key] : undefined;
-      return value === undefined || value === null ? '' : String(value);
-    })
-    .join(':');
+/** The remote id from the native record's primary key paths (split once): their values joined by `:`. */
+function remoteIdOf(record: unknown, keyPaths: ReadonlyArray<readonly string[]>): string {
+  let id = '';
+  for (let part = 0; part < keyPaths.length; part += 1) {
+    let value = record;
+    for (const key of keyPaths[part] as readonly string[]) value = typeof value === 'object' && value !== null ? (value as Json)[key] : undefined;
+    id += `${part > 0 ? ':' : ''}${value === undefined || value === null ? '' : String(value)}`;
+  }
+  return id;
 }
 
 export interface CompiledMapping {
@@ -187,7 +202,16 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
     keys: [name],
   }));
   const validate = canonicalValidator(definition);
-  const fillDefaults = compileDefaults(definition.schema as unknown as Schema, true);
+  const rootSchema = definition.schema as unknown as Schema;
+  const fillDefaults = compileDefaults(rootSchema, true);
+  // Every key the root record will have, in the order it gets them: identity, mapped fields, defaults, custom, raw.
+  const rootKeys = new Set(['id', 'remote', ...fields.map((field) => field.keys[0] as string)]);
+  const rootBranch = objectBranch(rootSchema);
+  if (rootBranch) for (const name of Object.keys(rootBranch['properties'] as Schema)) if (missingValue(rootBranch, name)) rootKeys.add(name);
+  if (custom.length > 0) rootKeys.add('custom');
+  if (spec.keepRaw) rootKeys.add('raw');
+  const shape = recordShape(rootKeys);
+  const keyPaths = context.primaryKey.map((path) => path.split('.'));
 
   function failure(error: unknown, remoteId: string, producing: string | undefined): MappingResult {
     const message = (error as Error).message;
@@ -231,12 +255,11 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
 
   return {
     map(native, bindings) {
-      const remoteId = remoteIdOf(native, context.primaryKey);
+      const remoteId = remoteIdOf(native, keyPaths);
       const scope = { ...bindings, record: native };
-      const record: Json = {
-        id: '',
-        remote: { connector: context.connector, connection: context.connection, stream: context.stream, id: remoteId },
-      };
+      const record: Json = { ...shape };
+      record['id'] = '';
+      record['remote'] = { connector: context.connector, connection: context.connection, stream: context.stream, id: remoteId };
       const values: Json | undefined = custom.length > 0 ? {} : undefined;
       // The canonical field being produced: a field whose expression throws is the failure's pointer.
       let producing: string | undefined;

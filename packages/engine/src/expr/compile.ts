@@ -31,6 +31,8 @@ export const NOT_SYNC = Symbol('not synchronous');
 
 const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
 const PLAIN_PATH = new RegExp(`^(\\$?${IDENTIFIER})(\\.${IDENTIFIER})*$`);
+/** Words JSONata reads as literals or operators, never as field names in a path. */
+const KEYWORDS = new Set(['true', 'false', 'null', 'and', 'or', 'in']);
 
 /** Returned by `read` when a path crosses an array: JSONata maps over arrays, so it takes over there. */
 const CROSSES_ARRAY = Symbol('crosses array');
@@ -59,7 +61,7 @@ function plain(value: unknown): unknown {
 
 export function compileExpression(source: string, where: string, limits: ExpressionLimits = {}): CompiledExpression {
   const trimmed = source.trim();
-  if (PLAIN_PATH.test(trimmed)) {
+  if (PLAIN_PATH.test(trimmed) && !trimmed.split('.').some((segment) => KEYWORDS.has(segment))) {
     const [head, ...rest] = trimmed.split('.');
     const fromBindings = head?.startsWith('$') ?? false;
     const keys = fromBindings ? [(head as string).slice(1), ...rest] : trimmed.split('.');

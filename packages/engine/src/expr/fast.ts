@@ -1,20 +1,26 @@
 // A compiler for the part of JSONata that mappings use most: paths, literals, object and array constructors,
 // conditions, comparisons, boolean logic, string concatenation, arithmetic, mapping over an array of objects
-// (`line_items.{ … }`) and a few pure functions. It turns the parsed expression into closures once, so a record
-// costs property reads instead of an interpreter walk. Whatever it is unsure about — an array where a scalar was
-// expected, a number to format, a type error — it hands to JSONata itself for that evaluation (FALLBACK), so
-// results are JSONata's, byte for byte; a differential property test holds it to that.
+// (`line_items.{ … }`) and a few pure functions. It turns the parsed expression into one JavaScript function,
+// once, so a record costs what a hand-written mapping costs: property reads and object literals, no interpreter
+// walk and no closure per node. Whatever it is unsure about — an array where a scalar was expected, a number to
+// format, a type error — it hands to JSONata itself for that evaluation (FALLBACK), so results are JSONata's,
+// byte for byte; a differential property test holds it to that.
+//
+// Safety of the generated code: the only text taken from the expression is what `JSON.stringify` turns into
+// string literals (names, keys, strings) and finite numbers; operators come from fixed tables. Nothing in the
+// code loops except over the arrays of the input, so an evaluation is bounded by the input's size. Where code
+// generation is disallowed (a CSP, `--disallow-code-generation-from-strings`), JSONata evaluates everything.
 import type { Bindings } from './compile.ts';
 
 /** Thrown inside a fast evaluation to say: let JSONata evaluate this input. */
 export const FALLBACK = Symbol('fallback to JSONata');
 
 type Node = { type: string; value?: unknown; [key: string]: unknown };
-type Scope = { context: unknown; root: unknown; bindings: Bindings };
-type Evaluate = (scope: Scope) => unknown;
 
 /** Results of mapping over an array: flattened into array constructors, unwrapped when single. */
-class Sequence extends Array<unknown> {}
+class Sequence {
+  readonly items: unknown[] = [];
+}
 
 function fallback(): never {
   throw FALLBACK;
@@ -44,263 +50,341 @@ function scalar(value: unknown): unknown {
   return value;
 }
 
-function step(value: unknown, name: string): unknown {
+/** One path step for a name Object.prototype has (constructor, toString…): own properties only. */
+function ownStep(value: unknown, name: string): unknown {
   if (value === undefined || value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) fallback();
   return Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
 }
 
-/**
- * `step` for one name, specialised: a name Object.prototype does not have can only be an own property of a
- * parsed JSON object (or absent), so it is read directly; others (constructor, toString…) keep the own check.
- */
-function stepFor(name: string): (value: unknown) => unknown {
-  if (name in Object.prototype) return (value) => step(value, name);
-  return (value) => {
-    if (value === undefined || value === null || typeof value !== 'object') return undefined;
-    if (Array.isArray(value)) fallback();
-    return (value as Record<string, unknown>)[name];
-  };
+/** A value inside an object constructor: a mapped sequence counts when it holds exactly one item. */
+function single(value: unknown): unknown {
+  if (!(value instanceof Sequence)) return value;
+  return value.items.length === 1 ? value.items[0] : value.items.length === 0 ? undefined : fallback();
 }
 
-function compileObject(node: Node): Evaluate | undefined {
-  const pairs = node['lhs'] as Array<[Node, Node]>;
-  const compiled: Array<[string, Evaluate]> = [];
-  for (const [key, value] of pairs) {
-    if (key.type !== 'string') return undefined;
-    const evaluate = compileNode(value);
-    if (!evaluate) return undefined;
-    compiled.push([String(key.value), evaluate]);
-  }
-  const keys = compiled.map(([key]) => key);
-  const values = compiled.map(([, evaluate]) => evaluate);
-  return (scope) => {
-    const out: Record<string, unknown> = {};
-    for (let index = 0; index < keys.length; index += 1) {
-      let value = (values[index] as Evaluate)(scope);
-      if (value instanceof Sequence) value = value.length === 1 ? value[0] : value.length === 0 ? undefined : fallback();
-      if (value !== undefined) out[keys[index] as string] = value;
-    }
-    return out;
-  };
+/** An object constructor where some value is undefined: JSONata leaves those keys out. */
+function definedOnly(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let index = 0; index < keys.length; index += 1) if (values[index] !== undefined) out[keys[index] as string] = values[index];
+  return out;
 }
 
-function compilePath(node: Node): Evaluate | undefined {
-  const steps = node['steps'] as Node[];
-  if (steps.some((s) => s['stages'] !== undefined || s['predicate'] !== undefined || s['group'] !== undefined)) return undefined;
-  const [first, ...rest] = steps;
-  if (!first) return undefined;
-  let start: Evaluate;
-  let names: Node[];
-  if (first.type === 'variable') {
-    const name = String(first.value);
-    start = name === '' ? (scope) => scope.context : name === '$' ? (scope) => scope.root : (scope) => scope.bindings[name];
-    names = rest;
-  } else if (first.type === 'name') {
-    start = (scope) => scope.context;
-    names = steps;
-  } else return undefined;
-  // A trailing object constructor maps over the records the path leads to (line_items.{ … }).
-  const last = names.at(-1);
-  const mapper = last?.type === 'unary' && last.value === '{' ? compileObject(last) : undefined;
-  if (last?.type === 'unary' && !mapper) return undefined;
-  const keys = (mapper ? names.slice(0, -1) : names).map((s) => (s.type === 'name' ? String(s.value) : undefined));
-  if (keys.some((key) => key === undefined)) return undefined;
-  const readers = (keys as string[]).map(stepFor);
-  const only = readers.length === 1 ? readers[0] : undefined;
-  // The commonest path is one name (`email`): no loop then.
-  const walk: Evaluate = only
-    ? (scope) => only(start(scope))
-    : (scope) => {
-        let value = start(scope);
-        for (let index = 0; index < readers.length; index += 1) value = (readers[index] as (value: unknown) => unknown)(value);
-        return value;
-      };
-  return (scope) => {
-    const value = walk(scope);
-    if (!mapper) {
-      if (Array.isArray(value)) fallback();
-      return value;
-    }
-    if (value === undefined) return undefined;
-    if (value === null) fallback();
-    const items = Array.isArray(value) ? value : [value];
-    const out = new Sequence();
-    for (const item of items) {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) fallback();
-      out.push(mapper({ context: item, root: scope.root, bindings: scope.bindings }));
-    }
-    return out;
-  };
+function sequenceResult(value: unknown): unknown {
+  if (!(value instanceof Sequence)) return value;
+  return value.items.length === 0 ? undefined : value.items.length === 1 ? value.items[0] : value.items;
 }
 
-const COMPARE: Record<string, (a: number | string, b: number | string) => boolean> = {
-  '<': (a, b) => a < b,
-  '>': (a, b) => a > b,
-  '<=': (a, b) => a <= b,
-  '>=': (a, b) => a >= b,
-};
-
-const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
-  '+': (a, b) => a + b,
-  '-': (a, b) => a - b,
-  '*': (a, b) => a * b,
-  '/': (a, b) => a / b,
-};
-
-function compileBinary(node: Node): Evaluate | undefined {
-  const operator = String(node.value);
-  const lhs = compileNode(node['lhs'] as Node);
-  const rhs = compileNode(node['rhs'] as Node);
-  if (!lhs || !rhs) return undefined;
-  switch (operator) {
-    case '=':
-    case '!=':
-      return (scope) => {
-        const a = scalar(lhs(scope));
-        const b = scalar(rhs(scope));
-        if (a === undefined || b === undefined) return false;
-        return operator === '=' ? a === b : a !== b;
-      };
-    case 'and':
-      return (scope) => truthy(lhs(scope)) && truthy(rhs(scope));
-    case 'or':
-      return (scope) => truthy(lhs(scope)) || truthy(rhs(scope));
-    case '&':
-      return (scope) => (stringOf(lhs(scope)) ?? '') + (stringOf(rhs(scope)) ?? '');
-    case 'in': {
-      const list = node['rhs'] as Node;
-      if (list.type !== 'unary' || list.value !== '[') return undefined;
-      return (scope) => {
-        const value = scalar(lhs(scope));
-        if (value === undefined) return false;
-        const candidates = rhs(scope);
-        return Array.isArray(candidates) && candidates.includes(value);
-      };
-    }
-    default: {
-      const compare = COMPARE[operator];
-      if (compare) {
-        return (scope) => {
-          const a = lhs(scope);
-          const b = rhs(scope);
-          if (a === undefined || b === undefined) return undefined;
-          if (!((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string'))) return fallback();
-          return compare(a, b);
-        };
-      }
-      const arithmetic = ARITHMETIC[operator];
-      if (arithmetic) {
-        return (scope) => {
-          const a = lhs(scope);
-          const b = rhs(scope);
-          if (a === undefined || b === undefined) return undefined;
-          if (typeof a !== 'number' || typeof b !== 'number') return fallback();
-          const result = arithmetic(a, b);
-          return Number.isFinite(result) ? result : fallback();
-        };
-      }
-      return undefined;
-    }
-  }
-}
-
-const FUNCTIONS: Record<string, { arity: number; apply: (args: unknown[]) => unknown }> = {
-  string: { arity: 1, apply: ([value]) => stringOf(value) },
-  lowercase: { arity: 1, apply: ([value]) => (value === undefined ? undefined : typeof value === 'string' ? value.toLowerCase() : fallback()) },
-  uppercase: { arity: 1, apply: ([value]) => (value === undefined ? undefined : typeof value === 'string' ? value.toUpperCase() : fallback()) },
-  trim: { arity: 1, apply: ([value]) => (value === undefined ? undefined : typeof value === 'string' ? value.replace(/[ \t\n\r]+/g, ' ').trim() : fallback()) },
-  not: { arity: 1, apply: ([value]) => (value === undefined ? undefined : !truthy(value)) },
-  exists: { arity: 1, apply: ([value]) => value !== undefined },
-  boolean: { arity: 1, apply: ([value]) => (value === undefined ? undefined : truthy(value)) },
+const FUNCTIONS: Record<string, { arity: number; apply: (...args: unknown[]) => unknown }> = {
+  string: { arity: 1, apply: (value) => stringOf(value) },
+  lowercase: { arity: 1, apply: (value) => (value === undefined ? undefined : typeof value === 'string' ? value.toLowerCase() : fallback()) },
+  uppercase: { arity: 1, apply: (value) => (value === undefined ? undefined : typeof value === 'string' ? value.toUpperCase() : fallback()) },
+  trim: { arity: 1, apply: (value) => (value === undefined ? undefined : typeof value === 'string' ? value.replace(/[ \t\n\r]+/g, ' ').trim() : fallback()) },
+  not: { arity: 1, apply: (value) => (value === undefined ? undefined : !truthy(value)) },
+  exists: { arity: 1, apply: (value) => value !== undefined },
+  boolean: { arity: 1, apply: (value) => (value === undefined ? undefined : truthy(value)) },
   split: {
     arity: 2,
-    apply: ([value, separator]) => {
+    apply: (value, separator) => {
       if (value === undefined) return undefined;
       return typeof value === 'string' && typeof separator === 'string' ? value.split(separator) : fallback();
     },
   },
 };
 
-function compileFunction(node: Node): Evaluate | undefined {
-  const procedure = node['procedure'] as Node | undefined;
-  if (node.type !== 'function' || procedure?.type !== 'variable') return undefined;
-  const fn = FUNCTIONS[String(procedure.value)];
-  const args = (node['arguments'] as Node[]).map(compileNode);
-  if (!fn || args.length !== fn.arity || args.some((arg) => !arg)) return undefined;
-  const compiled = args as Evaluate[];
-  return (scope) => fn.apply(compiled.map((arg) => arg(scope)));
+/** What the generated code calls: passed in as `h`, never reached through globals. */
+const HELPERS = { fallback, truthy, stringOf, scalar, ownStep, single, definedOnly, sequenceResult, Sequence, functions: Object.fromEntries(Object.entries(FUNCTIONS).map(([name, fn]) => [name, fn.apply])) };
+
+const COMPARE = new Set(['<', '>', '<=', '>=']);
+const ARITHMETIC = new Set(['+', '-', '*', '/']);
+
+/** A string literal of JavaScript for any text. */
+const literal = (text: string): string => JSON.stringify(text);
+
+/** A generated expression: its code (valid after the statements emitted before it) and whether it may be a Sequence. */
+interface Emitted {
+  code: string;
+  sequence: boolean;
 }
 
-function compileNode(node: Node): Evaluate | undefined {
-  switch (node.type) {
-    case 'string':
-    case 'number':
-    case 'value': {
-      const value = node.value;
-      return () => value;
-    }
-    case 'path':
-      return compilePath(node);
-    case 'variable': {
-      const name = String(node.value);
-      if (name === '') return (scope) => scope.context;
-      if (name === '$') return (scope) => scope.root;
-      return (scope) => scope.bindings[name];
-    }
-    case 'condition': {
-      const condition = compileNode(node['condition'] as Node);
-      const then = compileNode(node['then'] as Node);
-      const otherwise = node['else'] === undefined ? () => undefined : compileNode(node['else'] as Node);
-      if (!condition || !then || !otherwise) return undefined;
-      return (scope) => (truthy(condition(scope)) ? then(scope) : otherwise(scope));
-    }
-    case 'binary':
-      return compileBinary(node);
-    case 'function':
-      return compileFunction(node);
-    case 'unary': {
-      if (node.value === '{') return compileObject(node);
-      if (node.value === '-') {
-        const operand = compileNode(node['expression'] as Node);
-        if (!operand) return undefined;
-        return (scope) => {
-          const value = operand(scope);
-          if (value === undefined) return undefined;
-          return typeof value === 'number' ? -value : fallback();
-        };
+/** Emits statements for an expression tree into one function body; `undefined` from a method: not in the subset. */
+class Generator {
+  readonly lines: string[] = [];
+  #next = 0;
+
+  /** A fresh local, assigned `code`. */
+  temp(code: string): string {
+    const name = `t${this.#next++}`;
+    this.lines.push(`let ${name} = ${code};`);
+    return name;
+  }
+
+  /** Emits `node` in a nested block, assigning its value to `target`; false when not in the subset. */
+  block(node: Node, context: string, target: string): boolean | 'sequence' {
+    const outer = this.lines.length;
+    const value = this.node(node, context);
+    if (!value) return false;
+    this.lines.push(`${target} = ${value.code};`);
+    const body = this.lines.splice(outer);
+    this.lines.push(...body.map((line) => `  ${line}`));
+    return value.sequence ? 'sequence' : true;
+  }
+
+  node(node: Node, context: string): Emitted | undefined {
+    switch (node.type) {
+      case 'string':
+        return { code: literal(String(node.value)), sequence: false };
+      case 'number':
+        return typeof node.value === 'number' && Number.isFinite(node.value) ? { code: `(${JSON.stringify(node.value)})`, sequence: false } : undefined;
+      case 'value':
+        return node.value === true || node.value === false || node.value === null ? { code: String(node.value), sequence: false } : undefined;
+      case 'variable':
+        return { code: this.variable(String(node.value), context), sequence: false };
+      case 'path':
+        return this.path(node, context);
+      case 'block': {
+        // Parentheses around one expression; a block of several (`(a; b)`) is left to JSONata.
+        const expressions = node['expressions'] as Node[];
+        return expressions.length === 1 ? this.node(expressions[0] as Node, context) : undefined;
       }
-      if (node.value === '[') {
-        const items = (node['expressions'] as Node[]).map(compileNode);
-        if (items.some((item) => !item)) return undefined;
-        return (scope) => {
-          const out: unknown[] = [];
-          for (const item of items as Evaluate[]) {
-            const value = item(scope);
-            if (value instanceof Sequence) out.push(...value);
-            else if (Array.isArray(value)) fallback();
-            else if (value !== undefined) out.push(value);
-          }
-          return out;
-        };
-      }
-      return undefined;
+      case 'condition':
+        return this.condition(node, context);
+      case 'binary':
+        return this.binary(node, context);
+      case 'function':
+        return this.call(node, context);
+      case 'unary':
+        if (node.value === '{') return this.object(node, context);
+        if (node.value === '[') return this.array(node, context);
+        if (node.value === '-') {
+          const operand = this.node(node['expression'] as Node, context);
+          if (!operand) return undefined;
+          const value = this.temp(operand.code);
+          return { code: this.temp(`${value} === undefined ? undefined : typeof ${value} === 'number' ? -${value} : h.fallback()`), sequence: false };
+        }
+        return undefined;
+      default:
+        return undefined;
     }
-    default:
-      return undefined;
+  }
+
+  /** `$` is the context, `$$` the input, any other name a binding. */
+  variable(name: string, context: string): string {
+    if (name === '') return context;
+    if (name === '$') return 'input';
+    return `b[${literal(name)}]`;
+  }
+
+  path(node: Node, context: string): Emitted | undefined {
+    const steps = node['steps'] as Node[];
+    if (steps.some((s) => s['stages'] !== undefined || s['predicate'] !== undefined || s['group'] !== undefined)) return undefined;
+    const [first, ...rest] = steps;
+    if (!first) return undefined;
+    let start: string;
+    let names: Node[];
+    if (first.type === 'variable') {
+      start = this.variable(String(first.value), context);
+      names = rest;
+    } else if (first.type === 'name') {
+      start = context;
+      names = steps;
+    } else return undefined;
+    // A trailing object constructor maps over the records the path leads to (line_items.{ … }).
+    const last = names.at(-1);
+    const mapper = last?.type === 'unary' && last.value === '{' ? last : undefined;
+    if (last?.type === 'unary' && !mapper) return undefined;
+    const keys = (mapper ? names.slice(0, -1) : names).map((s) => (s.type === 'name' ? String(s.value) : undefined));
+    if (keys.some((key) => key === undefined)) return undefined;
+    const value = this.temp(start);
+    for (const key of keys as string[]) {
+      // A name Object.prototype lacks can only be an own property of parsed JSON (or absent): read directly.
+      this.lines.push(
+        key in Object.prototype
+          ? `${value} = h.ownStep(${value}, ${literal(key)});`
+          : `${value} = ${value} === undefined || ${value} === null || typeof ${value} !== 'object' ? undefined : Array.isArray(${value}) ? h.fallback() : ${value}[${literal(key)}];`,
+      );
+    }
+    if (!mapper) {
+      this.lines.push(`if (Array.isArray(${value})) h.fallback();`);
+      return { code: value, sequence: false };
+    }
+    const out = this.temp('undefined');
+    const items = `${out}i`;
+    const item = `${out}c`;
+    const index = `${out}n`;
+    const outer = this.lines.length;
+    const mapped = this.object(mapper, item);
+    if (!mapped) return undefined;
+    const body = this.lines.splice(outer);
+    this.lines.push(
+      `if (${value} !== undefined) {`,
+      `  if (${value} === null) h.fallback();`,
+      `  const ${items} = Array.isArray(${value}) ? ${value} : [${value}];`,
+      `  ${out} = new h.Sequence();`,
+      `  for (let ${index} = 0; ${index} < ${items}.length; ${index} += 1) {`,
+      `    const ${item} = ${items}[${index}];`,
+      `    if (typeof ${item} !== 'object' || ${item} === null || Array.isArray(${item})) h.fallback();`,
+      ...body.map((line) => `    ${line}`),
+      `    ${out}.items.push(${mapped.code});`,
+      '  }',
+      '}',
+    );
+    return { code: out, sequence: true };
+  }
+
+  object(node: Node, context: string): Emitted | undefined {
+    const pairs = node['lhs'] as Array<[Node, Node]>;
+    const keys: string[] = [];
+    const values: string[] = [];
+    for (const [key, valueNode] of pairs) {
+      if (key.type !== 'string') return undefined;
+      const value = this.node(valueNode, context);
+      if (!value) return undefined;
+      keys.push(String(key.value));
+      values.push(value.sequence ? this.temp(`h.single(${value.code})`) : this.temp(value.code));
+    }
+    // JSONata refuses a key given twice (D1009), and assigns `__proto__` (setting the prototype, or nothing):
+    // its own evaluation does both.
+    if (new Set(keys).size !== keys.length || keys.includes('__proto__')) return undefined;
+    const properties = keys.map((key, index) => `${literal(key)}: ${values[index]}`);
+    const allDefined = values.map((value) => `${value} !== undefined`).join(' && ') || 'true';
+    const code = `${allDefined} ? { ${properties.join(', ')} } : h.definedOnly(${JSON.stringify(keys)}, [${values.join(', ')}])`;
+    return { code: this.temp(code), sequence: false };
+  }
+
+  array(node: Node, context: string): Emitted | undefined {
+    const out = this.temp('[]');
+    for (const itemNode of node['expressions'] as Node[]) {
+      const item = this.node(itemNode, context);
+      if (!item) return undefined;
+      const value = this.temp(item.code);
+      this.lines.push(
+        item.sequence
+          ? `if (${value} instanceof h.Sequence) ${out}.push(...${value}.items); else if (Array.isArray(${value})) h.fallback(); else if (${value} !== undefined) ${out}.push(${value});`
+          : `if (Array.isArray(${value})) h.fallback(); else if (${value} !== undefined) ${out}.push(${value});`,
+      );
+    }
+    return { code: out, sequence: false };
+  }
+
+  condition(node: Node, context: string): Emitted | undefined {
+    const condition = this.node(node['condition'] as Node, context);
+    if (!condition) return undefined;
+    const test = this.temp(`h.truthy(${condition.code})`);
+    const out = this.temp('undefined');
+    this.lines.push(`if (${test}) {`);
+    const then = this.block(node['then'] as Node, context, out);
+    if (!then) return undefined;
+    let otherwise: boolean | 'sequence' = true;
+    if (node['else'] !== undefined) {
+      this.lines.push('} else {');
+      otherwise = this.block(node['else'] as Node, context, out);
+      if (!otherwise) return undefined;
+    }
+    this.lines.push('}');
+    return { code: out, sequence: then === 'sequence' || otherwise === 'sequence' };
+  }
+
+  binary(node: Node, context: string): Emitted | undefined {
+    const operator = String(node.value);
+    const lhsNode = node['lhs'] as Node;
+    const rhsNode = node['rhs'] as Node;
+    if (operator === 'and' || operator === 'or') {
+      const lhs = this.node(lhsNode, context);
+      if (!lhs) return undefined;
+      const out = this.temp(`h.truthy(${lhs.code})`);
+      this.lines.push(operator === 'and' ? `if (${out}) {` : `if (!${out}) {`);
+      const rhsValue = `${out}r`;
+      this.lines.push(`  let ${rhsValue};`);
+      if (!this.block(rhsNode, context, rhsValue)) return undefined;
+      this.lines.push(`  ${out} = h.truthy(${rhsValue});`, '}');
+      return { code: out, sequence: false };
+    }
+    if (operator === 'in') {
+      if (rhsNode.type !== 'unary' || rhsNode.value !== '[') return undefined;
+      const lhs = this.node(lhsNode, context);
+      if (!lhs) return undefined;
+      const value = this.temp(`h.scalar(${lhs.code})`);
+      const out = this.temp('false');
+      const candidates = `${out}c`;
+      this.lines.push(`if (${value} !== undefined) {`, `  let ${candidates};`);
+      if (!this.block(rhsNode, context, candidates)) return undefined;
+      this.lines.push(`  ${out} = Array.isArray(${candidates}) && ${candidates}.includes(${value});`, '}');
+      return { code: out, sequence: false };
+    }
+    const lhs = this.node(lhsNode, context);
+    if (!lhs) return undefined;
+    if (operator === '=' || operator === '!=') {
+      const a = this.temp(`h.scalar(${lhs.code})`);
+      const rhs = this.node(rhsNode, context);
+      if (!rhs) return undefined;
+      const b = this.temp(`h.scalar(${rhs.code})`);
+      return { code: this.temp(`${a} === undefined || ${b} === undefined ? false : ${a} ${operator === '=' ? '===' : '!=='} ${b}`), sequence: false };
+    }
+    if (operator === '&') {
+      const a = this.temp(`h.stringOf(${lhs.code}) ?? ''`);
+      const rhs = this.node(rhsNode, context);
+      if (!rhs) return undefined;
+      return { code: this.temp(`${a} + (h.stringOf(${rhs.code}) ?? '')`), sequence: false };
+    }
+    const a = this.temp(lhs.code);
+    const rhs = this.node(rhsNode, context);
+    if (!rhs) return undefined;
+    const b = this.temp(rhs.code);
+    // JSONata's order: an operand of the wrong type is an error (even beside a missing one), then a missing
+    // operand makes the result missing. Errors are JSONata's to report.
+    const absent = `${a} === undefined || ${b} === undefined ? undefined`;
+    if (COMPARE.has(operator)) {
+      const comparable = (x: string) => `(${x} === undefined || typeof ${x} === 'string' || typeof ${x} === 'number')`;
+      this.lines.push(`if (!${comparable(a)} || !${comparable(b)}) h.fallback();`);
+      return { code: this.temp(`${absent} : typeof ${a} === typeof ${b} ? ${a} ${operator} ${b} : h.fallback()`), sequence: false };
+    }
+    if (ARITHMETIC.has(operator)) {
+      this.lines.push(`if ((${a} !== undefined && typeof ${a} !== 'number') || (${b} !== undefined && typeof ${b} !== 'number')) h.fallback();`);
+      const result = this.temp(`${absent} : ${a} ${operator} ${b}`);
+      this.lines.push(`if (${result} !== undefined && !Number.isFinite(${result})) h.fallback();`);
+      return { code: result, sequence: false };
+    }
+    return undefined;
+  }
+
+  call(node: Node, context: string): Emitted | undefined {
+    const procedure = node['procedure'] as Node | undefined;
+    if (procedure?.type !== 'variable') return undefined;
+    const name = String(procedure.value);
+    const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+    const argNodes = node['arguments'] as Node[];
+    if (!fn || argNodes.length !== fn.arity) return undefined;
+    const args: string[] = [];
+    for (const argNode of argNodes) {
+      const arg = this.node(argNode, context);
+      if (!arg) return undefined;
+      // A mapped sequence is what JSONata would pass: nothing, its one item, or an array.
+      args.push(this.temp(arg.sequence ? `h.sequenceResult(${arg.code})` : arg.code));
+    }
+    return { code: this.temp(`h.functions[${literal(name)}](${args.join(', ')})`), sequence: false };
   }
 }
 
+/** Whether this runtime lets code be generated (a CSP or a Node flag may forbid it). */
+const codeGeneration = ((): boolean => {
+  try {
+    return new Function('return true')() === true;
+  } catch {
+    return false;
+  }
+})();
+
 /**
- * Compiles a parsed JSONata expression when every part of it is in the fast subset; undefined otherwise. The
- * returned function throws FALLBACK when an input needs JSONata's full semantics.
+ * Compiles a parsed JSONata expression when every part of it is in the fast subset; undefined otherwise (or where
+ * code cannot be generated). The returned function throws FALLBACK when an input needs JSONata's full semantics.
  */
 export function compileFast(ast: unknown): ((input: unknown, bindings: Bindings) => unknown) | undefined {
-  const evaluate = compileNode(ast as Node);
-  if (!evaluate) return undefined;
-  return (input, bindings) => {
-    const value = evaluate({ context: input, root: input, bindings });
-    if (value instanceof Sequence) return value.length === 0 ? undefined : value.length === 1 ? value[0] : [...value];
-    return value;
-  };
+  if (!codeGeneration) return undefined;
+  const generator = new Generator();
+  const value = generator.node(ast as Node, 'input');
+  if (!value) return undefined;
+  const body = [...generator.lines, value.sequence ? `return h.sequenceResult(${value.code});` : `return ${value.code};`].join('\n  ');
+  const create = new Function('h', `'use strict';\nreturn function fastExpression(input, b) {\n  ${body}\n};`) as (helpers: typeof HELPERS) => (input: unknown, bindings: Bindings) => unknown;
+  return create(HELPERS);
 }
