@@ -56,8 +56,9 @@ export interface HttpResponse {
 /** Longest error body kept (errors are read for messages and response filters, never whole). */
 const MAX_ERROR_BODY = 64 * 1024;
 
+// Chunks are kept as the stream gives them (Buffer.from would copy each) and copied once, by Buffer.concat.
 async function readCapped(response: Response, limit: number, onExceed: () => never): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
   if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
@@ -69,20 +70,20 @@ async function readCapped(response: Response, limit: number, onExceed: () => nev
       await reader.cancel();
       onExceed();
     }
-    chunks.push(Buffer.from(value));
+    chunks.push(value);
   }
   return Buffer.concat(chunks);
 }
 
 async function readPrefix(response: Response, limit: number): Promise<Buffer> {
   if (!response.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body.getReader();
   while (size < limit) {
     const { done, value } = await reader.read();
     if (done) return Buffer.concat(chunks);
-    chunks.push(Buffer.from(value));
+    chunks.push(value);
     size += value.byteLength;
   }
   await reader.cancel();
