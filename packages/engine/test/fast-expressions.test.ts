@@ -1,12 +1,11 @@
 // The fast compiler must give JSONata's results exactly: differential tests over many expressions and inputs.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import { getCanonicalType } from '@pullpush/canonical';
 import { compileExpression } from '../src/index.ts';
 import { compileMapping } from '../src/mapping.ts';
+import { runNodeScript } from './support.ts';
 
 const EXPRESSIONS = [
   'name',
@@ -133,16 +132,12 @@ describe('fast expression compiler', () => {
   });
 
   it('evaluates with JSONata alone where code generation is disallowed', () => {
-    const script = [
+    const result = runNodeScript(['--disallow-code-generation-from-strings'], [
       "import { compileExpression } from './packages/engine/src/expr/compile.ts';",
       "const compiled = compileExpression(\"{ 'v': status = 'closed' ? 'completed' : status }\", '/test');",
       "console.log(JSON.stringify({ sync: typeof compiled.evaluateSync, value: await compiled.evaluate({ status: 'closed' }, {}) }));",
-    ].join('\n');
-    const output = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--conditions=@pullpush/source', '--input-type=module', '-e', script], {
-      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
-      encoding: 'utf8',
-    });
-    expect(JSON.parse(output)).toEqual({ sync: 'undefined', value: { v: 'completed' } });
+    ]);
+    expect(result).toEqual({ sync: 'undefined', value: { v: 'completed' } });
   });
 
   it('leaves the native record as it came when a mapping fills defaults into a copied part of it', async () => {

@@ -1,5 +1,7 @@
 // Shared helpers of the engine's integration suites: definitions aimed at a local testkit API, collecting the
 // messages of a read, and catching the PullPushError a read or a compile ends with.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { PullPushError } from '@pullpush/canonical';
 import type { CanonicalEvent } from '@pullpush/canonical';
 import { startTestApi, type TestApi, type TestApiOptions } from '@pullpush/testkit';
@@ -157,3 +159,15 @@ export const CUSTOMER_MAPPING = {
     taxExempt: { path: 'tax_exempt' },
   },
 };
+
+/**
+ * Runs an ES module script in a fresh Node process with extra flags (from the repository root, sources importable)
+ * and returns the JSON it prints: for what only a differently started runtime can show.
+ */
+export function runNodeScript(flags: readonly string[], lines: readonly string[]): unknown {
+  const output = execFileSync(process.execPath, [...flags, '--conditions=@pullpush/source', '--input-type=module', '-e', lines.join('\n')], {
+    cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+    encoding: 'utf8',
+  });
+  return JSON.parse(output);
+}
