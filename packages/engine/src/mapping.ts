@@ -138,7 +138,7 @@ function setPath(target: Json, keys: readonly string[], value: unknown): void {
   node[keys[last] as string] = value;
 }
 
-/** A field's producer: synchronous where the expression compiled to closures, a promise where JSONata runs. */
+/** A field's producer: synchronous where the expression compiled to generated code, a promise where JSONata runs. */
 function compileField(spec: FieldMappingSpec, where: string): (record: unknown, bindings: Bindings) => unknown {
   if ('const' in spec) {
     const value = spec.const;

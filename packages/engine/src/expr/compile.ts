@@ -20,8 +20,9 @@ export interface CompiledExpression {
   /** `input` is the JSONata context (a record, a response body); bindings are the $variables. */
   evaluate(input: unknown, bindings: Bindings): Promise<unknown>;
   /**
-   * Present when the expression compiled to closures: evaluates without a promise, or returns NOT_SYNC when this
-   * input needs JSONata (then call evaluate). Per-record loops use it to skip a microtask per field.
+   * Present when the expression is a plain path or compiled to generated code (expr/fast.ts): evaluates without a
+   * promise, or returns NOT_SYNC when this input needs JSONata (then call evaluate). Per-record loops use it to skip
+   * a microtask per field.
    */
   evaluateSync?(input: unknown, bindings: Bindings): unknown;
 }
