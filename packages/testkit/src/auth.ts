@@ -14,12 +14,21 @@ export interface TokenLifetime {
   maxUses?: number;
 }
 
-export interface ApiKeyAuth {
-  kind: 'apiKey';
+/** Where a client may put an API key. */
+export interface ApiKeyPlace {
   in: 'header' | 'query';
   /** Header or query parameter name; header names are compared case-insensitively. */
   name: string;
+}
+
+export interface ApiKeyAuth extends ApiKeyPlace {
+  kind: 'apiKey';
   value: string;
+  /**
+   * Other places the same key is accepted in, as APIs that take it in a header or the query do (Redmine:
+   * X-Redmine-API-Key or ?key=). A request passes when any place carries the key. Default none.
+   */
+  alsoIn?: readonly ApiKeyPlace[];
 }
 
 export interface BearerAuth {
@@ -165,8 +174,13 @@ export class AuthState {
     switch (options.kind) {
       case 'none':
         return undefined;
-      case 'apiKey':
-        return compare(options.in === 'header' ? ctx.headers[options.name.toLowerCase()] : (ctx.query.get(options.name) ?? undefined), options.value);
+      case 'apiKey': {
+        const sent = [options, ...(options.alsoIn ?? [])]
+          .map((place) => (place.in === 'header' ? ctx.headers[place.name.toLowerCase()] : (ctx.query.get(place.name) ?? undefined)))
+          .filter((value): value is string => value !== undefined && value !== '');
+        if (sent.includes(options.value)) return undefined;
+        return compare(sent[0], options.value);
+      }
       case 'bearer':
         return compare(bearerToken(authorization), options.token);
       case 'basic': {

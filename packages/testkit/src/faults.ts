@@ -96,6 +96,14 @@ export interface EndlessCursorFault extends FaultScope {
   kind: 'endlessCursor';
 }
 
+/**
+ * Paginated routes still point at a next page from their last page (next cursor, X-Next-Cursor, next URL, Link
+ * rel="next", Slack's next_cursor, Stripe's has_more); that page is empty and points nowhere, as some APIs do.
+ */
+export interface TrailingEmptyPageFault extends FaultScope {
+  kind: 'trailingEmptyPage';
+}
+
 export type Fault =
   | StatusFault
   | TimeoutFault
@@ -106,7 +114,8 @@ export type Fault =
   | RedirectFault
   | ForeignNextLinkFault
   | HugeBodyFault
-  | EndlessCursorFault;
+  | EndlessCursorFault
+  | TrailingEmptyPageFault;
 
 export type FaultKind = Fault['kind'];
 
@@ -119,7 +128,8 @@ interface Entry {
   applied: number;
 }
 
-function routeMatches(route: string | undefined, path: string): boolean {
+/** Whether a path is `route` or lies under it (a prefix ending at a path segment); no route matches every path. */
+export function routeMatches(route: string | undefined, path: string): boolean {
   if (route === undefined || route === '' || route === '/') return true;
   const prefix = route.endsWith('/') ? route : `${route}/`;
   return path === route.replace(/\/+$/, '') || path.startsWith(prefix);

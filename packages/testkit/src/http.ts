@@ -2,7 +2,7 @@
 // writes it (and may distort it, when a fault says so), so handlers never touch sockets.
 
 /** A fault that changes how a paginated route points at its next page. */
-export type PagingFault = { kind: 'endlessCursor' } | { kind: 'foreignNextLink'; origin: string };
+export type PagingFault = { kind: 'endlessCursor' } | { kind: 'trailingEmptyPage' } | { kind: 'foreignNextLink'; origin: string };
 
 export interface RequestContext {
   readonly method: string;
@@ -18,6 +18,11 @@ export interface RequestContext {
   /** Path parameters of the matched route, percent-decoded. */
   readonly params: Readonly<Record<string, string>>;
   readonly paging: PagingFault | undefined;
+  /**
+   * True when a public route (see the server's publicRoutes) is served without valid credentials: the handler
+   * shows what an anonymous visitor may see. False when the credentials were good or the server needs none.
+   */
+  readonly anonymous: boolean;
 }
 
 /** A response body: text or bytes, or chunks produced on demand (large collections are streamed). */
@@ -58,7 +63,7 @@ export function emptyReply(status: number, headers: Record<string, string> = {})
  * Which API a route imitates. Errors (401, 404, 429, bad parameters) take that API's shape, so a connector
  * definition's response filters can be tested against realistic error bodies.
  */
-export type ApiStyle = 'generic' | 'stripe' | 'github' | 'jira' | 'slack' | 'oauth';
+export type ApiStyle = 'generic' | 'stripe' | 'github' | 'jira' | 'slack' | 'redmine' | 'wordpress' | 'oauth';
 
 /** Stable error codes; each API style renders them in its own words. */
 export type ProblemCode =
@@ -87,6 +92,15 @@ const SLACK_ERRORS: Partial<Record<ProblemCode, string>> = {
   invalid_parameter: 'invalid_arguments',
 };
 
+const WORDPRESS_ERRORS: Partial<Record<ProblemCode, string>> = {
+  missing_credentials: 'rest_not_logged_in',
+  invalid_credentials: 'incorrect_password',
+  token_expired: 'rest_not_logged_in',
+  not_found: 'rest_no_route',
+  method_not_allowed: 'rest_no_route',
+  invalid_parameter: 'rest_invalid_param',
+};
+
 /** An error response in the shape of the given API. */
 export function problem(style: ApiStyle, status: number, code: ProblemCode, message: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): Reply {
   switch (style) {
@@ -101,6 +115,13 @@ export function problem(style: ApiStyle, status: number, code: ProblemCode, mess
     case 'slack':
       // Slack answers most errors with HTTP 200 and ok: false; only rate limits (429) and faults use the status.
       return jsonReply(status === 429 || status >= 500 ? status : 200, { ok: false, error: SLACK_ERRORS[code] ?? code, ...extra }, headers);
+    case 'redmine':
+      // Redmine answers 401, 403 and 404 with an empty body (and its Basic challenge on 401); other errors list messages.
+      if (status === 401) return emptyReply(status, { 'www-authenticate': 'Basic realm="Redmine API"', ...headers });
+      if (status === 403 || status === 404) return emptyReply(status, headers);
+      return jsonReply(status, { errors: [message], ...extra }, headers);
+    case 'wordpress':
+      return jsonReply(status, { code: WORDPRESS_ERRORS[code] ?? code, message, data: { status, ...extra } }, headers);
     case 'oauth':
       return jsonReply(status, { error: code, error_description: message, ...extra }, headers);
     case 'generic':

@@ -1,5 +1,6 @@
 // Public entry point of @pullpush/testkit: local HTTP APIs that behave like real SaaS APIs, for tests and demos.
-export { startTestApi, type TestApi, type TestApiOptions } from './server.ts';
+export { DEFAULT_PUBLIC_ROUTES, startTestApi, type OnRequest, type RecordFields, type TestApi, type TestApiOptions } from './server.ts';
+export { DEFAULT_SITE_TIME_ZONE, type PaginationOptions } from './settings.ts';
 export type { RecordedRequest, RequestFilter } from './request-log.ts';
 export { listRoutes, type RouteInfo } from './routes/index.ts';
 export type { ApiStyle } from './http.ts';
@@ -8,6 +9,7 @@ export {
   SESSION_PATH,
   TOKEN_PATH,
   type ApiKeyAuth,
+  type ApiKeyPlace,
   type AuthKind,
   type AuthOptions,
   type BasicAuth,
@@ -33,6 +35,7 @@ export {
   type SlowBodyFault,
   type StatusFault,
   type TimeoutFault,
+  type TrailingEmptyPageFault,
   type TruncatedJsonFault,
 } from './faults.ts';
 export type { RateLimitOptions } from './rate-limit.ts';
@@ -46,6 +49,8 @@ export { WRITABLE_RESOURCES } from './routes/writes.ts';
 export { isPullRequest } from './routes/github.ts';
 export { jiraAccountId } from './routes/jira.ts';
 export { stripeCustomerId } from './routes/stripe.ts';
+export { REDMINE_PUBLIC_ROUTES, redmineAuth } from './routes/redmine.ts';
+export { integerUserId } from './integer-ids.ts';
 export { IDEMPOTENCY_HEADER } from './idempotency.ts';
 export { BASE_DATE } from './time.ts';
 export {

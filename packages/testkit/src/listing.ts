@@ -17,7 +17,7 @@ export const CHILD_COLLECTIONS: Readonly<Record<string, Readonly<Record<string, 
 };
 
 /** Query parameters that steer paging and selection; any other parameter naming a field filters on it. */
-const RESERVED = new Set(['limit', 'cursor', 'offset', 'page', 'per_page', 'page_token', 'updated_since', 'include_deleted', 'absolute']);
+const RESERVED = new Set(['limit', 'cursor', 'offset', 'page', 'per_page', 'page_token', 'updated_since', 'include_deleted', 'absolute', 'after', 'before']);
 
 export interface Collection {
   resource: ResourceName;

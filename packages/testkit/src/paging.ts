@@ -1,5 +1,6 @@
 // Cutting a sorted list into pages, shared by every pagination style. The endlessCursor fault is applied
 // here: every request then gets the first page again and a pointer to "more", so clients must detect the loop.
+// So is trailingEmptyPage: a last page that is not empty still points at a next one, which is empty.
 import type { AnyRecord } from './data/types.ts';
 import { decodeCursor, encodeCursor, indexAfter, keyOf } from './cursor.ts';
 import { problem, type ApiStyle, type Parsed, type RequestContext } from './http.ts';
@@ -20,7 +21,8 @@ export function keysetPage(ctx: RequestContext, style: ApiStyle, sorted: readonl
   }
   const records = sorted.slice(start, start + limit);
   const last = records[records.length - 1];
-  const more = start + limit < sorted.length || ctx.paging?.kind === 'endlessCursor';
+  const trailing = ctx.paging?.kind === 'trailingEmptyPage' && records.length > 0;
+  const more = start + limit < sorted.length || ctx.paging?.kind === 'endlessCursor' || trailing;
   const next = more ? encodeCursor(last === undefined ? ['1970-01-01T00:00:00Z', 0] : keyOf(last)) : null;
   return { ok: true, value: { records, next } };
 }

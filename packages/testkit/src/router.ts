@@ -3,6 +3,7 @@
 import type { AuthState } from './auth.ts';
 import type { ApiStyle, Reply, RequestContext } from './http.ts';
 import type { Idempotency } from './idempotency.ts';
+import type { Settings } from './settings.ts';
 import type { Store } from './store.ts';
 
 /** What handlers may use besides the request. */
@@ -10,6 +11,7 @@ export interface Services {
   readonly store: Store;
   readonly auth: AuthState;
   readonly idempotency: Idempotency;
+  readonly settings: Settings;
 }
 
 export interface Route {

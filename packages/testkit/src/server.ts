@@ -1,20 +1,24 @@
 // startTestApi: the HTTP server on 127.0.0.1 that ties the parts together. For each request, in this order:
-// log it, pick a fault (some replace the answer outright), match a route, apply the rate limit and the auth check
-// (credential endpoints are exempt from both), run the handler, and write the reply, distorted if a fault says so.
+// log it, run the test's onRequest hook (which may change data), pick a fault (some replace the answer outright),
+// match a route, apply the rate limit and the auth check (credential endpoints are exempt from both; public routes
+// are served anonymously instead of refused), run the handler, and write the reply, distorted if a fault says so.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthState, type AuthOptions } from './auth.ts';
+import { createRecord } from './create.ts';
 import { generateDataset } from './data/dataset.ts';
-import type { Dataset, DatasetCounts, Id, ResourceName } from './data/types.ts';
-import { DEFAULT_FOREIGN_ORIGIN, DEFAULT_REDIRECT_LOCATION, FaultPlan, type Fault } from './faults.ts';
+import type { Dataset, DatasetCounts, Id, ResourceName, ResourceRecord } from './data/types.ts';
+import { DEFAULT_FOREIGN_ORIGIN, DEFAULT_REDIRECT_LOCATION, FaultPlan, routeMatches, type Fault } from './faults.ts';
 import { JSON_TYPE, problem, type ApiStyle, type PagingFault, type Reply, type RequestContext } from './http.ts';
 import { Idempotency } from './idempotency.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { RequestLog, type RecordedRequest, type RequestFilter } from './request-log.ts';
 import { matchRoute, type Services } from './router.ts';
 import { ROUTES } from './routes/index.ts';
+import { REDMINE_PUBLIC_ROUTES } from './routes/redmine.ts';
 import { sendHuge, sendNothing, sendReply, sendSlowly, sendTruncated } from './send.ts';
+import { resolveSettings, type PaginationOptions } from './settings.ts';
 import { Store } from './store.ts';
 import { parseClientTime } from './time.ts';
 
@@ -32,7 +36,28 @@ export interface TestApiOptions {
   port?: number;
   /** Largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
   maxRequestBytes?: number;
+  /** Page-size cap, totals in headers and numbers as strings for the generic collections. */
+  pagination?: PaginationOptions;
+  /**
+   * Routes (exact paths or prefixes ending at a path segment, as fault routes) that serve public data when the
+   * credentials are missing, wrong or expired, instead of answering 401. Default DEFAULT_PUBLIC_ROUTES (Redmine's
+   * issues and projects); a list replaces it, `[]` makes every route need credentials.
+   */
+  publicRoutes?: readonly string[];
+  /** IANA time zone of the WordPress-like site: its `date` and `modified` fields. Default America/New_York. */
+  siteTimeZone?: string;
+  /** Called before each request is served (after it is logged), awaited: a test changes data here, between requests. */
+  onRequest?: OnRequest;
 }
+
+/** A test's hook into every request: `request` is the logged request (its status still 0), `api` the server. */
+export type OnRequest = (request: RecordedRequest, api: TestApi) => void | Promise<void>;
+
+/** Fields of a record to create or change: the resource's own fields, typed, and any other field a test wants. */
+export type RecordFields<R extends ResourceName> = Partial<ResourceRecord<R>> & Record<string, unknown>;
+
+/** The routes that serve public data without valid credentials unless publicRoutes says otherwise. */
+export const DEFAULT_PUBLIC_ROUTES: readonly string[] = REDMINE_PUBLIC_ROUTES;
 
 export interface TestApi {
   /** http://127.0.0.1:PORT, without a trailing slash. */
@@ -55,6 +80,16 @@ export interface TestApi {
   touch(resource: ResourceName, ids: Id | readonly Id[], at?: string | Date): string;
   /** Deletes records, keeping tombstones (served with include_deleted=true); returns the deletion time. */
   remove(resource: ResourceName, ids: Id | readonly Id[]): string;
+  /**
+   * Adds a record, modelled on the newest one of the resource: the next id, unique fields renewed, created_at and
+   * updated_at the next second of the logical clock (or the given updated_at, for late writes); `fields` override.
+   * Returns a copy of the new record.
+   */
+  create<R extends ResourceName>(resource: R, fields?: RecordFields<R>): ResourceRecord<R>;
+  /** Changes fields of a record and stamps updated_at (default: the next second of the logical clock); returns a copy. */
+  update<R extends ResourceName>(resource: R, id: Id, fields: RecordFields<R>, at?: string | Date): ResourceRecord<R>;
+  /** Replaces the onRequest hook, or removes it. */
+  setOnRequest(hook: OnRequest | undefined): void;
   /** Replaces the faults (their counters start again). */
   setFaults(faults: readonly Fault[]): void;
   /** Replaces the credentials; tokens issued so far stop working. */
@@ -91,6 +126,14 @@ function idsOf(ids: Id | readonly Id[]): readonly Id[] {
   return Array.isArray(ids) ? ids : [ids as Id];
 }
 
+/** Milliseconds of a time given to touch or update, or a RangeError naming the method. */
+function instantOf(method: string, at: string | Date | undefined): number | undefined {
+  if (at === undefined) return undefined;
+  const ms = at instanceof Date ? at.getTime() : parseClientTime(at);
+  if (ms === undefined || Number.isNaN(ms)) throw new RangeError(`${method}: "${String(at)}" is not a timestamp`);
+  return ms;
+}
+
 /** The reply a fault gives instead of the real one, for faults that replace it. */
 function faultReply(fault: Fault, style: ApiStyle): Reply | undefined {
   switch (fault.kind) {
@@ -113,6 +156,7 @@ function faultReply(fault: Fault, style: ApiStyle): Reply | undefined {
 
 function pagingFaultOf(fault: Fault | undefined): PagingFault | undefined {
   if (fault?.kind === 'endlessCursor') return { kind: 'endlessCursor' };
+  if (fault?.kind === 'trailingEmptyPage') return { kind: 'trailingEmptyPage' };
   if (fault?.kind === 'foreignNextLink') return { kind: 'foreignNextLink', origin: fault.origin ?? DEFAULT_FOREIGN_ORIGIN };
   return undefined;
 }
@@ -122,7 +166,10 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const store = new Store(generateDataset(seed, options.dataset), seed);
   const auth = new AuthState(options.auth ?? { kind: 'none' }, seed);
-  const services: Services = { store, auth, idempotency: new Idempotency() };
+  const settings = resolveSettings(options.pagination, options.siteTimeZone);
+  const services: Services = { store, auth, idempotency: new Idempotency(), settings };
+  const publicRoutes = [...(options.publicRoutes ?? DEFAULT_PUBLIC_ROUTES)];
+  let onRequest = options.onRequest;
   const log = new RequestLog();
   let faults = new FaultPlan(options.faults);
   let limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
@@ -159,12 +206,15 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         reply = problem(style, 405, 'method_not_allowed', `${method} is not allowed here; use ${match.allowed.join(', ')}`, { allow: match.allowed.join(', ') });
       } else {
         const { route, params } = match;
-        const ctx: RequestContext = { method, path: url.pathname, query: url.searchParams, headers: entry.headers, body, origin, params, paging: pagingFaultOf(fault) };
+        const ctx: RequestContext = { method, path: url.pathname, query: url.searchParams, headers: entry.headers, body, origin, params, paging: pagingFaultOf(fault), anonymous: false };
         const decision = route.authenticated ? limiter?.take() : undefined;
         if (decision !== undefined && !decision.allowed) {
           reply = problem(route.style, 429, 'rate_limited', 'Too many requests: wait as Retry-After says.', decision.headers);
         } else {
-          reply = (route.authenticated ? auth.check(ctx, route.style) : undefined) ?? (await route.handle(ctx, services));
+          const refusal = route.authenticated ? auth.check(ctx, route.style) : undefined;
+          // Public data: without valid credentials the route answers what anonymous visitors may see.
+          const anonymous = refusal !== undefined && publicRoutes.some((path) => routeMatches(path, url.pathname));
+          reply = (anonymous ? undefined : refusal) ?? (await route.handle(anonymous ? { ...ctx, anonymous } : ctx, services));
           if (decision !== undefined) reply = { ...reply, headers: { ...decision.headers, ...reply.headers } };
         }
       }
@@ -197,6 +247,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await sendReply(res, problem('generic', 413, 'payload_too_large', `request bodies are limited to ${maxRequestBytes} bytes`, { connection: 'close' }), closing.signal);
       return;
     }
+    if (onRequest !== undefined) await onRequest(entry, api);
     await serve(req, res, entry, body, url);
   }
 
@@ -237,9 +288,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       auth.resetCounters();
     },
     touch(resource, ids, at) {
-      const ms = at === undefined ? undefined : at instanceof Date ? at.getTime() : parseClientTime(at);
-      if (at !== undefined && (ms === undefined || Number.isNaN(ms))) throw new RangeError(`touch: "${String(at)}" is not a timestamp`);
-      const stamp = store.tick(ms);
+      const stamp = store.tick(instantOf('touch', at));
       for (const id of idsOf(ids)) {
         if (store.update(resource, id, {}, Date.parse(stamp)) === undefined) throw new RangeError(`touch: no ${resource} with id ${id}`);
       }
@@ -251,6 +300,20 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         if (!store.remove(resource, id, Date.parse(stamp))) throw new RangeError(`remove: no ${resource} with id ${id}`);
       }
       return stamp;
+    },
+    create(resource, fields = {}) {
+      return structuredClone(createRecord(store, resource, fields)) as unknown as ResourceRecord<typeof resource>;
+    },
+    update(resource, id, fields, at) {
+      for (const name of ['id', 'updated_at'] as const) {
+        if (name in fields) throw new RangeError(`update: ${name} cannot be changed${name === 'updated_at' ? '; pass the time as `at`' : ''}`);
+      }
+      const ms = instantOf('update', at);
+      if (store.get(resource, id) === undefined) throw new RangeError(`update: no ${resource} with id ${id}`);
+      return structuredClone(store.update(resource, id, { ...fields }, ms)) as unknown as ResourceRecord<typeof resource>;
+    },
+    setOnRequest(hook) {
+      onRequest = hook;
     },
     setFaults(next) {
       faults = new FaultPlan(next);

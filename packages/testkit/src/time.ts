@@ -51,3 +51,9 @@ export function jiraTime(iso: string): string {
 export function dateOnly(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/** Whether YYYY-MM-DD names a real day (Date.parse rolls 2026-02-30 over to March; this does not). */
+export function isCalendarDate(date: string): boolean {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+}

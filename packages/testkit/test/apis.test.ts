@@ -101,7 +101,7 @@ describe('GitHub-like /repos/{owner}/{repo}/issues', () => {
 describe('Jira-like /rest/api/3', () => {
   type Search = { startAt: number; maxResults: number; total: number; issues: { id: string; key: string; fields: Record<string, unknown>; renderedFields?: unknown }[] };
 
-  /** Follows jira.json: offset pagination on startAt/maxResults, stop at totalPath. */
+  /** Follows jira.json: offset pagination on startAt/maxResults, stop at the total. */
   async function jiraWalk(jql: string, extra = ''): Promise<Search['issues']> {
     const all: Search['issues'] = [];
     for (let startAt = 0; ; startAt += 10) {

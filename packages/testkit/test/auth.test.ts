@@ -46,6 +46,33 @@ describe.each(STATIC)('%s', (_name, auth, { right, wrong }) => {
   });
 });
 
+describe('apiKey in several places', () => {
+  it('accepts the key in any place given by alsoIn, and refuses wrong keys wherever they are', async () => {
+    const server = await start({ kind: 'apiKey', in: 'header', name: 'X-Api-Key', value: 'k3y', alsoIn: [{ in: 'query', name: 'key' }] });
+    expect((await request(server, '/cursor/orders', { headers: { 'x-api-key': 'k3y' } })).status).toBe(200);
+    expect((await request(server, '/cursor/orders?key=k3y')).status).toBe(200);
+    expect((await request(server, '/cursor/orders?key=k3y', { headers: { 'x-api-key': 'nope' } })).status).toBe(200);
+    const wrong = await request<{ error: { code: string } }>(server, '/cursor/orders?key=nope');
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_credentials']);
+    expect((await request<{ error: { code: string } }>(server, '/cursor/orders')).body.error.code).toBe('missing_credentials');
+  });
+});
+
+describe('publicRoutes', () => {
+  it('serves the listed routes without valid credentials and refuses the others', async () => {
+    api = await startTestApi({ seed: 1, auth: { kind: 'bearer', token: 't0ken' }, publicRoutes: ['/cursor', '/offset/orders'] });
+    for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+      expect((await request(api, '/cursor/orders', { headers })).status).toBe(200);
+      expect((await request(api, '/cursor/tickets/10001/comments', { headers })).status).toBe(200);
+      expect((await request(api, '/offset/orders', { headers })).status).toBe(200);
+      expect((await request(api, '/offset/contacts', { headers })).status).toBe(401);
+      expect((await request(api, '/cursor-header/orders', { headers })).status).toBe(401);
+    }
+    // The default list (Redmine's issues and projects) is replaced, not extended.
+    expect((await request(api, '/redmine/issues.json')).status).toBe(401);
+  });
+});
+
 describe('401 bodies and challenges', () => {
   it('sends WWW-Authenticate for basic and bearer, and refuses in each API’s own shape', async () => {
     const server = await start({ kind: 'bearer', token: 'xoxb-1' });

@@ -19,6 +19,10 @@ const PATHS = [
   '/rest/api/3/search?maxResults=3&expand=renderedFields',
   '/api/users.list?limit=3',
   '/api/conversations.list?types=public_channel,private_channel',
+  '/after/orders?limit=3',
+  '/redmine/issues.json?limit=3&status_id=*',
+  '/redmine/my/account.json',
+  '/wp-json/wp/v2/posts?per_page=3&orderby=modified',
 ];
 
 async function snapshot(api: TestApi): Promise<string[]> {
@@ -44,7 +48,8 @@ describe('determinism', () => {
     const [first, second] = [await snapshot(a), await snapshot(b)];
     expect(second).toEqual(first);
     // No Date header: nothing in a response depends on when it was made.
-    expect(first.join('\n')).not.toMatch(/"date"/);
+    // (Header pairs are snapshotted as ["name","value"]; WordPress bodies have a "date" field of their own.)
+    expect(first.join('\n')).not.toMatch(/\["date",/);
   });
 
   it('answers differently with another seed', async () => {

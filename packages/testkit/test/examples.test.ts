@@ -21,7 +21,7 @@ interface Stream {
     offsetParam?: Placement;
     limitParam?: Placement;
     limit?: number;
-    totalPath?: string;
+    total?: { from: string; path: string };
   };
   incremental?: { param?: Placement; format: string };
 }
@@ -98,7 +98,7 @@ async function readStream(definition: Definition, stream: Stream, partition: str
       url.searchParams.set(pagination.param?.name ?? 'cursor', String(cursor));
     } else if (pagination?.kind === 'offset') {
       offset += items.length;
-      if (offset >= Number(at(body, pagination.totalPath))) break;
+      if (offset >= Number(at(body, pagination.total?.path))) break;
     } else if (pagination?.kind === 'link') {
       const next = nextLink(response.headers.get('link'));
       if (next === undefined) break;

@@ -2,7 +2,7 @@
 // limit answers 429 with Retry-After.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApi, type Fault, type TestApi, type TestApiOptions } from '../src/index.ts';
-import { nextLink, request } from './helpers.ts';
+import { nextLink, request, walk } from './helpers.ts';
 
 let api: TestApi | undefined;
 afterEach(async () => {
@@ -178,6 +178,50 @@ describe('pagination faults', () => {
     const stripeAgain = await request<typeof stripe.body>(server, `/v1/customers?limit=3&starting_after=${stripe.body.data.at(-1)?.id}`);
     expect(stripeAgain.body).toEqual(stripe.body);
     expect(stripe.body.has_more).toBe(true);
+  });
+});
+
+describe('trailingEmptyPage', () => {
+  it('points on from the last page to one empty page that points nowhere, in every pointer style', async () => {
+    const server = await withFaults({ kind: 'trailingEmptyPage' });
+    const total = server.data.orders.length;
+    const pages = Math.ceil(total / 20);
+    const walked = await walk(server, 'cursor', 'orders', 20);
+    expect([walked.records.length, walked.pages]).toEqual([total, pages + 1]);
+    for (const style of ['cursor-header', 'next-url', 'link'] as const) {
+      const { records, pages: served } = await walk(server, style, 'orders', 20);
+      expect([records.length, served], style).toEqual([total, pages + 1]);
+    }
+    // The last real page says there is more; the page after it is empty and says there is not.
+    const last = await request<{ data: unknown[]; next_cursor: string | null; has_more: boolean }>(server, `/cursor/orders?limit=${total}`);
+    expect([last.body.data.length, last.body.has_more]).toEqual([total, true]);
+    const empty = await request<typeof last.body>(server, `/cursor/orders?limit=${total}&cursor=${last.body.next_cursor}`);
+    expect(empty.body).toEqual({ data: [], next_cursor: null, has_more: false });
+    // An empty list has no trailing page.
+    expect((await request<{ has_more: boolean }>(server, '/cursor/orders?currency=XXX')).body.has_more).toBe(false);
+    // Offsets and page numbers carry no pointer: their totals are unchanged.
+    expect((await request<{ total: number }>(server, '/offset/orders')).body.total).toBe(total);
+  });
+
+  it('does the same on the Slack, Stripe, GitHub and shop-style routes', async () => {
+    const server = await withFaults({ kind: 'trailingEmptyPage' });
+    const slack = await request<{ members: unknown[]; response_metadata: { next_cursor: string } }>(server, '/api/users.list');
+    expect(slack.body.members).toHaveLength(server.data.users.length);
+    expect(slack.body.response_metadata.next_cursor).not.toBe('');
+    const slackEmpty = await request<typeof slack.body>(server, `/api/users.list?cursor=${encodeURIComponent(slack.body.response_metadata.next_cursor)}`);
+    expect([slackEmpty.body.members, slackEmpty.body.response_metadata.next_cursor]).toEqual([[], '']);
+    const stripe = await request<{ data: { id: string }[]; has_more: boolean }>(server, '/v1/customers?limit=100');
+    expect(stripe.body.has_more).toBe(true);
+    const stripeEmpty = await request<typeof stripe.body>(server, `/v1/customers?limit=100&starting_after=${stripe.body.data.at(-1)?.id}`);
+    expect([stripeEmpty.body.data, stripeEmpty.body.has_more]).toEqual([[], false]);
+    const github = await request<unknown[]>(server, '/repos/acme/web/issues?state=all&per_page=100');
+    const githubNext = nextLink(github.headers.get('link')) as string;
+    expect(githubNext).toBe(`${server.url}/repos/acme/web/issues?state=all&per_page=100&page=2`);
+    const githubEmpty = await request<unknown[]>(server, githubNext);
+    expect([githubEmpty.body, nextLink(githubEmpty.headers.get('link'))]).toEqual([[], undefined]);
+    const shop = await request<{ customers: unknown[]; next_cursor: string | null }>(server, '/customers?limit=250');
+    const shopEmpty = await request<typeof shop.body>(server, `/customers?limit=250&cursor=${shop.body.next_cursor}`);
+    expect([shop.body.customers.length, shopEmpty.body.customers, shopEmpty.body.next_cursor]).toEqual([server.data.customers.length, [], null]);
   });
 });
 

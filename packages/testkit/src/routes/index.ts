@@ -6,10 +6,12 @@ import { formatRoutes } from './formats.ts';
 import { githubRoutes } from './github.ts';
 import { jiraRoutes } from './jira.ts';
 import { recordRoutes } from './records.ts';
+import { redmineRoutes } from './redmine.ts';
 import { searchRoutes } from './search.ts';
 import { slackRoutes } from './slack.ts';
 import { stripeRoutes } from './stripe.ts';
 import { styleRoutes } from './styles.ts';
+import { wordpressRoutes } from './wordpress.ts';
 import { writeRoutes } from './writes.ts';
 
 const credentialRoutes: Route[] = [
@@ -23,6 +25,8 @@ export const ROUTES: readonly Route[] = [
   ...githubRoutes,
   ...jiraRoutes,
   ...slackRoutes,
+  ...redmineRoutes,
+  ...wordpressRoutes,
   ...searchRoutes,
   ...formatRoutes,
   ...styleRoutes,

@@ -125,6 +125,11 @@ function page(ctx: RequestContext, params: URLSearchParams, kind: string, items:
   }
   const chosen = items.slice(start, start + size);
   const following = items[start + size] ?? (ctx.paging?.kind === 'endlessCursor' ? items[size] ?? items[0] : undefined);
+  const last = chosen.at(-1);
+  if (following === undefined && last !== undefined && ctx.paging?.kind === 'trailingEmptyPage') {
+    // A cursor just past the last item: the page it leads to is empty and ends the walk.
+    return { items: chosen, next: encodeSlackCursor(kind, `${last.id}\u0000`) };
+  }
   return { items: chosen, next: following === undefined ? '' : encodeSlackCursor(kind, following.id) };
 }
 

@@ -227,6 +227,8 @@ function listRoute(path: string, noun: string, view: (store: Store) => StripeLis
     const before = ctx.query.get('ending_before');
     let page: StripeObject[];
     let hasMore: boolean;
+    // trailingEmptyPage: has_more stays true on the last page; the page after it is empty.
+    const trailing = ctx.paging?.kind === 'trailingEmptyPage';
     if (ctx.paging?.kind === 'endlessCursor') {
       page = items.slice(0, limit.value);
       hasMore = true;
@@ -236,7 +238,7 @@ function listRoute(path: string, noun: string, view: (store: Store) => StripeLis
       const after = indexAfter(items, anchor);
       const end = items[after - 1] === anchor ? after - 1 : after;
       page = items.slice(Math.max(0, end - limit.value), end);
-      hasMore = end - limit.value > 0;
+      hasMore = end - limit.value > 0 || (trailing && page.length > 0);
     } else {
       let start = 0;
       if (after !== null) {
@@ -245,7 +247,7 @@ function listRoute(path: string, noun: string, view: (store: Store) => StripeLis
         start = indexAfter(items, anchor);
       }
       page = items.slice(start, start + limit.value);
-      hasMore = start + limit.value < items.length;
+      hasMore = start + limit.value < items.length || (trailing && page.length > 0);
     }
     return jsonReply(200, { object: 'list', data: page.map((item) => item.object), has_more: hasMore, url: path });
   };
