@@ -4,14 +4,17 @@
 import { PullPushError, getCanonicalType, type CanonicalTypeDefinition } from '@pullpush/canonical';
 import type { ConnectorDefinition } from '@pullpush/schema';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { createAuthProvider, type AuthProvider } from './auth.ts';
+import { createAuthProvider, type AuthProvider } from './auth/index.ts';
 import { EngineErrorCode } from './errors.ts';
-import { compileTemplate, type ExpressionLimits } from './expr/compile.ts';
-import { DEFAULT_RETRY, HttpClient } from './net/http-client.ts';
+import type { ExpressionLimits } from './expr/compile.ts';
+import { DEFAULT_RETRY, HttpClient, type RetrySettings } from './net/http-client.ts';
 import { NetworkPolicy, type NetworkOptions } from './net/policy.ts';
 import { RateLimiter } from './net/rate-limiter.ts';
+import { pointer } from './pointer.ts';
 import { Redactor } from './redact.ts';
-import { CompiledStream, type ReadMessage, type ReadOptions } from './stream.ts';
+import { ResponseFilters } from './response-filters.ts';
+import { recordSites, SiteTable } from './sites.ts';
+import { CompiledStream, type ReadMessage, type ReadOptions, type StreamContext } from './stream.ts';
 import { assertValidDefinition } from './valid-definition.ts';
 
 export interface ConnectorOptions extends NetworkOptions {
@@ -19,9 +22,9 @@ export interface ConnectorOptions extends NetworkOptions {
   connection?: string;
   /** Persists a rotated refresh token (or another config value the connector learns) under `key`. */
   onConfigUpdate?: (key: string, value: string) => void | Promise<void>;
-  /** Bounds on expression evaluation. */
+  /** Bounds on expression evaluation: time per evaluation and recursion depth. */
   expressions?: ExpressionLimits;
-  /** Fixed run time ($now), for deterministic runs; default: now. */
+  /** Fixed run time ($now() and $millis() in expressions), for deterministic runs; default: now. */
   now?: Date;
   /**
    * Replaces the definition's base URL (a sandbox, a proxy, a local test API); allowed hosts follow it. Token
@@ -36,8 +39,14 @@ export interface Connector {
   readonly id: string;
   readonly connection: string;
   readonly streams: readonly string[];
+  /** The stream whose first page proves a connection works (the definition's check, else the first stream). */
+  readonly checkStream: string;
   /** Canonical type of a stream, or undefined for a raw stream. */
   canonicalType(stream: string): CanonicalTypeDefinition | undefined;
+  /** The paths of a stream's primary key in its native records. */
+  primaryKey(stream: string): readonly string[];
+  /** Whether a complete full read of the stream makes records it no longer returns deleted (tombstoneMissing). */
+  tombstonesMissing(stream: string): boolean;
   /** Reads the first page of the check stream (or of the first stream): throws when the connection does not work. */
   check(signal?: AbortSignal): Promise<{ stream: string; status: number; records: number }>;
   read(stream: string, options?: ReadOptions): AsyncGenerator<ReadMessage>;
@@ -58,6 +67,12 @@ function configErrors(definition: ConnectorDefinition, config: Record<string, un
   return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword}`);
 }
 
+/** Config keys the definition marks secret. */
+function secretKeys(definition: ConnectorDefinition): string[] {
+  const properties = ((definition.config as Record<string, unknown> | undefined)?.['properties'] ?? {}) as Record<string, { secret?: boolean }>;
+  return Object.entries(properties).filter(([, schema]) => schema?.secret === true).map(([key]) => key);
+}
+
 function hostOf(url: string): string | undefined {
   try {
     return new URL(url).host;
@@ -66,38 +81,66 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/** The base URL requests go to: the application's override, else the definition's, rendered over the config. */
+async function resolveBaseUrl(sites: SiteTable, config: Record<string, unknown>, override: string | undefined): Promise<string> {
+  const template = sites.template('/http/baseUrl', 'connection');
+  const rendered = override ?? String((await template.render({ config })) ?? '');
+  try {
+    return new URL(rendered).toString();
+  } catch {
+    throw new PullPushError(EngineErrorCode.InvalidConfig, `The base URL ${JSON.stringify(rendered)} is not an absolute URL.`, {
+      hint: 'Give the API\'s URL in the connection config (https://tickets.example.com), or check the definition\'s http.baseUrl.',
+    });
+  }
+}
+
+/** The rendered values of a templates map of the connection (http.headers, http.query): they see only $config. */
+async function renderAll(sites: SiteTable, map: 'headers' | 'query', keys: readonly string[], config: Record<string, unknown>, lower = false): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const value = await sites.template(pointer('http', map, key), 'connection').render({ config });
+    out[lower ? key.toLowerCase() : key] = value === undefined || value === null ? '' : String(value);
+  }
+  return out;
+}
+
 export async function compileConnector(definition: unknown, config: Record<string, unknown>, options: ConnectorOptions = {}): Promise<Connector> {
   // Plain http is the embedding application's decision (local tests), not a definition error then.
   const def = assertValidDefinition(definition, { allowInsecureHttp: options.allowInsecureHttp === true });
   const redactor = new Redactor();
-  const properties = ((def.config as Record<string, unknown> | undefined)?.['properties'] ?? {}) as Record<string, { secret?: boolean }>;
-  for (const [key, schema] of Object.entries(properties)) if (schema.secret && typeof config[key] === 'string') redactor.add(config[key] as string);
+  const secrets = secretKeys(def);
+  for (const key of secrets) if (typeof config[key] === 'string') redactor.add(config[key] as string);
   const problems = configErrors(def, config);
   if (problems.length > 0) {
     throw new PullPushError(EngineErrorCode.InvalidConfig, `The connection config does not match the definition's config schema: ${redactor.text(problems.join('; '))}`, {
       hint: 'Supply every required config value with the right type.',
     });
   }
+  // Outside auth, expressions see the config without its secrets: a secret cannot reach a URL, a record or a report.
+  const publicConfig = Object.fromEntries(Object.entries(config).filter(([key]) => !secrets.includes(key)));
+  const timeZone = def.timeZone ?? 'UTC';
+  const now = (options.now ?? new Date()).toISOString();
+  const sites = new SiteTable(def, { ...options.expressions, timeZone, now });
 
-  const bindings = { config };
-  const baseUrl = options.baseUrl ?? String(await compileTemplate(def.http.baseUrl, '/http/baseUrl').render(bindings));
+  const baseUrl = await resolveBaseUrl(sites, publicConfig, options.baseUrl);
   const hosts = new Set<string>(def.http.allowedHosts ?? []);
   const baseHost = hostOf(baseUrl);
   if (baseHost) hosts.add(baseHost);
   const auth = def.auth as Record<string, unknown>;
   for (const key of ['tokenUrl', 'authorizeUrl']) {
     if (typeof auth[key] === 'string') {
-      const host = hostOf(String(await compileTemplate(auth[key] as string, `/auth/${key}`).render(bindings)));
+      const host = hostOf(String(await sites.template(`/auth/${key}`, 'auth').render({ config })));
       if (host) hosts.add(host);
     }
   }
+  // A base URL from config (a self-hosted API) is checked as every request is: scheme, host, address.
   const policy = new NetworkPolicy(hosts, options, redactor);
+  const retry: RetrySettings = { ...DEFAULT_RETRY, ...Object.fromEntries(Object.entries(def.retry ?? {}).filter(([, value]) => value !== undefined)) };
   const limiter = new RateLimiter({
     ...(def.rateLimits?.budgets ? { budgets: def.rateLimits.budgets } : {}),
     ...(def.rateLimits?.maxConcurrency ? { maxConcurrency: def.rateLimits.maxConcurrency } : {}),
     ...(def.rateLimits?.headers ? { headers: def.rateLimits.headers } : {}),
   });
-  const retry = { ...DEFAULT_RETRY, ...Object.fromEntries(Object.entries(def.retry ?? {}).filter(([, value]) => value !== undefined)) };
   const http = new HttpClient(policy, retry, limiter, options.timeoutMs ?? def.http.timeoutMs ?? 30_000, options.readOnly ?? false);
   const connection = options.connection ?? 'default';
   const authProvider: AuthProvider = await createAuthProvider(def.auth, {
@@ -105,26 +148,28 @@ export async function compileConnector(definition: unknown, config: Record<strin
     http,
     redactor,
     baseUrl: new URL(baseUrl),
+    sites,
     ...(options.onConfigUpdate ? { onConfigUpdate: options.onConfigUpdate } : {}),
   });
 
   const streams = new Map<string, CompiledStream>();
-  const context = {
+  const context: StreamContext = {
     connector: def.id,
     connection,
-    config,
-    baseUrl,
-    defaultHeaders: Object.fromEntries(Object.entries(def.http.headers ?? {}).map(([key, value]) => [key.toLowerCase(), compileTemplate(value, `/http/headers/${key}`)])),
-    defaultQuery: Object.fromEntries(Object.entries(def.http.query ?? {}).map(([key, value]) => [key, compileTemplate(value, `/http/query/${key}`)])),
+    config: publicConfig,
+    defaults: {
+      baseUrl,
+      headers: await renderAll(sites, 'headers', Object.keys(def.http.headers ?? {}), publicConfig, true),
+      query: await renderAll(sites, 'query', Object.keys(def.http.query ?? {}), publicConfig),
+    },
     format: def.http.format ?? 'json',
+    timeZone,
     http,
     auth: authProvider,
     redactor,
-    responseFilters: def.responseFilters ?? [],
-    now: (options.now ?? new Date()).toISOString(),
-    readParent: async function* (name: string, signal?: AbortSignal) {
-      for await (const message of stream(name).read(signal ? { signal } : {}, 'native')) if (message.type === 'raw') yield message.record;
-    },
+    filters: new ResponseFilters(def.responseFilters ?? [], sites, publicConfig, http),
+    sites,
+    readParent: (name, readOptions) => stream(name).read(readOptions, 'native'),
   };
   for (const [name, spec] of Object.entries(def.streams)) {
     streams.set(name, new CompiledStream(name, spec, spec.canonical ? getCanonicalType(spec.canonical) : undefined, context));
@@ -137,14 +182,17 @@ export async function compileConnector(definition: unknown, config: Record<strin
     return found;
   }
 
-  return {
+  const connector: Connector = {
     id: def.id,
     connection,
     streams: [...streams.keys()],
+    checkStream: def.check?.stream ?? [...streams.keys()][0] ?? '',
     canonicalType: (name) => stream(name).canonical,
+    primaryKey: (name) => stream(name).spec.primaryKey,
+    tombstonesMissing: (name) => stream(name).spec.tombstoneMissing === true,
     async check(signal) {
       const name = def.check?.stream ?? [...streams.keys()][0] ?? '';
-      for await (const message of stream(name).read({ limits: { maxPages: 1 }, ...(signal ? { signal } : {}) }, 'native')) {
+      for await (const message of stream(name).read({ limits: { maxPages: 1, maxPartitions: 1 }, ...(signal ? { signal } : {}) }, 'native')) {
         if (message.type === 'page') return { stream: name, status: message.status, records: message.records };
       }
       return { stream: name, status: 0, records: 0 };
@@ -157,4 +205,6 @@ export async function compileConnector(definition: unknown, config: Record<strin
     redact: (text) => redactor.text(text),
     close: () => http.close(),
   };
+  recordSites(connector, sites);
+  return connector;
 }

@@ -14,11 +14,17 @@ export const EngineErrorCode = {
   InvalidBody: 'ENGINE_INVALID_BODY',
   Expression: 'ENGINE_EXPRESSION',
   PaginationLoop: 'ENGINE_PAGINATION_LOOP',
+  /** A read stopped before the end the API announced (a total, a has-more flag): never reported as success. */
+  IncompleteRead: 'ENGINE_INCOMPLETE_READ',
+  /** An incremental cursor value the declared format cannot read. */
+  Cursor: 'ENGINE_CURSOR',
   PageLimit: 'ENGINE_PAGE_LIMIT',
   PartitionLimit: 'ENGINE_PARTITION_LIMIT',
   Auth: 'ENGINE_AUTH',
   UnknownStream: 'ENGINE_UNKNOWN_STREAM',
   ReadOnly: 'ENGINE_READ_ONLY',
   Closed: 'ENGINE_CLOSED',
+  /** A bug of the engine itself (the schema and the engine disagree). */
+  Internal: 'ENGINE_INTERNAL',
 } as const;
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];

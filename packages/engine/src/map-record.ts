@@ -3,13 +3,14 @@
 import { getCanonicalType, PullPushError } from '@pullpush/canonical';
 import { EngineErrorCode } from './errors.ts';
 import { compileMapping, type MappingResult } from './mapping.ts';
+import { SiteTable } from './sites.ts';
 import { assertValidDefinition } from './valid-definition.ts';
 
 export interface MapRecordOptions {
   /** Config values the mapping may read ($config); secrets are not needed. */
   config?: Record<string, unknown>;
   connection?: string;
-  /** $now (default now). */
+  /** The run time $now() returns (default now). */
   now?: Date;
   partition?: unknown;
   parent?: unknown;
@@ -26,12 +27,7 @@ export async function mapNativeRecord(definition: unknown, stream: string, nativ
   if (!spec.canonical || !spec.mapping) {
     throw new PullPushError(EngineErrorCode.UnknownStream, `Stream ${stream} of ${def.id} has no canonical mapping.`, { hint: 'Give the stream a canonical type and a mapping.' });
   }
-  const mapping = compileMapping(getCanonicalType(spec.canonical), spec.mapping, { connector: def.id, connection: options.connection ?? 'default', stream, primaryKey: spec.primaryKey });
-  return mapping.map(native, {
-    config: options.config ?? {},
-    state: {},
-    partition: options.partition ?? null,
-    parent: options.parent ?? null,
-    now: (options.now ?? new Date()).toISOString(),
-  });
+  const sites = new SiteTable(def, { timeZone: def.timeZone ?? 'UTC', now: (options.now ?? new Date()).toISOString() });
+  const mapping = compileMapping(getCanonicalType(spec.canonical), spec.mapping, { connector: def.id, connection: options.connection ?? 'default', stream, primaryKey: spec.primaryKey, sites });
+  return mapping.map(native, { config: options.config ?? {}, partition: options.partition ?? null, parent: options.parent ?? null });
 }

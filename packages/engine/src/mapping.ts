@@ -3,7 +3,12 @@
 // identity (remote, id) filled by the engine; the result validated with the type's compiled validator.
 import { canonicalKey, canonicalValidator, PullPushError, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
 import type { FieldMappingSpec, MappingSpec } from '@pullpush/schema';
-import { compileExpression, NOT_SYNC, type Bindings } from './expr/compile.ts';
+import { NOT_SYNC } from './expr/compile.ts';
+import { pointer } from './pointer.ts';
+import type { Bindings, SiteTable } from './sites.ts';
+
+/** The variables of a mapping bar the record, which each call brings. */
+export type MappingBindings = Omit<Bindings<'mapping'>, 'record'>;
 
 type Schema = Record<string, unknown>;
 type Json = Record<string, unknown>;
@@ -13,6 +18,7 @@ export interface MappingContext {
   connection: string;
   stream: string;
   primaryKey: readonly string[];
+  sites: SiteTable;
 }
 
 export type MappingResult =
@@ -139,12 +145,12 @@ function setPath(target: Json, keys: readonly string[], value: unknown): void {
 }
 
 /** A field's producer: synchronous where the expression compiled to generated code, a promise where JSONata runs. */
-function compileField(spec: FieldMappingSpec, where: string): (record: unknown, bindings: Bindings) => unknown {
+function compileField(spec: FieldMappingSpec, where: string, sites: SiteTable): Producer {
   if ('const' in spec) {
     const value = spec.const;
     return typeof value === 'object' && value !== null ? () => structuredClone(value) : () => value;
   }
-  const expression = compileExpression('path' in spec ? spec.path : spec.expr, where);
+  const expression = sites.expression(`${where}/${'path' in spec ? 'path' : 'expr'}`, 'mapping');
   const sync = expression.evaluateSync;
   if (!sync) return (record, bindings) => expression.evaluate(record, bindings);
   return (record, bindings) => {
@@ -178,10 +184,10 @@ function remoteIdOf(record: unknown, keyPaths: ReadonlyArray<readonly string[]>)
 
 export interface CompiledMapping {
   /** A result at once when every field evaluated synchronously (the common case), a promise when JSONata ran. */
-  map(record: unknown, bindings: Bindings): MappingResult | Promise<MappingResult>;
+  map(record: unknown, bindings: MappingBindings): MappingResult | Promise<MappingResult>;
 }
 
-type Producer = (record: unknown, bindings: Bindings) => unknown;
+type Producer = (record: unknown, bindings: Bindings<'mapping'>) => unknown;
 interface Field {
   produce: Producer;
   pointer: string;
@@ -190,14 +196,13 @@ interface Field {
 }
 
 export function compileMapping(definition: CanonicalTypeDefinition, spec: MappingSpec, context: MappingContext): CompiledMapping {
-  const base = `/streams/${context.stream}/mapping`;
   const fields: Field[] = Object.entries(spec.fields).map(([path, field]) => ({
-    produce: compileField(field, `${base}/fields/${path}`),
+    produce: compileField(field, pointer('streams', context.stream, 'mapping', 'fields', path), context.sites),
     pointer: `/${path.replaceAll('.', '/')}`,
     keys: path.split('.'),
   }));
   const custom: Field[] = Object.entries(spec.custom ?? {}).map(([name, field]) => ({
-    produce: compileField(field, `${base}/custom/${name}`),
+    produce: compileField(field, pointer('streams', context.stream, 'mapping', 'custom', name), context.sites),
     pointer: `/custom/${escapePointer(name)}`,
     keys: [name],
   }));
@@ -235,7 +240,7 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
   }
 
   /** Continues a mapping whose field `from` returned a promise: the rest is awaited field by field. */
-  async function finishAsync(record: Json, values: Json | undefined, from: number, pending: Promise<unknown>, native: unknown, scope: Bindings, remoteId: string): Promise<MappingResult> {
+  async function finishAsync(record: Json, values: Json | undefined, from: number, pending: Promise<unknown>, native: unknown, scope: Bindings<'mapping'>, remoteId: string): Promise<MappingResult> {
     const all = [...fields, ...custom];
     let producing = all[from]?.pointer;
     try {
@@ -256,7 +261,7 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
   return {
     map(native, bindings) {
       const remoteId = remoteIdOf(native, keyPaths);
-      const scope = { ...bindings, record: native };
+      const scope: Bindings<'mapping'> = { ...bindings, record: native };
       const record: Json = { ...shape };
       record['id'] = '';
       record['remote'] = { connector: context.connector, connection: context.connection, stream: context.stream, id: remoteId };

@@ -1,36 +1,52 @@
-// One stream, compiled: how its requests are built, how records come out of responses, how it pages, where its
-// incremental cursor stands, and how records become canonical events.
-import { setTimeout as sleep } from 'node:timers/promises';
+// The read loop of one stream: for each partition, send the requests its paginator asks for, pull the records out
+// of each response, track the incremental cursor, map records to canonical events, and report pages, records,
+// checkpoints and how each partition ended. Every part it drives is a DSL component compiled once (request.ts,
+// records.ts, pagination/, partitions/, incremental.ts, response-filters.ts, mapping.ts).
 import { createCanonicalEvent, PullPushError, type CanonicalEvent, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
-import type { IncrementalSpec, ResponseFilterSpec, StreamSpec } from '@pullpush/schema';
-import type { AuthProvider } from './auth.ts';
+import type { StreamSpec } from '@pullpush/schema';
+import type { AuthProvider } from './auth/index.ts';
 import { parseBody, type BodyFormat } from './body.ts';
 import { EngineErrorCode } from './errors.ts';
-import { compileExpression, compileTemplate, compileTemplateTree, type Bindings, type CompiledExpression, type CompiledTemplate } from './expr/compile.ts';
-import { compileMapping, type CompiledMapping } from './mapping.ts';
+import { Incremental, type IncrementalWalk } from './incremental.ts';
+import { compileMapping, type CompiledMapping, type MappingBindings } from './mapping.ts';
 import type { HttpClient, HttpResponse } from './net/http-client.ts';
-import { createPaginator, place, type PageRequest, type Paginator } from './pagination.ts';
+import { createPaginator, type Observation, type Paginator } from './pagination/index.ts';
+import { createPartitionRouter, partitionKey, type PartitionRouter } from './partitions/index.ts';
+import { RecordsSelector } from './records.ts';
 import type { Redactor } from './redact.ts';
+import { StreamRequest, type ConnectionDefaults, type PageRequest } from './request.ts';
+import type { ResponseFilters } from './response-filters.ts';
+import type { SiteTable } from './sites.ts';
 
 /** Stored progress of a stream: the incremental cursor per partition (`""` for an unpartitioned stream). */
 export interface StreamState {
   partitions: Record<string, { cursor?: string }>;
 }
 
+/** Why a partition's read ended: at the end of the data, or at a limit the caller set. */
+export type EndReason = 'exhausted' | 'page-limit' | 'record-limit';
+
 export type ReadMessage =
   | { type: 'record'; stream: string; partition: string; event: CanonicalEvent<Record<string, unknown>>; native?: unknown }
-  | { type: 'raw'; stream: string; partition: string; record: unknown }
+  | { type: 'raw'; stream: string; partition: string; record: unknown; remoteId: string }
   | { type: 'failure'; stream: string; partition: string; remoteId: string; message: string; issues: Issue[]; native?: unknown }
-  | { type: 'page'; stream: string; partition: string; index: number; method: string; url: string; status: number; records: number; elapsedMs: number; attempts: number }
+  | { type: 'page'; stream: string; partition: string; index: number; method: string; url: string; status: number; records: number; received: number; elapsedMs: number; attempts: number }
+  | { type: 'request-failed'; stream: string; partition: string; method: string; url: string; status: number; elapsedMs: number; attempts: number }
   | { type: 'state'; stream: string; state: StreamState }
-  | { type: 'end'; stream: string; partition: string; pages: number; reason: 'exhausted' | 'page-limit' | 'record-limit' };
+  | { type: 'end'; stream: string; partition: string; pages: number; reason: EndReason; observations: Observation[] }
+  | { type: 'partitions-limited'; stream: string; partitions: number };
 
 export interface ReadLimits {
-  /** Pages per partition (default 100,000: a bound, not a target). */
+  /**
+   * Pages per partition. A limit the caller sets ends a partition early and normally (test runs); without one,
+   * a bound of 100,000 applies and reaching it is an error (ENGINE_PAGE_LIMIT): never success on partial data.
+   */
   maxPages?: number;
-  /** Records per stream; reaching it ends the read early and normally (test runs). */
+  /** Records per stream; reaching it ends the read early and normally (test runs, `pullpush read --limit`). */
   maxRecords?: number;
-  /** Partitions per stream (default 10,000). */
+  /** The record limit ends a partition only after this many pages, so a test sees pagination work (default 1). */
+  minPages?: number;
+  /** Partitions per stream. A limit the caller sets reads the first ones; without one, more than 10,000 is an error. */
   maxPartitions?: number;
 }
 
@@ -47,66 +63,46 @@ export interface ReadOptions {
 export interface StreamContext {
   connector: string;
   connection: string;
+  /** The connection config without its secrets: all a stream's expressions may see. */
   config: Record<string, unknown>;
-  baseUrl: string;
-  defaultHeaders: Record<string, CompiledTemplate>;
-  defaultQuery: Record<string, CompiledTemplate>;
+  defaults: ConnectionDefaults;
   format: BodyFormat;
+  timeZone: string;
   http: HttpClient;
   auth: AuthProvider;
   redactor: Redactor;
-  responseFilters: readonly ResponseFilterSpec[];
-  /** Reads another stream's native records (parent partitions). */
-  readParent: (stream: string, signal?: AbortSignal) => AsyncIterable<unknown>;
-  now: string;
+  filters: ResponseFilters;
+  sites: SiteTable;
+  /** Reads another stream's native records (parent partitions), within the same limits. */
+  readParent: (stream: string, options: ReadOptions) => AsyncIterable<ReadMessage>;
 }
 
 const DEFAULT_MAX_PAGES = 100_000;
+const DEFAULT_MAX_PARTITIONS = 10_000;
 /** Bytes of an error body redacted before its first 300 characters go into a message. */
 const MAX_ERROR_SNIPPET_SOURCE = 4096;
-const DEFAULT_MAX_PARTITIONS = 10_000;
 
-/** What may not stand in a URL path segment is encoded; `/` is kept so values like owner/name work. */
-function encodePathValue(text: string): string {
-  return text.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g, (char) => encodeURIComponent(char));
+function remoteIdOf(record: unknown, keyPaths: ReadonlyArray<readonly string[]>): string {
+  return keyPaths
+    .map((keys) => {
+      let value = record;
+      for (const key of keys) value = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+      return value === undefined || value === null ? '' : String(value);
+    })
+    .join(':');
 }
 
-function cursorValue(value: unknown, format: IncrementalSpec['format']): number | string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (format === 'unixSeconds' || format === 'unixMillis') {
-    const number = Number(value);
-    return Number.isFinite(number) ? number : undefined;
+/** The parameter a 400 names, when the API says which (WordPress's data.params, a message naming it). */
+function rejectedParameter(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { data?: { params?: Record<string, unknown> }; errors?: unknown; error?: { param?: unknown } };
+    const params = parsed.data?.params;
+    if (params && typeof params === 'object') return Object.keys(params).join(', ') || undefined;
+    if (typeof parsed.error?.param === 'string') return parsed.error.param;
+  } catch {
+    /* not JSON */
   }
-  if (format === 'iso8601') {
-    const time = Date.parse(String(value));
-    return Number.isFinite(time) ? time : undefined;
-  }
-  return String(value);
-}
-
-function formatCursor(comparable: number | string, format: IncrementalSpec['format']): string {
-  if (format === 'iso8601') return new Date(comparable as number).toISOString();
-  return String(comparable);
-}
-
-function applyLookback(cursor: string, incremental: IncrementalSpec): string {
-  const seconds = incremental.lookbackSeconds ?? 0;
-  if (seconds === 0) return cursor;
-  const value = cursorValue(cursor, incremental.format);
-  if (value === undefined) return cursor;
-  if (incremental.format === 'iso8601') return new Date((value as number) - seconds * 1000).toISOString();
-  if (incremental.format === 'unixSeconds') return String((value as number) - seconds);
-  if (incremental.format === 'unixMillis') return String((value as number) - seconds * 1000);
-  const date = new Date(`${String(value)}T00:00:00Z`);
-  return Number.isFinite(date.getTime()) ? new Date(date.getTime() - seconds * 1000).toISOString().slice(0, 10) : cursor;
-}
-
-function partitionKey(value: unknown): string {
-  return value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function matchesStatus(filter: ResponseFilterSpec, status: number): boolean {
-  return filter.status === undefined || filter.status.includes(status);
+  return undefined;
 }
 
 export class CompiledStream {
@@ -114,75 +110,51 @@ export class CompiledStream {
   readonly spec: StreamSpec;
   readonly canonical: CanonicalTypeDefinition | undefined;
   readonly #context: StreamContext;
-  readonly #path: CompiledTemplate;
-  readonly #query: Record<string, CompiledTemplate>;
-  readonly #headers: Record<string, CompiledTemplate>;
-  readonly #body: ((bindings: Bindings) => Promise<unknown>) | undefined;
-  readonly #records: CompiledExpression | undefined;
-  readonly #filter: CompiledExpression | undefined;
+  readonly #request: StreamRequest;
+  readonly #records: RecordsSelector;
   readonly #paginator: Paginator;
+  readonly #partitions: PartitionRouter;
+  readonly #incremental: Incremental | undefined;
   readonly #mapping: CompiledMapping | undefined;
-  readonly #cursorField: CompiledExpression | undefined;
-  readonly #startDate: CompiledTemplate | undefined;
-  readonly #filters: Array<{ spec: ResponseFilterSpec; matches?: CompiledExpression }>;
-  readonly #parentValue: CompiledExpression | undefined;
+  readonly #keyPaths: ReadonlyArray<readonly string[]>;
 
   constructor(name: string, spec: StreamSpec, canonical: CanonicalTypeDefinition | undefined, context: StreamContext) {
-    const where = `/streams/${name}`;
+    const { sites } = context;
     this.name = name;
     this.spec = spec;
     this.canonical = canonical;
     this.#context = context;
-    this.#path = compileTemplate(spec.request.path, `${where}/request/path`, undefined, encodePathValue);
-    this.#query = Object.fromEntries(Object.entries(spec.request.query ?? {}).map(([key, value]) => [key, compileTemplate(value, `${where}/request/query/${key}`)]));
-    this.#headers = Object.fromEntries(Object.entries(spec.request.headers ?? {}).map(([key, value]) => [key.toLowerCase(), compileTemplate(value, `${where}/request/headers/${key}`)]));
-    this.#body = spec.request.body === undefined ? undefined : compileTemplateTree(spec.request.body, `${where}/request/body`);
-    this.#records = spec.records?.path ? compileExpression(spec.records.path, `${where}/records/path`) : undefined;
-    this.#filter = spec.records?.filter ? compileExpression(spec.records.filter, `${where}/records/filter`) : undefined;
-    this.#paginator = createPaginator(spec.pagination, name, context.redactor);
+    this.#request = new StreamRequest(name, spec.request, context.defaults, sites);
+    this.#records = new RecordsSelector(name, spec.records, sites);
+    this.#paginator = createPaginator(spec.pagination, { stream: name, sites, redactor: context.redactor });
+    this.#partitions = createPartitionRouter(spec.partitions, { stream: name, config: context.config, sites });
+    this.#incremental = spec.incremental ? new Incremental(spec.incremental, { stream: name, sites, timeZone: context.timeZone, redactor: context.redactor }) : undefined;
     this.#mapping =
       canonical && spec.mapping
-        ? compileMapping(canonical, spec.mapping, { connector: context.connector, connection: context.connection, stream: name, primaryKey: spec.primaryKey })
+        ? compileMapping(canonical, spec.mapping, { connector: context.connector, connection: context.connection, stream: name, primaryKey: spec.primaryKey, sites })
         : undefined;
-    this.#cursorField = spec.incremental ? compileExpression(spec.incremental.cursorField, `${where}/incremental/cursorField`) : undefined;
-    this.#startDate = spec.incremental?.startDate ? compileTemplate(spec.incremental.startDate, `${where}/incremental/startDate`) : undefined;
-    this.#parentValue = spec.partitions?.kind === 'parent' ? compileExpression(spec.partitions.value, `${where}/partitions/value`) : undefined;
-    this.#filters = context.responseFilters.map((filter, index) => ({
-      spec: filter,
-      ...(filter.bodyMatches ? { matches: compileExpression(filter.bodyMatches, `/responseFilters/${index}/bodyMatches`) } : {}),
-    }));
+    this.#keyPaths = spec.primaryKey.map((path) => path.split('.'));
   }
 
   get method(): string {
-    return this.spec.request.method ?? 'GET';
+    return this.#request.method;
   }
 
-  async #firstRequest(bindings: Bindings): Promise<PageRequest> {
-    const path = String(await this.#path.render(bindings));
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(`${this.#context.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
-    for (const [key, template] of Object.entries({ ...this.#context.defaultQuery, ...this.#query })) {
-      const value = await template.render(bindings);
-      if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+  /** A parent stream's records, read under the same page limit as the read that asks for them. */
+  async *#parentRecords(parent: string, options: ReadOptions): AsyncIterable<unknown> {
+    const limits = options.limits?.maxPages === undefined ? {} : { maxPages: options.limits.maxPages };
+    for await (const message of this.#context.readParent(parent, { limits, ...(options.signal ? { signal: options.signal } : {}) })) {
+      if (message.type === 'raw') yield message.record;
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
-    for (const [key, template] of Object.entries({ ...this.#context.defaultHeaders, ...this.#headers })) headers[key] = String((await template.render(bindings)) ?? '');
-    const body = this.#body ? ((await this.#body(bindings)) as Record<string, unknown>) : undefined;
-    const request: PageRequest = { url, headers, ...(body ? { body } : {}) };
-    const incremental = this.spec.incremental;
-    const state = bindings['state'] as { cursor?: string } | undefined;
-    if (incremental?.param && state?.cursor) place(request, incremental.param, state.cursor);
-    return request;
   }
 
   /**
-   * Sends one page request: auth, then the first matching response filter acts — `ignore` (an empty page),
-   * `fail`, `refreshAuth` (or any 401: re-authenticate once), `retry` and `rateLimited` (wait, then send again, at
-   * most retry.maxAttempts times; `rateLimited` honours Retry-After up to the delay cap).
+   * Sends one request: auth, then the verdict of the response filters. The HTTP client has already retried what
+   * they call retry or rateLimited; a refreshAuth (or a 401) re-authenticates once. `ignore` is an empty page.
    */
-  async #send(request: PageRequest, signal: AbortSignal | undefined): Promise<{ response: HttpResponse; ignore: boolean }> {
-    const retry = this.#context.http.retry;
+  async #send(request: PageRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
     let reauthenticated = false;
-    for (let attempt = 1; ; attempt += 1) {
+    for (;;) {
       const prepared = { url: new URL(request.url), headers: { ...request.headers } };
       await this.#context.auth.apply(prepared);
       if (request.body) prepared.headers['content-type'] = 'application/json';
@@ -195,164 +167,119 @@ export class CompiledStream {
           stream: this.name,
           readsOnly: this.method === 'POST' && this.spec.request.search === true,
         },
-        signal,
+        { signal, classify: this.#context.filters.classify },
       );
-      const filter = await this.#matchingFilter(response);
-      const action = filter?.action;
-      if ((action === 'refreshAuth' || (action === undefined && response.status === 401)) && !reauthenticated && this.#context.auth.invalidate()) {
+      if (response.verdict.action === 'refreshAuth' && !reauthenticated && this.#context.auth.invalidate()) {
         reauthenticated = true;
         continue;
       }
-      if (action === 'ignore') return { response, ignore: true };
-      if ((action === 'retry' || action === 'rateLimited') && attempt < retry.maxAttempts) {
-        await sleep(this.#retryDelay(action, response, attempt), undefined, signal ? { signal } : undefined);
-        continue;
-      }
-      if (action !== undefined || response.status >= 400) throw this.#statusError(response, filter?.message);
-      return { response, ignore: false };
+      return response;
     }
-  }
-
-  #retryDelay(action: 'retry' | 'rateLimited', response: HttpResponse, attempt: number): number {
-    const retry = this.#context.http.retry;
-    const backoff = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.multiplier ** (attempt - 1));
-    const seconds = Number(response.headers.get('retry-after'));
-    if (action === 'rateLimited' && Number.isFinite(seconds) && seconds >= 0) return Math.min(retry.maxDelayMs, seconds * 1000);
-    return retry.jitter ? Math.random() * backoff : backoff;
-  }
-
-  /** The first response filter whose status and body condition match; the body is parsed once, if a filter asks. */
-  async #matchingFilter(response: HttpResponse): Promise<ResponseFilterSpec | undefined> {
-    let body: unknown;
-    let parsed = false;
-    for (const filter of this.#filters) {
-      if (!matchesStatus(filter.spec, response.status)) continue;
-      if (filter.matches) {
-        if (!parsed) {
-          parsed = true;
-          try {
-            body = JSON.parse(response.body.toString('utf8'));
-          } catch {
-            body = undefined;
-          }
-        }
-        if (body === undefined || !(await filter.matches.evaluate(body, { config: this.#context.config }))) continue;
-      }
-      return filter.spec;
-    }
-    return undefined;
   }
 
   #statusError(response: HttpResponse, message?: string): PullPushError {
     const shown = this.#context.redactor.url(response.url);
     // Redacted before it is cut: a secret across the cut would otherwise show in part.
     const snippet = this.#context.redactor.text(response.body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)).slice(0, 300);
-    return new PullPushError(
-      EngineErrorCode.HttpStatus,
-      `${this.method} ${shown} answered ${response.status} (stream ${this.name})${message ? `: ${message}` : ''}${snippet ? ` — ${snippet}` : ''}`,
-      {
-        hint:
-          response.status === 401 || response.status === 403
-            ? 'Check the connection credentials and their permissions.'
-            : response.status === 404
-              ? 'Check the request path of the stream, and any ids it uses.'
-              : 'Declare a response filter if this status is expected (ignore, retry, fail).',
-      },
-    );
-  }
-
-  /** The records of a page, and how many the page held before the record filter (pagination counts those). */
-  async #extract(body: unknown, bindings: Bindings): Promise<{ records: unknown[]; total: number }> {
-    let value = this.#records ? await this.#records.evaluate(body, bindings) : body;
-    if (value === undefined || value === null) return { records: [], total: 0 };
-    if (this.spec.records?.single || !Array.isArray(value)) value = [value];
-    const records = value as unknown[];
-    if (!this.#filter) return { records, total: records.length };
-    const kept: unknown[] = [];
-    for (const record of records) if (await this.#filter.evaluate(record, { ...bindings, record })) kept.push(record);
-    return { records: kept, total: records.length };
-  }
-
-  async #partitions(options: ReadOptions): Promise<Array<{ value: unknown; parent?: unknown }>> {
-    const spec = this.spec.partitions;
-    const max = options.limits?.maxPartitions ?? DEFAULT_MAX_PARTITIONS;
-    let partitions: Array<{ value: unknown; parent?: unknown }>;
-    if (!spec) partitions = [{ value: undefined }];
-    else if (spec.kind === 'list') partitions = spec.values.map((value) => ({ value }));
-    else if (spec.kind === 'config') {
-      const values = this.#context.config[spec.key];
-      partitions = Array.isArray(values) ? values.map((value) => ({ value })) : [];
-    } else {
-      const path = this.#parentValue as CompiledExpression;
-      partitions = [];
-      for await (const parent of this.#context.readParent(spec.stream, options.signal)) {
-        partitions.push({ value: await path.evaluate(parent, {}), parent });
-        if (partitions.length > max) break;
-      }
-    }
-    if (options.partitions) {
-      const wanted = new Set(options.partitions.map(partitionKey));
-      partitions = partitions.filter((partition) => wanted.has(partitionKey(partition.value)));
-    }
-    if (partitions.length > max) {
-      throw new PullPushError(EngineErrorCode.PartitionLimit, `Stream ${this.name} has more than ${max} partitions.`, {
-        hint: 'Raise limits.maxPartitions if this is expected, or narrow the partitions.',
-      });
-    }
-    return partitions;
+    const status = response.status;
+    const exhausted = response.verdict.action === 'retry' || response.verdict.action === 'rateLimited';
+    const rejected = status === 400 || status === 422 ? rejectedParameter(response.body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)) : undefined;
+    const hint = exhausted
+      ? `The API still answered ${status} after ${response.attempts} attempts: raise retry.maxAttempts or slow down (rateLimits).`
+      : status === 401 || status === 403
+        ? 'Check the connection credentials and their permissions.'
+        : status === 404
+          ? 'Check the request path of the stream, and any ids it uses.'
+          : status === 400 || status === 422
+            ? `The API refused the request${rejected ? ` (it names ${this.#context.redactor.text(rejected)})` : ''}: check the request parameters, the page size, the pagination and the incremental parameter and format it sends.`
+            : status >= 500
+              ? 'The API failed on its side; the request was retried. Try again later.'
+              : 'Declare a response filter if this status is expected (ignore, retry, fail).';
+    return new PullPushError(EngineErrorCode.HttpStatus, `${this.method} ${shown} answered ${status} (stream ${this.name})${message ? `: ${message}` : ''}${snippet ? ` — ${snippet}` : ''}`, { hint });
   }
 
   /** Reads the stream: records (or failures) as they come, a page message and a state checkpoint per page. */
   async *read(options: ReadOptions = {}, mode: 'canonical' | 'native' = 'canonical'): AsyncGenerator<ReadMessage> {
     const state: StreamState = structuredClone(options.state ?? { partitions: {} });
-    const maxPages = options.limits?.maxPages ?? DEFAULT_MAX_PAGES;
-    const maxRecords = options.limits?.maxRecords ?? Number.POSITIVE_INFINITY;
-    const incremental = this.spec.incremental;
+    const limits = options.limits ?? {};
+    const maxPages = limits.maxPages ?? DEFAULT_MAX_PAGES;
+    const maxRecords = limits.maxRecords ?? Number.POSITIVE_INFINITY;
+    const minPages = limits.minPages ?? 1;
+    const maxPartitions = limits.maxPartitions ?? DEFAULT_MAX_PARTITIONS;
+    const wanted = options.partitions ? new Set(options.partitions.map(partitionKey)) : undefined;
+    const { config } = this.#context;
+    const tooMany = () =>
+      new PullPushError(EngineErrorCode.PartitionLimit, `Stream ${this.name} has more than ${maxPartitions} partitions.`, {
+        hint: 'Narrow the partitions; a read of this many is refused rather than run without a bound.',
+      });
+    // A list that is too long is refused before any request; a parent stream's partitions only as they come.
+    if (limits.maxPartitions === undefined && !wanted && (this.#partitions.count?.() ?? 0) > maxPartitions) throw tooMany();
     let recordCount = 0;
-    for (const partition of await this.#partitions(options)) {
+    let partitionCount = 0;
+    const readParent = (parent: string) => this.#parentRecords(parent, options);
+    for await (const partition of this.#partitions.partitions({ signal: options.signal, limit: maxPartitions + 1, readParent })) {
       const key = partitionKey(partition.value);
-      const stored = state.partitions[key]?.cursor;
-      const start = stored ?? (this.#startDate ? String((await this.#startDate.render({ config: this.#context.config, now: this.#context.now })) ?? '') || undefined : undefined);
-      const requestCursor = start && incremental ? applyLookback(start, incremental) : undefined;
-      const threshold = requestCursor && incremental ? cursorValue(requestCursor, incremental.format) : undefined;
-      const bindings: Bindings = {
-        config: this.#context.config,
-        state: requestCursor === undefined ? {} : { cursor: requestCursor },
-        partition: partition.value ?? null,
-        parent: partition.parent ?? null,
-        now: this.#context.now,
-      };
-      let maxSeen = stored && incremental ? cursorValue(stored, incremental.format) : undefined;
-      let request: PageRequest | null = this.#paginator.first(await this.#firstRequest(bindings));
+      if (wanted && !wanted.has(key)) continue;
+      if (partitionCount >= maxPartitions) {
+        if (limits.maxPartitions !== undefined) {
+          yield { type: 'partitions-limited', stream: this.name, partitions: partitionCount };
+          break;
+        }
+        throw tooMany();
+      }
+      partitionCount += 1;
+      const base = { config, partition: partition.value ?? null, parent: partition.parent ?? null };
+      const cursor: IncrementalWalk | undefined = await this.#incremental?.begin(state.partitions[key]?.cursor, config);
+      const first = await this.#request.first({ ...base, state: cursor?.requestCursor === undefined ? {} : { cursor: cursor.requestCursor } });
+      await cursor?.place(first, config);
+      const walk = this.#paginator.start(first, base);
+      const mapping: MappingBindings = base;
+      let request: PageRequest | null = walk.first;
       let index = 0;
-      const seen = new Set<string>();
-      let reason: 'exhausted' | 'page-limit' | 'record-limit' = 'exhausted';
+      let reason: EndReason = 'exhausted';
       while (request) {
         if (index >= maxPages) {
+          if (limits.maxPages === undefined) {
+            throw new PullPushError(EngineErrorCode.PageLimit, `Stream ${this.name} has more than ${maxPages} pages in partition ${JSON.stringify(key)}; the read stopped there and is incomplete.`, {
+              hint: 'Ask for larger pages (pageSize), or partition the stream; a read without a bound is refused.',
+            });
+          }
           reason = 'page-limit';
           break;
         }
-        const { response, ignore } = await this.#send(request, options.signal);
-        const body = ignore ? null : parseBody(response.body, this.#context.format, this.#context.redactor.url(response.url), (text) => this.#context.redactor.text(text));
-        const { records, total } = ignore ? { records: [], total: 0 } : await this.#extract(body, bindings);
+        const response = await this.#send(request, options.signal);
+        const verdict = response.verdict;
+        const shown = this.#context.redactor.url(response.url);
+        if (verdict.action !== 'accept' && verdict.action !== 'ignore') {
+          yield { type: 'request-failed', stream: this.name, partition: key, method: this.method, url: shown, status: response.status, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts };
+          // A page asked for without evidence that it exists, refused: the previous, short page was the last.
+          if (request.speculative && response.status >= 400 && response.status < 500 && verdict.action === 'fail') {
+            walk.observations.push({ kind: 'refusedSpeculativePage', status: response.status });
+            break;
+          }
+          throw this.#statusError(response, verdict.message);
+        }
+        const ignore = verdict.action === 'ignore';
+        const body = ignore ? null : parseBody(response.body, this.#context.format, shown, (text) => this.#context.redactor.text(text));
+        const headers = Object.fromEntries(response.headers);
+        const { records, received } = ignore ? { records: [], received: 0 } : await this.#records.extract(body, { ...base, headers });
         yield {
-          type: 'page', stream: this.name, partition: key, index, method: this.method, url: this.#context.redactor.url(response.url),
-          status: response.status, records: records.length, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts,
+          type: 'page', stream: this.name, partition: key, index, method: this.method, url: shown,
+          status: response.status, records: records.length, received, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts,
         };
         for (const native of records) {
           if (recordCount >= maxRecords) break;
-          if (this.#cursorField && incremental) {
-            const value = cursorValue(await this.#cursorField.evaluate(native, bindings), incremental.format);
-            // Without a request parameter the engine filters by the cursor itself.
-            if (!incremental.param && threshold !== undefined && value !== undefined && value < threshold) continue;
-            if (value !== undefined && (maxSeen === undefined || value > maxSeen)) maxSeen = value;
+          if (cursor) {
+            let keep = cursor.observe(native, { ...mapping, record: native });
+            if (keep instanceof Promise) keep = await keep;
+            if (!keep) continue;
           }
           recordCount += 1;
           if (mode === 'native' || !this.#mapping) {
-            yield { type: 'raw', stream: this.name, partition: key, record: native };
+            yield { type: 'raw', stream: this.name, partition: key, record: native, remoteId: remoteIdOf(native, this.#keyPaths) };
             continue;
           }
-          let mapped = this.#mapping.map(native, bindings);
+          let mapped = this.#mapping.map(native, mapping);
           if (mapped instanceof Promise) mapped = await mapped;
           if (mapped.ok) {
             const event = createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false });
@@ -363,19 +290,20 @@ export class CompiledStream {
           }
         }
         yield { type: 'state', stream: this.name, state: structuredClone(state) };
-        if (recordCount >= maxRecords) {
+        index += 1;
+        if (recordCount >= maxRecords && index >= minPages) {
           reason = 'record-limit';
           break;
         }
-        request = ignore ? null : await this.#paginator.next({ request, response, body, recordCount: total, index, seen }, bindings);
-        index += 1;
+        request = ignore ? null : await walk.next({ request, response, body, received, index: index - 1 });
       }
       // The cursor moves only when a partition was read to its end, so an interrupted read is read again.
-      if (reason === 'exhausted' && incremental && maxSeen !== undefined) {
-        state.partitions[key] = { cursor: formatCursor(maxSeen, incremental.format) };
+      const end = cursor?.end;
+      if (reason === 'exhausted' && end !== undefined && end !== state.partitions[key]?.cursor) {
+        state.partitions[key] = { cursor: end };
         yield { type: 'state', stream: this.name, state: structuredClone(state) };
       }
-      yield { type: 'end', stream: this.name, partition: key, pages: index, reason };
+      yield { type: 'end', stream: this.name, partition: key, pages: index, reason, observations: walk.observations };
       if (reason === 'record-limit') break;
     }
   }

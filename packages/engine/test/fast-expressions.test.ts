@@ -2,9 +2,7 @@
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import { getCanonicalType } from '@pullpush/canonical';
-import { compileExpression } from '../src/index.ts';
-import { compileMapping } from '../src/mapping.ts';
+import { compileExpression, mapNativeRecord } from '../src/index.ts';
 import { runNodeScript } from './support.ts';
 
 const EXPRESSIONS = [
@@ -142,12 +140,12 @@ describe('fast expression compiler', () => {
 
   it('leaves the native record as it came when a mapping fills defaults into a copied part of it', async () => {
     const native = { id: 7, address: { city: 'Paris' } };
-    const mapping = compileMapping(
-      getCanonicalType('commerce.location@1'),
-      { fields: { name: { const: 'Depot' }, kind: { expr: "{ 'value': 'warehouse', 'native': null }" }, address: { path: 'address' } } },
-      { connector: 'c', connection: 'k', stream: 'locations', primaryKey: ['id'] },
-    );
-    const result = await mapping.map(native, {});
+    const mapping = { fields: { name: { const: 'Depot' }, kind: { expr: "{ 'value': 'warehouse', 'native': null }" }, address: { path: 'address' } } };
+    const definition = {
+      dsl: 'pullpush/v1', id: 'c', name: 'C', version: '1.0.0', http: { baseUrl: 'https://api.example.test' }, auth: { kind: 'none' },
+      streams: { locations: { canonical: 'commerce.location@1', request: { path: '/locations' }, primaryKey: ['id'], mapping } },
+    };
+    const result = await mapNativeRecord(definition, 'locations', native, { connection: 'k' });
     expect(result.ok).toBe(true);
     expect(native).toEqual({ id: 7, address: { city: 'Paris' } });
     if (result.ok) expect(result.record['address']).toMatchObject({ city: 'Paris', line1: null });

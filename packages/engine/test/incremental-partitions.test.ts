@@ -24,7 +24,8 @@ async function connect(streams: Json, config: Json = {}, extra: Json = {}): Prom
   return connector;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** A timestamp as testkit writes it (whole seconds, Z): the form the engine stores and sends back. */
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const maxTime = (records: ReadonlyArray<{ updated_at: string }>) => iso(Math.max(...records.map((record) => Date.parse(record.updated_at))));
 const changedSince = <T extends { updated_at: string; id: unknown }>(records: readonly T[], cursor: string) =>
   sortedStrings(records.filter((record) => Date.parse(record.updated_at) >= Date.parse(cursor)).map((record) => record.id));
@@ -200,11 +201,20 @@ describe('partitions', () => {
     expect(ticketRequests.every((request) => request.path === `/cursor/projects/${chosen}/tickets`)).toBe(true);
   });
 
-  it('bounds the number of partitions (ENGINE_PARTITION_LIMIT)', async () => {
+  it('limits.maxPartitions reads the first partitions, and says it stopped there', async () => {
     const connector = await connect({ projects, tickets: ticketStream({ kind: 'parent', stream: 'projects', value: 'id' }) });
-    const error = await readError(connector.read('tickets', { limits: { maxPartitions: 2 } }));
+    const messages = await collect(connector.read('tickets', { limits: { maxPartitions: 2 } }));
+    expect(ofType(messages, 'end').map((end) => end.partition)).toEqual(projectIds().slice(0, 2).map(String));
+    expect(ofType(messages, 'partitions-limited')).toEqual([{ type: 'partitions-limited', stream: 'tickets', partitions: 2 }]);
+    expect(new Set(api.requests.filter((request) => request.path.endsWith('/tickets')).map((request) => request.path)).size).toBe(2);
+  });
+
+  it('without a limit, more than 10,000 partitions is an error (ENGINE_PARTITION_LIMIT), before any request', async () => {
+    const values = Array.from({ length: 10_001 }, (_, index) => index);
+    const connector = await connect({ tickets: ticketStream({ kind: 'list', values }) });
+    const error = await readError(connector.read('tickets'));
     expect(error.code).toBe('ENGINE_PARTITION_LIMIT');
-    expect(api.requests.filter((request) => request.path.endsWith('/tickets'))).toHaveLength(0);
+    expect(api.count()).toBe(0);
   });
 
   it('keeps the incremental cursor per partition', async () => {

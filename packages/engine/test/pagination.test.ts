@@ -54,12 +54,12 @@ const kinds: Record<string, { path: string; records?: string; pagination: Json }
   offset: {
     path: '/offset/customers',
     records: 'items',
-    pagination: { kind: 'offset', offsetParam: query('offset'), limitParam: query('limit'), limit: PAGE, totalPath: 'total' },
+    pagination: { kind: 'offset', offsetParam: query('offset'), limitParam: query('limit'), limit: PAGE, total: { from: 'body', path: 'total' } },
   },
   page: {
     path: '/page/customers',
     records: 'results',
-    pagination: { kind: 'page', pageParam: query('page'), pageSize: { param: query('per_page'), value: PAGE }, totalPagesPath: 'total_pages' },
+    pagination: { kind: 'page', pageParam: query('page'), pageSize: { param: query('per_page'), value: PAGE }, totalPages: { from: 'body', path: 'total_pages' } },
   },
   link: {
     path: '/link/customers',
@@ -109,7 +109,7 @@ describe.each([
     // One request per page: nothing past the end, nothing retried.
     expect(api.count({ path: (kinds[kind] as (typeof kinds)[string]).path })).toBe(expectedPages);
     expect(pages.map((page) => page.records)).toEqual(kind === 'none' ? [23] : [7, 7, 7, 2]);
-    expect(ofType(messages, 'end')).toEqual([{ type: 'end', stream: 'customers', partition: '', pages: expectedPages, reason: 'exhausted' }]);
+    expect(ofType(messages, 'end')).toEqual([{ type: 'end', stream: 'customers', partition: '', pages: expectedPages, reason: 'exhausted', observations: [] }]);
   });
 });
 
@@ -138,7 +138,7 @@ describe('loop detection belongs to one walk through one partition', () => {
 describe('stopping at the end the API reports', () => {
   it('offset with totalPath stops when the offset reaches the total (no empty extra page)', async () => {
     const connector = await connect({
-      contacts: { request: { path: '/offset/contacts' }, records: { path: 'items' }, primaryKey: ['id'], pagination: { kind: 'offset', offsetParam: query('offset'), limitParam: query('limit'), limit: PAGE, totalPath: 'total' } },
+      contacts: { request: { path: '/offset/contacts' }, records: { path: 'items' }, primaryKey: ['id'], pagination: { kind: 'offset', offsetParam: query('offset'), limitParam: query('limit'), limit: PAGE, total: { from: 'body', path: 'total' } } },
     });
     const ids = remoteIds(await collect(connector.read('contacts')));
     expect(ids.sort()).toEqual(sortedStrings(api.data.contacts.map((contact) => contact.id)));
@@ -156,7 +156,7 @@ describe('stopping at the end the API reports', () => {
 
   it('page with totalPagesPath stops after the last page', async () => {
     const connector = await connect({
-      contacts: { request: { path: '/page/contacts' }, records: { path: 'results' }, primaryKey: ['id'], pagination: { kind: 'page', pageParam: query('page'), pageSize: { param: query('per_page'), value: PAGE }, totalPagesPath: 'total_pages' } },
+      contacts: { request: { path: '/page/contacts' }, records: { path: 'results' }, primaryKey: ['id'], pagination: { kind: 'page', pageParam: query('page'), pageSize: { param: query('per_page'), value: PAGE }, totalPages: { from: 'body', path: 'total_pages' } } },
     });
     const ids = remoteIds(await collect(connector.read('contacts')));
     expect(new Set(ids).size).toBe(21);

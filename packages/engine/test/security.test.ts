@@ -27,8 +27,8 @@ const paged = {
   cursorHeader: { path: '/cursor-header/customers', pagination: { kind: 'cursor', cursor: { from: 'header', path: 'X-Next-Cursor' }, param: query('cursor'), pageSize: { param: query('limit'), value: 5 } } },
   link: { path: '/link/customers', pagination: { kind: 'link', pageSize: { param: query('per_page'), value: 5 } } },
   nextUrl: { path: '/next-url/customers', records: 'records', pagination: { kind: 'nextUrl', path: 'next', pageSize: { param: query('limit'), value: 5 } } },
-  offset: { path: '/offset/customers', records: 'items', pagination: { kind: 'offset', offsetParam: query('offset'), limitParam: query('limit'), limit: 5, totalPath: 'total' } },
-  page: { path: '/page/customers', records: 'results', pagination: { kind: 'page', pageParam: query('page'), pageSize: { param: query('per_page'), value: 5 }, totalPagesPath: 'total_pages' } },
+  offset: { path: '/offset/customers', records: 'items', pagination: { kind: 'offset', offsetParam: query('offset'), limitParam: query('limit'), limit: 5, total: { from: 'body', path: 'total' } } },
+  page: { path: '/page/customers', records: 'results', pagination: { kind: 'page', pageParam: query('page'), pageSize: { param: query('per_page'), value: 5 }, totalPages: { from: 'body', path: 'total_pages' } } },
 } as const;
 type Kind = keyof typeof paged;
 
@@ -161,7 +161,7 @@ describe('bounded bodies and loops', () => {
     const connector = await connect(definition({ customers: stream(kind) }), {}, local(api));
     const messages = await collect(connector.read('customers', { limits: { maxPages: 6 } }));
     expect(ofType(messages, 'page')).toHaveLength(6);
-    expect(ofType(messages, 'end')).toEqual([{ type: 'end', stream: 'customers', partition: '', pages: 6, reason: 'page-limit' }]);
+    expect(ofType(messages, 'end')).toMatchObject([{ type: 'end', stream: 'customers', partition: '', pages: 6, reason: 'page-limit' }]);
     expect(api.count()).toBe(6);
   });
 

@@ -15,7 +15,8 @@ async function connect(api: TestApi): Promise<Connector> {
   return apis.keep(await compileConnector(shopConnectorDefinition({ baseUrl: api.url }), CONFIG, LOCAL));
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** A timestamp as testkit writes it (whole seconds, Z), which the engine stores and sends back as it came. */
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const newest = (records: ReadonlyArray<{ updated_at: string }>) => Math.max(...records.map((record) => Date.parse(record.updated_at)));
 
 describe('shopConnectorDefinition', () => {

@@ -49,7 +49,7 @@ export function shopDefinition(): Record<string, any> {
         records: { path: 'levels' },
         primaryKey: ['sku', 'location_id'],
         partitions: { kind: 'config', key: 'locations' },
-        pagination: { kind: 'page', pageParam: { in: 'query', name: 'page' }, totalPagesPath: 'meta.pages' },
+        pagination: { kind: 'page', pageParam: { in: 'query', name: 'page' }, totalPages: { from: 'body', path: 'meta.pages' } },
         incremental: { cursorField: 'updated_at', format: 'iso8601' },
         mapping: { fields: { sku: { path: 'sku' }, locationId: { expr: '$partition' }, quantity: { path: 'on_hand' } } },
       },

@@ -383,11 +383,11 @@ const RULES: Rule[] = [
         pointer: '/streams/customers/mapping/fields/note/expr',
       },
       {
-        name: '$now as a value in pagination, where it is not bound (the built-in $now() shares its name)',
+        name: '$record in a response filter, which sees the body, $status and $headers',
         mutate: (d) => {
-          d['streams'].customers.pagination.stopWhen = 'next_after > $now';
+          d['responseFilters'] = [{ bodyMatches: 'error = $record.id', action: 'retry' }];
         },
-        pointer: '/streams/customers/pagination/stopWhen',
+        pointer: '/responseFilters/0/bodyMatches',
       },
     ],
     passing: [
@@ -572,10 +572,10 @@ const RULES: Rule[] = [
         hint: 'plain http',
       },
       {
-        name: 'a base URL whose scheme comes from config',
+        name: 'an http:// scheme before a host from config',
         mutate: (d) => {
-          d['config'].properties.url = { type: 'string', format: 'uri' };
-          d['http'].baseUrl = '{{ $config.url }}/api';
+          d['config'].properties.host = { type: 'string' };
+          d['http'].baseUrl = 'http://{{ $config.host }}/api';
         },
         pointer: '/http/baseUrl',
         hint: 'plain http',
@@ -586,6 +586,14 @@ const RULES: Rule[] = [
         name: 'a literal https URL with a port and no placeholders',
         mutate: (d) => {
           d['http'].baseUrl = 'https://api.shop.example.com:8443/v2';
+        },
+      },
+      {
+        // A self-hosted API: the URL comes whole from config, and the engine checks its scheme when it runs.
+        name: 'a base URL that comes from config',
+        mutate: (d) => {
+          d['config'].properties.url = { type: 'string', format: 'uri' };
+          d['http'].baseUrl = '{{ $config.url }}/api';
         },
       },
     ],

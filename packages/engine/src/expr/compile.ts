@@ -4,6 +4,7 @@
 import { PullPushError } from '@pullpush/canonical';
 import jsonata from 'jsonata';
 import { EngineErrorCode } from '../errors.ts';
+import { parseTimestamp } from '../time.ts';
 import { compileFast, FALLBACK } from './fast.ts';
 
 export type Bindings = Readonly<Record<string, unknown>>;
@@ -13,6 +14,14 @@ export interface ExpressionLimits {
   timeoutMs?: number;
   /** Deepest recursion (default 200). */
   maxDepth?: number;
+}
+
+/** How expressions of one connector run: their bounds, and what the clock and the calendar are for them. */
+export interface ExpressionOptions extends ExpressionLimits {
+  /** Zone of timestamps written without one, for $toMillis (default UTC: never the host's zone). */
+  timeZone?: string;
+  /** The run time $now() and $millis() return (ISO 8601); default: the time of each call. */
+  now?: string;
 }
 
 export interface CompiledExpression {
@@ -60,7 +69,7 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-export function compileExpression(source: string, where: string, limits: ExpressionLimits = {}): CompiledExpression {
+export function compileExpression(source: string, where: string, options: ExpressionOptions = {}): CompiledExpression {
   const trimmed = source.trim();
   if (PLAIN_PATH.test(trimmed) && !trimmed.split('.').some((segment) => KEYWORDS.has(segment))) {
     const [head, ...rest] = trimmed.split('.');
@@ -72,7 +81,7 @@ export function compileExpression(source: string, where: string, limits: Express
       async evaluate(input, bindings) {
         const value = read(fromBindings ? bindings : input, keys);
         if (value !== CROSSES_ARRAY) return value;
-        general ??= compileJsonata(source, trimmed, where, limits);
+        general ??= compileJsonata(source, trimmed, where, options);
         return general.evaluate(input, bindings);
       },
       evaluateSync(input, bindings) {
@@ -81,13 +90,14 @@ export function compileExpression(source: string, where: string, limits: Express
       },
     };
   }
-  return compileJsonata(source, trimmed, where, limits);
+  return compileJsonata(source, trimmed, where, options);
 }
 
-function compileJsonata(source: string, trimmed: string, where: string, limits: ExpressionLimits): CompiledExpression {
+function compileJsonata(source: string, trimmed: string, where: string, options: ExpressionOptions): CompiledExpression {
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(trimmed, { timeout: limits.timeoutMs ?? 250, stack: limits.maxDepth ?? 200 } as jsonata.JsonataOptions);
+    expression = jsonata(trimmed, { timeout: options.timeoutMs ?? 250, stack: options.maxDepth ?? 200 } as jsonata.JsonataOptions);
+    registerClockAndCalendar(expression, options);
   } catch (error) {
     throw new PullPushError(EngineErrorCode.Expression, `Cannot compile the expression at ${where}: ${(error as Error).message}`, {
       hint: 'Validate the definition with validateDefinition() first; it reports every expression problem.',
@@ -128,6 +138,38 @@ function compileJsonata(source: string, trimmed: string, where: string, limits: 
   };
 }
 
+/** JSONata's own date functions with the builtin behaviour, for the cases the overrides below hand back. */
+let builtins: { toMillis: jsonata.Expression; fromMillis: jsonata.Expression } | undefined;
+
+/**
+ * The host must not leak into results: $toMillis reads a timestamp without a zone in the definition's zone (JSONata
+ * uses the host's), and $now() and $millis() return the run time, so the same inputs give the same output.
+ */
+function registerClockAndCalendar(expression: jsonata.Expression, options: ExpressionOptions): void {
+  builtins ??= { toMillis: jsonata('$toMillis($t, $p)'), fromMillis: jsonata('$fromMillis($m, $p, $z)') };
+  const { toMillis, fromMillis } = builtins;
+  const zone = options.timeZone ?? 'UTC';
+  const millis = () => (options.now === undefined ? Date.now() : Date.parse(options.now));
+  expression.registerFunction(
+    'toMillis',
+    (timestamp: unknown, picture?: unknown) => {
+      if (timestamp === undefined) return undefined;
+      if (picture !== undefined) return toMillis.evaluate({}, { t: timestamp, p: picture });
+      const parsed = typeof timestamp === 'string' ? parseTimestamp(timestamp, zone) : undefined;
+      // Not ISO 8601: JSONata's own error (D3110) for the same input.
+      return parsed === undefined ? toMillis.evaluate({}, { t: timestamp }) : parsed.instant;
+    },
+    '<s-s?:n>',
+  );
+  expression.registerFunction('millis', () => millis(), '<:n>');
+  expression.registerFunction(
+    'now',
+    (picture?: unknown, timezone?: unknown) =>
+      picture === undefined && timezone === undefined ? new Date(millis()).toISOString() : fromMillis.evaluate({}, { m: millis(), p: picture, z: timezone }),
+    '<s?s?:s>',
+  );
+}
+
 export interface CompiledTemplate {
   readonly source: string;
   /** True when the template has no placeholders. */
@@ -142,12 +184,12 @@ const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
  * `encode`, when given, is applied to every placeholder's value in text (a URL path encodes what cannot stand in
  * a path); a template that is one placeholder keeps its value's type unless `encode` is given.
  */
-export function compileTemplate(source: string, where: string, limits?: ExpressionLimits, encode?: (text: string) => string): CompiledTemplate {
+export function compileTemplate(source: string, where: string, options?: ExpressionOptions, encode?: (text: string) => string): CompiledTemplate {
   const parts: Array<string | CompiledExpression> = [];
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
     if (match.index > last) parts.push(source.slice(last, match.index));
-    parts.push(compileExpression(match[1] ?? '', where, limits));
+    parts.push(compileExpression(match[1] ?? '', where, options));
     last = match.index + match[0].length;
   }
   if (last < source.length) parts.push(source.slice(last));
@@ -177,17 +219,17 @@ export function compileTemplate(source: string, where: string, limits?: Expressi
 }
 
 /** Compiles every string of a JSON value (a request body, a header map) as a template. */
-export function compileTemplateTree(value: unknown, where: string, limits?: ExpressionLimits): (bindings: Bindings) => Promise<unknown> {
+export function compileTemplateTree(value: unknown, where: string, options?: ExpressionOptions): (bindings: Bindings) => Promise<unknown> {
   if (typeof value === 'string') {
-    const template = compileTemplate(value, where, limits);
+    const template = compileTemplate(value, where, options);
     return (bindings) => template.render(bindings);
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, index) => compileTemplateTree(item, `${where}/${index}`, limits));
+    const items = value.map((item, index) => compileTemplateTree(item, `${where}/${index}`, options));
     return async (bindings) => Promise.all(items.map((item) => item(bindings)));
   }
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).map(([key, item]) => [key, compileTemplateTree(item, `${where}/${key}`, limits)] as const);
+    const entries = Object.entries(value).map(([key, item]) => [key, compileTemplateTree(item, `${where}/${key}`, options)] as const);
     return async (bindings) => {
       const out: Record<string, unknown> = {};
       for (const [key, render] of entries) out[key] = await render(bindings);

@@ -1,13 +1,16 @@
-// The engine's HTTP layer: ky for retries (backoff with jitter, Retry-After, capped waits) and timeouts, over
-// an undici dispatcher whose DNS lookup refuses private addresses (no DNS-rebinding gap between the check and
-// the connection), with manual redirects (same host only), a cap on every body and a rate limiter per attempt.
+// The engine's HTTP layer and the one owner of retries: ky for the attempt loop (backoff with jitter, timeouts, a
+// deadline), a classifier (response filters) judging every attempt, waits the API asks for read in one place
+// (retry-timing.ts); over an undici dispatcher whose DNS lookup refuses private addresses (no DNS-rebinding gap
+// between the check and the connection), with manual redirects (same host only), a cap on every body and a rate
+// limiter per attempt.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { PullPushError } from '@pullpush/canonical';
-import ky, { isHTTPError, isTimeoutError } from 'ky';
+import ky, { isForceRetryError, isTimeoutError } from 'ky';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { EngineErrorCode } from '../errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import type { NetworkPolicy } from './policy.ts';
+import { PRIVATE_ADDRESS_HINT, type NetworkPolicy } from './policy.ts';
+import { requestedWaitMs } from './retry-timing.ts';
 
 export interface RetrySettings {
   statuses: number[];
@@ -42,15 +45,39 @@ export interface HttpRequest {
   readsOnly?: boolean;
 }
 
-export interface HttpResponse {
+/** A response as the engine keeps it: the body read whole (capped), the final URL after same-host redirects. */
+export interface ReceivedResponse {
   status: number;
   headers: Headers;
-  /** Final URL after same-host redirects. */
   url: URL;
   body: Buffer;
+}
+
+/**
+ * What to do with a response. The HTTP client acts on `retry` and `rateLimited` itself (it is the one owner of
+ * retries); the caller acts on the others.
+ */
+export interface Verdict {
+  action: 'accept' | 'retry' | 'rateLimited' | 'refreshAuth' | 'ignore' | 'fail';
+  /** What the response filter that decided says about it, for the error a failure becomes. */
+  message?: string;
+}
+
+/** Decides what a response means (response filters, then the status). */
+export type Classifier = (response: ReceivedResponse) => Verdict | Promise<Verdict>;
+
+export interface HttpResponse extends ReceivedResponse {
   /** Milliseconds from the first attempt to the last byte. */
   elapsedMs: number;
   attempts: number;
+  /** The classifier's verdict on the last attempt; retry and rateLimited mean the attempts ran out. */
+  verdict: Verdict;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal | undefined;
+  /** Default: retry the retry statuses, refresh auth on 401, fail other errors. */
+  classify?: Classifier;
 }
 
 /** Longest error body kept (errors are read for messages and response filters, never whole). */
@@ -90,6 +117,16 @@ async function readPrefix(response: Response, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks).subarray(0, limit);
 }
 
+/** Hard ceilings whatever a definition or an application says: no wait beyond these. */
+export const MAX_RETRY_DELAY_MS = 600_000;
+export const MAX_DEADLINE_MS = 3_600_000;
+
+/** One attempt as it was received and judged. */
+interface Attempt {
+  response: ReceivedResponse;
+  verdict: Verdict;
+}
+
 export class HttpClient {
   readonly #agent: Agent;
   readonly #requestCount = { value: 0 };
@@ -104,7 +141,7 @@ export class HttpClient {
   constructor(policy: NetworkPolicy, retry: RetrySettings, limiter: RateLimiter, timeoutMs: number, readOnly = false) {
     this.readOnly = readOnly;
     this.policy = policy;
-    this.retry = retry;
+    this.retry = { ...retry, maxDelayMs: Math.min(retry.maxDelayMs, MAX_RETRY_DELAY_MS), deadlineMs: Math.min(retry.deadlineMs, MAX_DEADLINE_MS) };
     this.limiter = limiter;
     this.timeoutMs = timeoutMs;
     this.#agent = new Agent({
@@ -116,7 +153,7 @@ export class HttpClient {
             const refused = list.find((entry) => !policy.addressAllowed(entry.address));
             if (refused) {
               const blocked = new PullPushError(EngineErrorCode.PrivateAddress, `Refused ${hostname}: it resolves to ${refused.address}, a private or reserved address.`, {
-                hint: 'Requests to private, loopback and link-local addresses are refused unless the application allows them (allowPrivateNetwork).',
+                hint: PRIVATE_ADDRESS_HINT,
               });
               return callback(blocked, '', 4);
             }
@@ -142,8 +179,28 @@ export class HttpClient {
     return this.#closed;
   }
 
+  /** What a response means when no response filter says otherwise. */
+  defaultVerdict(response: ReceivedResponse): Verdict {
+    const { status, headers } = response;
+    if (status < 400) return { action: 'accept' };
+    if (status === 429) return { action: 'rateLimited' };
+    // GitHub's secondary limits: 403 with nothing remaining or a Retry-After.
+    if (status === 403 && (headers.get('retry-after') !== null || headers.get('x-ratelimit-remaining') === '0')) return { action: 'rateLimited' };
+    if (this.retry.statuses.includes(status)) return { action: 'retry' };
+    if (status === 401) return { action: 'refreshAuth' };
+    return { action: 'fail' };
+  }
+
+  /** The wait before the next attempt: what the API asked for (capped), else exponential backoff with jitter. */
+  retryDelay(response: ReceivedResponse, retryCount: number): number {
+    const asked = this.retry.respectRetryAfter ? requestedWaitMs(response.headers, this.limiter.headers) : undefined;
+    if (asked !== undefined) return Math.min(asked, this.retry.maxDelayMs);
+    const backoff = Math.min(this.retry.maxDelayMs, this.retry.initialDelayMs * this.retry.multiplier ** retryCount);
+    return this.retry.jitter ? Math.random() * backoff : backoff;
+  }
+
   /** One attempt: policy, rate limit, manual same-host redirects, the body read whole (capped; error bodies bounded). */
-  async #attempt(request: HttpRequest, signal: AbortSignal | undefined): Promise<Response> {
+  async #attempt(request: HttpRequest, signal: AbortSignal | undefined): Promise<ReceivedResponse> {
     let url = request.url;
     for (let redirects = 0; ; redirects += 1) {
       this.policy.assertAllowed(url, request.stream);
@@ -184,25 +241,26 @@ export class HttpClient {
       // The body is read within the attempt, so the attempt's timeout covers it (a body that stalls times out)
       // and a connection dropped mid-body is a network error that is retried. Error bodies are kept short: they
       // are read for messages and filters, never streamed whole.
-      const bytes = response.ok
+      const body = response.ok
         ? await readCapped(response, this.policy.maxResponseBytes, () => {
             throw new PullPushError(
               EngineErrorCode.ResponseTooLarge,
               `The response of ${this.policy.redactor.url(url)} (stream ${request.stream}) exceeds ${this.policy.maxResponseBytes} bytes.`,
-              { hint: 'Ask for smaller pages (pageSize), or raise maxResponseBytes in the engine options.' },
+              { hint: 'Ask for smaller pages (pageSize), or raise the response size limit of the application (maxResponseBytes).' },
             );
           })
         : await readPrefix(response, MAX_ERROR_BODY);
-      const read = new Response(response.ok ? null : bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
-      // ky consumes the body of a response it treats as an HTTP error (retries exhausted): the bytes are kept apart.
-      Object.defineProperty(read, 'bytes', { value: bytes });
-      Object.defineProperty(read, 'finalUrl', { value: url });
-      return read;
+      return { status: response.status, headers: response.headers, url, body };
     }
   }
 
-  /** Sends a request with retries; non-success statuses that are not retried come back as responses. */
-  async send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  /**
+   * Sends a request; every attempt is judged by the classifier, and attempts it calls `retry` or `rateLimited` are
+   * sent again (after the wait the API asked for, or a backoff), as are network errors and timeouts, up to
+   * retry.maxAttempts within retry.deadlineMs. The last attempt comes back with its verdict.
+   */
+  async send(request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+    const { signal } = options;
     if (this.#closed) {
       throw new PullPushError(EngineErrorCode.Closed, `Cannot send ${request.method} ${this.policy.redactor.url(request.url)} (stream ${request.stream}): the connector is closed.`, {
         hint: 'Compile the connector again (compileConnector) to read after close().',
@@ -213,43 +271,55 @@ export class HttpClient {
         hint: 'Test runs send only GET and HEAD, plus POST to endpoints the definition marks as searches ("search": true).',
       });
     }
+    const classify = options.classify ?? ((response: ReceivedResponse) => this.defaultVerdict(response));
     const started = performance.now();
-    let attempts = 0;
+    const attempts: Attempt[] = [];
+    // Every attempt counts, the ones that failed before an answer (a reset, a timeout) included.
+    let sent = 0;
     const retry = this.retry;
     const client = ky.create({
       // ky calls this with its Request, whose signal carries the attempt's timeout and the caller's signal: the
       // attempt must use it, or a timed-out request would hang on (holding a connection and a rate-limit slot).
       fetch: async (input: unknown, init?: RequestInit) => {
-        attempts += 1;
-        return this.#attempt(request, (input as { signal?: AbortSignal }).signal ?? init?.signal ?? signal);
+        sent += 1;
+        const response = await this.#attempt(request, (input as { signal?: AbortSignal }).signal ?? init?.signal ?? signal);
+        attempts.push({ response, verdict: await classify(response) });
+        // ky sees a stand-in: statuses are judged by the classifier, never by ky.
+        return new Response(null, { status: 200 });
       },
       timeout: this.timeoutMs,
       totalTimeout: retry.deadlineMs,
-      throwHttpErrors: (status: number) => retry.statuses.includes(status),
+      throwHttpErrors: false,
+      hooks: {
+        afterResponse: [
+          () => {
+            const last = attempts.at(-1) as Attempt;
+            if (last.verdict.action !== 'retry' && last.verdict.action !== 'rateLimited') return undefined;
+            return ky.retry({ delay: this.retryDelay(last.response, attempts.length - 1), code: last.verdict.action });
+          },
+        ],
+      },
       retry: {
         limit: retry.maxAttempts - 1,
         methods: ['get', 'head', 'post', 'put', 'patch', 'delete'],
-        statusCodes: retry.statuses,
-        afterStatusCodes: retry.respectRetryAfter ? [413, 429, 503] : [],
-        maxRetryAfter: retry.maxDelayMs,
+        statusCodes: [],
+        afterStatusCodes: [],
         backoffLimit: retry.maxDelayMs,
         delay: (attempt: number) => retry.initialDelayMs * retry.multiplier ** (attempt - 1),
         jitter: retry.jitter,
         retryOnTimeout: true,
       },
     } as Parameters<typeof ky.create>[0]);
-    let response: Response;
     try {
-      response = await client(request.url, { method: request.method, ...(signal ? { signal } : {}) });
+      await client(request.url, { method: request.method, ...(signal ? { signal } : {}) });
     } catch (error) {
-      if (isHTTPError(error)) response = error.response;
       // The caller cancelled: an AbortError, as fetch gives, not a network failure to report.
-      else if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError');
-      else throw this.#networkError(request, error);
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError');
+      // Attempts ran out on a retry verdict: the last response is the answer, with that verdict.
+      if (!isForceRetryError(error) || attempts.length === 0) throw this.#networkError(request, error);
     }
-    const finalUrl = (response as Response & { finalUrl?: URL }).finalUrl ?? request.url;
-    const body = (response as Response & { bytes?: Buffer }).bytes ?? Buffer.from(await response.arrayBuffer());
-    return { status: response.status, headers: response.headers, url: finalUrl, body, elapsedMs: performance.now() - started, attempts };
+    const last = attempts.at(-1) as Attempt;
+    return { ...last.response, verdict: last.verdict, elapsedMs: performance.now() - started, attempts: sent };
   }
 
   #networkError(request: HttpRequest, error: unknown): PullPushError {

@@ -20,6 +20,11 @@ export interface NetworkOptions {
   maxRedirects?: number;
 }
 
+/** Hints in the embedding application's terms are its own to give (the CLI names its flags); these name the setting. */
+export const PRIVATE_ADDRESS_HINT =
+  'Requests to private, loopback and link-local addresses are refused unless the application running the connector allows them (a self-hosted or local API).';
+export const INSECURE_URL_HINT = 'Definitions must use https; only the application running the connector may allow plain http (a local or test API).';
+
 export class NetworkPolicy {
   readonly #hosts: readonly string[];
   readonly allowPrivateNetwork: boolean | 'loopback';
@@ -61,7 +66,7 @@ export class NetworkPolicy {
     const shown = this.redactor.url(url);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.allowInsecureHttp)) {
       throw new PullPushError(EngineErrorCode.InsecureUrl, `Refused ${shown} for stream ${stream}: only https is allowed.`, {
-        hint: 'Definitions must use https; an embedding application may allow http for local tests (allowInsecureHttp).',
+        hint: INSECURE_URL_HINT,
       });
     }
     if (!this.hostAllowed(url)) {
@@ -72,7 +77,7 @@ export class NetworkPolicy {
     const literal = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(literal) && !this.addressAllowed(literal)) {
       throw new PullPushError(EngineErrorCode.PrivateAddress, `Refused ${shown} for stream ${stream}: ${literal} is a private or reserved address.`, {
-        hint: 'Requests to private, loopback and link-local addresses are refused unless the application allows them (allowPrivateNetwork).',
+        hint: PRIVATE_ADDRESS_HINT,
       });
     }
   }

@@ -1,7 +1,8 @@
 // One rate limiter per connection, shared by all its streams: request budgets (at most N requests in any
-// window of S seconds), a cap on requests in flight, and pauses the API itself asks for through RateLimit-*
-// or X-RateLimit-* headers.
+// window of S seconds), a cap on requests in flight, and pauses the API itself asks for through RateLimit-* or
+// X-RateLimit-* headers (read by retry-timing.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { windowResetMs, type RateLimitHeaders } from './retry-timing.ts';
 
 export interface Budget {
   requests: number;
@@ -82,17 +83,18 @@ export class RateLimiter {
     return wait;
   }
 
-  /** Reads rate-limit headers of a response: when nothing remains, pause until the window resets. */
+  /** Which rate-limit headers this connection honours. */
+  get headers(): RateLimitHeaders {
+    return this.#headers;
+  }
+
+  /**
+   * Reads a response's rate-limit headers: when the window has nothing left, every request waits for its reset.
+   * (Retry-After concerns the request it answers: the HTTP client's retry waits for it.)
+   */
   observe(headers: Headers): void {
-    if (this.#headers === 'none') return;
-    const prefixes = this.#headers === 'ratelimit' ? ['ratelimit'] : this.#headers === 'x-ratelimit' ? ['x-ratelimit'] : ['ratelimit', 'x-ratelimit'];
-    for (const prefix of prefixes) {
-      const remaining = Number(headers.get(`${prefix}-remaining`));
-      const reset = Number(headers.get(`${prefix}-reset`));
-      if (headers.get(`${prefix}-remaining`) === null || remaining > 0 || !Number.isFinite(reset) || reset <= 0) continue;
-      // RateLimit-Reset is delta seconds; X-RateLimit-Reset is often an epoch timestamp.
-      const resetMs = reset > 1_000_000_000 ? reset * 1000 - Date.now() : reset * 1000;
-      this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + Math.min(Math.max(resetMs, 0), this.#maxPauseMs));
-    }
+    const wait = windowResetMs(headers, this.#headers);
+    if (wait === undefined || wait <= 0) return;
+    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + Math.min(wait, this.#maxPauseMs));
   }
 }

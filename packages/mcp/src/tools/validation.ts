@@ -1,27 +1,11 @@
 // Validation tools: check a definition or flow (stored or inline) with every problem at its pointer, and the
 // reference a model needs to write one — the DSL JSON Schema and the variables each template may use.
-import { EXPRESSION_CONTEXTS, definitionJsonSchema, flowJsonSchema, validateFlow } from '@pullpush/schema';
+import { EXPRESSION_CONTEXTS, EXPRESSION_VARIABLES, definitionJsonSchema, flowJsonSchema, validateFlow } from '@pullpush/schema';
 import Type from 'typebox';
 import { PullPushError } from '@pullpush/canonical';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
 import { compact, DefinitionId, JsonObject, Problem, Revision, type ProblemOut } from './schemas.ts';
-
-const VARIABLE_MEANINGS: Record<string, string> = {
-  config: 'the connection config ($config.apiKey); secrets only in auth',
-  state: 'the stored incremental cursor ($state.cursor)',
-  partition: 'the current partition value',
-  parent: 'the parent record of a parent→child partition',
-  now: 'the run time, ISO 8601',
-  record: 'the native record being mapped or filtered',
-  page: 'the last response: body, headers, status',
-  auth: 'the login response of a session auth',
-  remoteId: 'the remote id of the record being written',
-  body: 'the webhook body',
-  headers: 'the webhook headers',
-  header: 'one webhook header value',
-  env: 'environment variables (flows only)',
-};
 
 export const validationTools = [
   defineTool({
@@ -64,11 +48,18 @@ export const validationTools = [
     name: 'list_template_variables',
     title: 'List template variables by place',
     description:
-      'Lists, for each place a template or expression may stand in a definition (request, auth, mapping, pagination, …), the variables it may use ($config, $state, $record, …) and what each holds. Expressions are JSONata; templates are text with {{ }} placeholders.',
+      'Lists, for each place a template or expression may stand in a definition (request, auth, mapping, pagination, …), the variables it may use ($config, $state, $record, …) and what each holds. Expressions are JSONata; templates are text with {{ }} placeholders; $now() is the run time.',
     group: 'validation',
     input: Type.Object({ place: Type.Optional(Type.String({ description: 'One place (e.g. "mapping"); default all.' })) }, { additionalProperties: false }),
     output: Type.Object({
-      places: Type.Array(Type.Object({ place: Type.String(), variables: Type.Array(Type.Object({ name: Type.String(), meaning: Type.String() })) })),
+      places: Type.Array(
+        Type.Object({
+          place: Type.String(),
+          where: Type.String(),
+          secrets: Type.Boolean({ description: 'Whether $config holds the secret values here.' }),
+          variables: Type.Array(Type.Object({ name: Type.String(), meaning: Type.String() })),
+        }),
+      ),
     }),
     annotations: READ_ONLY,
     handler(args) {
@@ -76,7 +67,14 @@ export const validationTools = [
       if (entries.length === 0) {
         throw new PullPushError(McpErrorCode.InvalidArguments, `No place "${args.place}".`, { hint: `Places: ${Object.keys(EXPRESSION_CONTEXTS).join(', ')}.` });
       }
-      return { places: entries.map(([place, variables]) => ({ place, variables: variables.map((name) => ({ name: `$${name}`, meaning: VARIABLE_MEANINGS[name] ?? name })) })) };
+      return {
+        places: entries.map(([place, declaration]) => ({
+          place,
+          where: declaration.description,
+          secrets: declaration.secrets,
+          variables: declaration.variables.map((name) => ({ name: `$${name}`, meaning: EXPRESSION_VARIABLES[name] })),
+        })),
+      };
     },
   }),
 ];

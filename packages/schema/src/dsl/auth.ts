@@ -1,11 +1,11 @@
 import Type from 'typebox';
-import { Headers, Tagged, Template, Variant } from './building-blocks.ts';
+import { Expression, Headers, Tagged, Template, Variant } from './building-blocks.ts';
 import { Request } from './http.ts';
 
 const Scopes = Type.Array(Type.String({ minLength: 1 }), { description: 'OAuth scopes to request.', uniqueItems: true });
-const TokenUrl = Template('Token endpoint URL; its host is allowed automatically.');
-const ClientId = Template('OAuth client id (usually {{ $config.clientId }}).');
-const ClientSecret = Template('OAuth client secret (usually {{ $config.clientSecret }}).');
+const TokenUrl = Template('Token endpoint URL; its host is allowed automatically.', 'auth');
+const ClientId = Template('OAuth client id (usually {{ $config.clientId }}).', 'auth');
+const ClientSecret = Template('OAuth client secret (usually {{ $config.clientSecret }}).', 'auth');
 const ClientAuth = Type.Optional(
   Type.Enum(['body', 'basic'], { description: 'How the client credentials reach the token endpoint (default body).' }),
 );
@@ -14,14 +14,14 @@ export const AuthNone = Variant('none', 'no authentication', {});
 export const AuthApiKey = Variant('apiKey', 'an API key in a header or query parameter', {
   in: Type.Enum(['header', 'query'], { description: 'Where the key goes.' }),
   name: Type.String({ minLength: 1, description: 'Header or query parameter name (X-Api-Key, api_key).' }),
-  value: Template('The key, with any prefix: "Token token={{ $config.apiKey }}".'),
+  value: Template('The key, with any prefix: "Token token={{ $config.apiKey }}".', 'auth'),
 });
 export const AuthBearer = Variant('bearer', 'a static bearer token in the Authorization header', {
-  token: Template('The token: {{ $config.accessToken }}.'),
+  token: Template('The token: {{ $config.accessToken }}.', 'auth'),
 });
 export const AuthBasic = Variant('basic', 'HTTP basic authentication', {
-  username: Template('User name (for key-as-username APIs: {{ $config.apiKey }}).'),
-  password: Template('Password; may be empty.'),
+  username: Template('User name (for key-as-username APIs: {{ $config.apiKey }}).', 'auth'),
+  password: Template('Password; may be empty.', 'auth'),
 });
 export const AuthOAuth2ClientCredentials = Variant('oauth2ClientCredentials', 'OAuth 2.0 client credentials grant', {
   tokenUrl: TokenUrl,
@@ -29,14 +29,14 @@ export const AuthOAuth2ClientCredentials = Variant('oauth2ClientCredentials', 'O
   clientSecret: ClientSecret,
   clientAuth: ClientAuth,
   scopes: Type.Optional(Scopes),
-  extraParams: Type.Optional(Type.Record(Type.String(), Template('Value.'), { description: 'Extra token request parameters (audience).' })),
+  extraParams: Type.Optional(Type.Record(Type.String(), Template('Value.', 'auth'), { description: 'Extra token request parameters (audience).' })),
 });
 export const AuthOAuth2RefreshToken = Variant('oauth2RefreshToken', 'OAuth 2.0 refresh-token grant, with rotation', {
   tokenUrl: TokenUrl,
   clientId: ClientId,
   clientSecret: ClientSecret,
   clientAuth: ClientAuth,
-  refreshToken: Template('The refresh token: {{ $config.refreshToken }}.'),
+  refreshToken: Template('The refresh token: {{ $config.refreshToken }}.', 'auth'),
   rotation: Type.Optional(
     Type.Object(
       { configKey: Type.String({ minLength: 1, description: 'Config property the new refresh token is written back to.' }) },
@@ -45,14 +45,14 @@ export const AuthOAuth2RefreshToken = Variant('oauth2RefreshToken', 'OAuth 2.0 r
   ),
 });
 export const AuthOAuth2AuthorizationCode = Variant('oauth2AuthorizationCode', 'OAuth 2.0 authorization code grant with PKCE, then refresh tokens', {
-  authorizeUrl: Template('Authorization endpoint the user is sent to.'),
+  authorizeUrl: Template('Authorization endpoint the user is sent to.', 'auth'),
   tokenUrl: TokenUrl,
   clientId: ClientId,
   clientSecret: Type.Optional(ClientSecret),
   clientAuth: ClientAuth,
   scopes: Type.Optional(Scopes),
   pkce: Type.Optional(Type.Boolean({ description: 'Use PKCE (S256); default true.' })),
-  refreshToken: Template('The stored refresh token: {{ $config.refreshToken }}.'),
+  refreshToken: Template('The stored refresh token: {{ $config.refreshToken }}.', 'auth'),
   rotation: Type.Optional(
     Type.Object(
       { configKey: Type.String({ minLength: 1, description: 'Config property the new refresh token is written back to.' }) },
@@ -61,9 +61,9 @@ export const AuthOAuth2AuthorizationCode = Variant('oauth2AuthorizationCode', 'O
   ),
 });
 export const AuthSession = Variant('session', 'a login request that returns a session token', {
-  login: Request,
-  tokenPath: Type.String({ minLength: 1, description: 'JSONata path to the token in the login response (data.token).' }),
-  expiresInPath: Type.Optional(Type.String({ description: 'Path to the lifetime in seconds in the login response.' })),
+  login: Request('auth'),
+  tokenPath: Expression('Where the token is in the login response (data.token).', 'loginResponse'),
+  expiresInPath: Type.Optional(Expression('Where the lifetime in seconds is in the login response (expires_in).', 'loginResponse')),
   ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'Lifetime of a session when the response does not say.' })),
   inject: Type.Object(
     {
@@ -72,10 +72,10 @@ export const AuthSession = Variant('session', 'a login request that returns a se
     },
     { additionalProperties: false, description: 'Where the token goes in later requests.' },
   ),
-  value: Type.Optional(Template('Injected value (default "{{ $auth.token }}"): "Session {{ $auth.token }}".')),
+  value: Type.Optional(Template('Injected value (default "{{ $auth.token }}"): "Session {{ $auth.token }}".', 'session')),
 });
 export const AuthHeaders = Variant('headers', 'custom headers carrying credentials', {
-  headers: Headers,
+  headers: Headers('auth'),
 });
 
 export const Auth = Tagged(

@@ -31,6 +31,13 @@ export const ConnectorDefinition = Type.Object(
         },
       ),
     ),
+    timeZone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'IANA time zone (Europe/Berlin) of timestamps the API writes without a zone; default UTC. Applies to incremental cursors and to $toMillis in expressions; the host\'s time zone never does.',
+      }),
+    ),
     http: HttpSettings,
     auth: Auth,
     rateLimits: Type.Optional(RateLimits),

@@ -4,10 +4,10 @@ import { Slug, Tagged, Template, Variant } from './building-blocks.ts';
 
 export const FLOW_DSL_VERSION = 'pullpush/flow/v1';
 
-export const DestinationSqlite = Variant('sqlite', 'an embedded SQLite file', { path: Template('File path.') });
-export const DestinationJsonl = Variant('jsonl', 'JSON Lines (a file, or - for stdout)', { path: Template('File path or -.') });
+export const DestinationSqlite = Variant('sqlite', 'an embedded SQLite file', { path: Template('File path.', 'flow') });
+export const DestinationJsonl = Variant('jsonl', 'JSON Lines (a file, or - for stdout)', { path: Template('File path or -.', 'flow') });
 export const DestinationPostgres = Variant('postgres', 'a PostgreSQL database', {
-  url: Template('Connection URL: {{ $env.DATABASE_URL }}.'),
+  url: Template('Connection URL: {{ $env.DATABASE_URL }}.', 'flow'),
   schema: Type.Optional(Type.String({ minLength: 1, description: 'Database schema (default public).' })),
 });
 export const DestinationConnector = Variant('connector', "another connector's writes", {

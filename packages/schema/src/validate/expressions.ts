@@ -1,26 +1,9 @@
 // Parses every template placeholder and expression with JSONata and checks that it uses only the variables
 // allowed where it stands, only known functions, and only config keys the config schema declares.
 import jsonata from 'jsonata';
+import { EXPRESSION_CONTEXTS, EXPRESSION_VARIABLES } from '../dsl/contexts.ts';
 import { DslCode, type Problem } from './problems.ts';
-
-/** Where an expression stands decides which variables it may use. */
-export const EXPRESSION_CONTEXTS = {
-  connection: ['config'],
-  auth: ['config'],
-  session: ['config', 'auth'],
-  request: ['config', 'state', 'partition', 'parent', 'now'],
-  records: ['config', 'partition', 'parent', 'now', 'record'],
-  pagination: ['config', 'page'],
-  mapping: ['config', 'partition', 'parent', 'now', 'record'],
-  incremental: ['config', 'now'],
-  write: ['config', 'record', 'remoteId', 'now'],
-  responseFilter: ['config'],
-  webhookSecret: ['config'],
-  webhookPayload: ['config', 'body', 'headers'],
-  webhookExtract: ['header'],
-  flow: ['env'],
-} as const satisfies Record<string, readonly string[]>;
-export type ExpressionContext = keyof typeof EXPRESSION_CONTEXTS;
+import type { ExpressionSite } from './sites.ts';
 
 /** JSONata's built-in functions (https://docs.jsonata.org, function library). */
 const BUILTINS = new Set(
@@ -33,24 +16,16 @@ const BUILTINS = new Set(
   ).split(' '),
 );
 
-export interface ExpressionSite {
-  pointer: string;
-  /** `template`: literal text with {{ }} placeholders; `expression`: JSONata as a whole. */
-  form: 'template' | 'expression';
-  source: string;
-  context: ExpressionContext;
-}
-
 export interface ExpressionFindings {
   problems: Problem[];
-  /** Config keys referenced, with where. */
-  configRefs: Array<{ key: string; pointer: string }>;
+  /** Config keys referenced, with where and whether secrets are bound there. */
+  configRefs: Array<{ key: string; pointer: string; secretsAllowed: boolean }>;
 }
 
 type Node = { type?: string; value?: unknown; position?: number; [key: string]: unknown };
 
 /** Names some context binds as variables: a built-in of the same name ($now) is no excuse where they are not bound. */
-const CONTEXT_VARIABLES = new Set<string>(Object.values(EXPRESSION_CONTEXTS).flat());
+const CONTEXT_VARIABLES = new Set<string>(Object.keys(EXPRESSION_VARIABLES));
 
 const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
 
@@ -137,7 +112,8 @@ export function checkSite(site: ExpressionSite, findings: ExpressionFindings): v
     findings.problems.push({ code: DslCode.InvalidExpression, severity: 'error', pointer: site.pointer, message: `unbalanced {{ }} in ${JSON.stringify(site.source)}` });
     return;
   }
-  const allowed: ReadonlySet<string> = new Set<string>(EXPRESSION_CONTEXTS[site.context]);
+  const declaration = EXPRESSION_CONTEXTS[site.context];
+  const allowed: ReadonlySet<string> = new Set<string>(declaration.variables);
   const sources = site.form === 'template' ? placeholders(site.source) : [site.source];
   for (const source of sources) {
     const analysis = analyse(source);
@@ -167,10 +143,10 @@ export function checkSite(site: ExpressionSite, findings: ExpressionFindings): v
         code: DslCode.ForbiddenVariable,
         severity: 'error',
         pointer: site.pointer,
-        message: `$${name} is not available here (${site.context}); allowed: ${[...allowed].map((v) => `$${v}`).join(', ')}`,
+        message: `$${name} is not available here (${site.context}: ${declaration.description}); allowed: ${[...allowed].map((v) => `$${v}`).join(', ') || 'none'}`,
         hint: 'Each place of a definition sees only some variables: secrets and state never leak into places that cannot use them.',
       });
     }
-    for (const key of analysis.configKeys) findings.configRefs.push({ key, pointer: site.pointer });
+    for (const key of analysis.configKeys) findings.configRefs.push({ key, pointer: site.pointer, secretsAllowed: declaration.secrets });
   }
 }

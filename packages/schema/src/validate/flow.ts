@@ -4,7 +4,7 @@ import { defaultRegistry, type CanonicalRegistry } from '@pullpush/canonical';
 import { fieldSchema, siblingFields } from './canonical-fields.ts';
 import { checkSite, type ExpressionFindings } from './expressions.ts';
 import { DslCode, pointerOf, withSuggestion, type Problem } from './problems.ts';
-import { isObject } from './sites.ts';
+import { flowSites, isObject } from './sites.ts';
 
 type Json = Record<string, unknown>;
 
@@ -13,9 +13,7 @@ export function flowProblems(doc: Json, options: { registry?: CanonicalRegistry;
   const problems: Problem[] = [];
   const findings: ExpressionFindings = { problems: [], configRefs: [] };
   const destination = isObject(doc['destination']) ? doc['destination'] : {};
-  for (const key of ['path', 'url']) {
-    if (typeof destination[key] === 'string') checkSite({ pointer: pointerOf('destination', key), form: 'template', source: destination[key], context: 'flow' }, findings);
-  }
+  for (const site of flowSites(doc)) checkSite(site, findings);
   problems.push(...findings.problems);
 
   const schedule = doc['schedule'];

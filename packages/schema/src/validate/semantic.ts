@@ -53,13 +53,11 @@ function configRules(doc: Json, problems: Problem[]): { keys: string[]; secrets:
   return { keys: Object.keys(properties), secrets };
 }
 
-const SECRET_PLACES = ['/auth', '/webhooks/signature/secret'];
-
 function expressionRules(doc: Json, config: { keys: string[]; secrets: Set<string> }, problems: Problem[]): void {
   const findings: ExpressionFindings = { problems: [], configRefs: [] };
   for (const site of definitionSites(doc)) checkSite(site, findings);
   problems.push(...findings.problems);
-  for (const { key, pointer } of findings.configRefs) {
+  for (const { key, pointer, secretsAllowed } of findings.configRefs) {
     if (!config.keys.includes(key)) {
       problems.push(
         withSuggestion(
@@ -68,8 +66,8 @@ function expressionRules(doc: Json, config: { keys: string[]; secrets: Set<strin
           config.keys,
         ),
       );
-    } else if (config.secrets.has(key) && !SECRET_PLACES.some((place) => pointer === place || pointer.startsWith(`${place}/`))) {
-      problems.push({ code: DslCode.SecretOutsideAuth, severity: 'error', pointer, message: `secret $config.${key} is used outside auth`, hint: 'Secrets may flow only into auth (and the webhook signing secret), so they never reach URLs, logs or records.' });
+    } else if (config.secrets.has(key) && !secretsAllowed) {
+      problems.push({ code: DslCode.SecretOutsideAuth, severity: 'error', pointer, message: `secret $config.${key} is used outside auth`, hint: 'Secrets may flow only into auth (and the webhook signing secret), so they never reach URLs, logs or records; elsewhere $config holds no secret values.' });
     }
   }
 }
@@ -79,7 +77,8 @@ function baseUrlRule(doc: Json, problems: Problem[], allowInsecureHttp: boolean)
   const baseUrl = isObject(http) ? http['baseUrl'] : undefined;
   if (typeof baseUrl !== 'string') return;
   const literalStart = baseUrl.split('{{')[0] ?? '';
-  if (!literalStart.startsWith('https://')) {
+  // A base URL that comes whole from config (a self-hosted API) is checked when the connector runs.
+  if (literalStart !== '' && !literalStart.startsWith('https://')) {
     // Where the embedding application allows plain http (local test APIs), it is said, not refused.
     problems.push({ code: DslCode.InsecureBaseUrl, severity: allowInsecureHttp ? 'warning' : 'error', pointer: '/http/baseUrl', message: `base URL must start with https:// (got ${JSON.stringify(baseUrl)})`, hint: 'Only the embedding application may allow plain http (for local tests); a definition cannot.' });
   }
@@ -143,7 +142,13 @@ function paginationRules(name: string, stream: Json, problems: Problem[]): void 
   if (method === 'POST' && request['search'] !== true) {
     problems.push({ code: DslCode.PaginationIncoherent, severity: 'error', pointer: pointerOf('streams', name, 'request', 'search'), message: `stream "${name}" reads with POST but is not marked as a search`, hint: 'Set "search": true so read-only test runs may send it.' });
   }
-  if (isObject(stream['incremental'])) placementRule(name, method, stream['incremental']['param'], ['incremental', 'param'], problems);
+  const incremental = stream['incremental'];
+  if (isObject(incremental)) {
+    placementRule(name, method, incremental['param'], ['incremental', 'param'], problems);
+    if (incremental['value'] !== undefined && incremental['param'] === undefined) {
+      problems.push({ code: DslCode.PaginationIncoherent, severity: 'error', pointer: pointerOf('streams', name, 'incremental', 'value'), message: `stream "${name}" says how the cursor is written in the request (incremental.value) but not where it goes`, hint: 'Add incremental.param: { "in": "query", "name": "updated_since" }.' });
+    }
+  }
   if (!isObject(pagination)) return;
   const kind = pagination['kind'];
   const records = isObject(stream['records']) ? stream['records'] : {};
@@ -254,10 +259,21 @@ function warnings(doc: Json, problems: Problem[]): void {
   }
 }
 
+function timeZoneRule(doc: Json, problems: Problem[]): void {
+  const zone = doc['timeZone'];
+  if (typeof zone !== 'string' || zone === '') return;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    problems.push({ code: DslCode.InvalidValue, severity: 'error', pointer: '/timeZone', message: `${JSON.stringify(zone)} is not a time zone`, hint: 'Use an IANA time zone name: UTC, Europe/Berlin, America/New_York.' });
+  }
+}
+
 export function definitionProblems(doc: Json, options: SemanticOptions = {}): Problem[] {
   const registry = options.registry ?? defaultRegistry;
   const problems: Problem[] = [];
   const config = configRules(doc, problems);
+  timeZoneRule(doc, problems);
   baseUrlRule(doc, problems, options.allowInsecureHttp === true);
   expressionRules(doc, config, problems);
   for (const [name, stream] of entries(doc['streams'])) {

@@ -1,6 +1,12 @@
-// Finds every template and expression of a definition with the context it is evaluated in.
-import type { ExpressionContext, ExpressionSite } from './expressions.ts';
-import { pointerOf } from './problems.ts';
+// Finds the templates and expressions of a document by walking it alongside the DSL's JSON Schema: a value whose
+// schema carries a site annotation (x-template, x-templates, x-expression; see dsl/contexts.ts) is a site, in the
+// context the annotation names. Nothing here lists where expressions stand — the schema says it — so the
+// validator, the engine and anything else that walks a definition find the same sites.
+import type { TSchema } from 'typebox';
+import { isExpressionContext, SITE_ANNOTATIONS, type ExpressionContext } from '../dsl/contexts.ts';
+import { ConnectorDefinition } from '../dsl/definition.ts';
+import { Flow } from '../dsl/flow.ts';
+import { escapePointer } from './problems.ts';
 
 type Json = Record<string, unknown>;
 
@@ -8,85 +14,161 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function templatesIn(value: unknown, segments: Array<string | number>, context: ExpressionContext, out: ExpressionSite[]): void {
-  if (typeof value === 'string') {
-    if (value.includes('{{') || value.includes('}}')) out.push({ pointer: pointerOf(...segments), form: 'template', source: value, context });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => templatesIn(item, [...segments, index], context, out));
-  } else if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) templatesIn(item, [...segments, key], context, out);
-  }
+export interface ExpressionSite {
+  /** JSON pointer of the string in the document. */
+  pointer: string;
+  /**
+   * Where the site is declared in the schema, the same for every document: map keys and array indexes are `*`,
+   * a union's chosen branch is named (`/auth{kind=session}/value`).
+   */
+  pattern: string;
+  /** `template`: literal text with {{ }} placeholders; `expression`: JSONata as a whole. */
+  form: 'template' | 'expression';
+  source: string;
+  context: ExpressionContext;
 }
 
-function expression(value: unknown, segments: Array<string | number>, context: ExpressionContext, out: ExpressionSite[]): void {
-  if (typeof value === 'string' && value.trim() !== '') out.push({ pointer: pointerOf(...segments), form: 'expression', source: value, context });
+/** A site the schema declares, whatever a document holds. */
+export interface DeclaredSite {
+  pattern: string;
+  form: 'template' | 'templates' | 'expression';
+  context: ExpressionContext;
 }
 
-function fieldMappings(value: unknown, segments: Array<string | number>, context: ExpressionContext, out: ExpressionSite[]): void {
-  if (!isObject(value)) return;
-  for (const [field, mapping] of Object.entries(value)) {
-    if (!isObject(mapping)) continue;
-    expression(mapping['path'], [...segments, field, 'path'], context, out);
-    expression(mapping['expr'], [...segments, field, 'expr'], context, out);
-  }
+interface Step {
+  schema: Json;
+  value: unknown;
+  pointer: string;
+  pattern: string;
 }
 
-function request(value: unknown, segments: Array<string | number>, context: ExpressionContext, out: ExpressionSite[]): void {
-  if (!isObject(value)) return;
-  for (const key of ['path', 'query', 'headers', 'body']) templatesIn(value[key], [...segments, key], context, out);
+const patterns = new Map<string, RegExp>();
+function matches(pattern: string, key: string): boolean {
+  let regex = patterns.get(pattern);
+  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern, 'u')));
+  return regex.test(key);
 }
 
-export function definitionSites(doc: Json): ExpressionSite[] {
-  const out: ExpressionSite[] = [];
-  if (isObject(doc['http'])) templatesIn(doc['http'], ['http'], 'connection', out);
-  const auth = doc['auth'];
-  if (isObject(auth)) {
-    for (const [key, value] of Object.entries(auth)) {
-      if (key === 'login') request(value, ['auth', 'login'], 'auth', out);
-      else templatesIn(value, ['auth', key], auth['kind'] === 'session' && key === 'value' ? 'session' : 'auth', out);
-    }
+function annotation(schema: Json): { form: DeclaredSite['form']; context: ExpressionContext } | undefined {
+  for (const form of ['template', 'templates', 'expression'] as const) {
+    const context = schema[SITE_ANNOTATIONS[form]];
+    if (isExpressionContext(context)) return { form, context };
   }
-  if (Array.isArray(doc['responseFilters'])) {
-    doc['responseFilters'].forEach((filter, index) => isObject(filter) && expression(filter['bodyMatches'], ['responseFilters', index, 'bodyMatches'], 'responseFilter', out));
-  }
-  const streams = isObject(doc['streams']) ? doc['streams'] : {};
-  for (const [name, stream] of Object.entries(streams)) {
-    if (!isObject(stream)) continue;
-    request(stream['request'], ['streams', name, 'request'], 'request', out);
-    if (isObject(stream['records'])) {
-      expression(stream['records']['path'], ['streams', name, 'records', 'path'], 'pagination', out);
-      expression(stream['records']['filter'], ['streams', name, 'records', 'filter'], 'records', out);
-    }
-    const pagination = stream['pagination'];
-    if (isObject(pagination)) {
-      for (const key of ['stopWhen', 'path', 'totalPath', 'totalPagesPath']) expression(pagination[key], ['streams', name, 'pagination', key], 'pagination', out);
-      if (isObject(pagination['cursor']) && pagination['cursor']['from'] === 'body') {
-        expression(pagination['cursor']['path'], ['streams', name, 'pagination', 'cursor', 'path'], 'pagination', out);
-      }
-    }
-    if (isObject(stream['incremental'])) templatesIn(stream['incremental']['startDate'], ['streams', name, 'incremental', 'startDate'], 'incremental', out);
-    if (isObject(stream['mapping'])) {
-      fieldMappings(stream['mapping']['fields'], ['streams', name, 'mapping', 'fields'], 'mapping', out);
-      fieldMappings(stream['mapping']['custom'], ['streams', name, 'mapping', 'custom'], 'mapping', out);
-    }
-  }
-  const writes = isObject(doc['writes']) ? doc['writes'] : {};
-  for (const [type, spec] of Object.entries(writes)) {
-    if (!isObject(spec)) continue;
-    for (const operation of ['create', 'update', 'upsert', 'delete']) {
-      const op = spec[operation];
-      if (!isObject(op)) continue;
-      request(op['request'], ['writes', type, operation, 'request'], 'write', out);
-      fieldMappings(op['body'], ['writes', type, operation, 'body'], 'write', out);
-    }
-    if (isObject(spec['match'])) request(spec['match']['request'], ['writes', type, 'match', 'request'], 'write', out);
-  }
-  const webhooks = doc['webhooks'];
-  if (isObject(webhooks) && isObject(webhooks['signature'])) {
-    const signature = webhooks['signature'];
-    templatesIn(signature['secret'], ['webhooks', 'signature', 'secret'], 'webhookSecret', out);
-    templatesIn(signature['signedPayload'], ['webhooks', 'signature', 'signedPayload'], 'webhookPayload', out);
-    expression(signature['extract'], ['webhooks', 'signature', 'extract'], 'webhookExtract', out);
+  return undefined;
+}
+
+function hasPlaceholders(text: string): boolean {
+  return text.includes('{{') || text.includes('}}');
+}
+
+/** Every string under `value`, with its pointer; an explicit stack, so a deeply nested body cannot overflow the call stack. */
+function stringsIn(value: unknown, pointer: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const stack: Array<[unknown, string]> = [[value, pointer]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [item, at] = next;
+    if (typeof item === 'string') out.push([at, item]);
+    else if (Array.isArray(item)) for (let index = item.length - 1; index >= 0; index -= 1) stack.push([item[index], `${at}/${index}`]);
+    else if (isObject(item)) for (const key of Object.keys(item).reverse()) stack.push([item[key], `${at}/${escapePointer(key)}`]);
   }
   return out;
+}
+
+/** The branch of a union a value chose: by its discriminator, else the first branch whose required keys it has. */
+function branchOf(schema: Json, value: unknown): { branch: Json; label: string } | undefined {
+  const discriminator = schema['discriminator'];
+  const variants = schema['oneOf'] ?? schema['anyOf'];
+  if (!Array.isArray(variants) || !isObject(value)) return undefined;
+  if (isObject(discriminator) && typeof discriminator['propertyName'] === 'string') {
+    const tag = discriminator['propertyName'];
+    const branch = (variants as Json[]).find((variant) => (variant['properties'] as Record<string, Json> | undefined)?.[tag]?.['const'] === value[tag]);
+    return branch ? { branch, label: `{${tag}=${String(value[tag])}}` } : undefined;
+  }
+  for (const [index, variant] of (variants as Json[]).entries()) {
+    const required = Array.isArray(variant['required']) ? (variant['required'] as string[]) : [];
+    if (required.every((key) => Object.hasOwn(value, key))) return { branch: variant, label: `{${index}}` };
+  }
+  return undefined;
+}
+
+/** The sites of `doc`, found through `schema`. Reads the document defensively: it may be structurally invalid. */
+export function documentSites(schema: TSchema, doc: unknown): ExpressionSite[] {
+  const out: ExpressionSite[] = [];
+  const stack: Step[] = [{ schema: schema as unknown as Json, value: doc, pointer: '', pattern: '' }];
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    const { schema: node, value, pointer, pattern } = step;
+    const site = annotation(node);
+    if (site) {
+      if (site.form === 'templates') {
+        for (const [at, text] of stringsIn(value, pointer)) {
+          if (hasPlaceholders(text)) out.push({ pointer: at, pattern, form: 'template', source: text, context: site.context });
+        }
+      } else if (typeof value === 'string' && (site.form === 'expression' ? value.trim() !== '' : hasPlaceholders(value))) {
+        out.push({ pointer, pattern, form: site.form, source: value, context: site.context });
+      }
+      continue;
+    }
+    const chosen = branchOf(node, value);
+    if (chosen) {
+      stack.push({ schema: chosen.branch, value, pointer, pattern: `${pattern}${chosen.label}` });
+      continue;
+    }
+    if (Array.isArray(value) && isObject(node['items'])) {
+      for (let index = value.length - 1; index >= 0; index -= 1) stack.push({ schema: node['items'], value: value[index], pointer: `${pointer}/${index}`, pattern: `${pattern}/*` });
+      continue;
+    }
+    if (!isObject(value)) continue;
+    const properties = isObject(node['properties']) ? node['properties'] : {};
+    const patternProperties = isObject(node['patternProperties']) ? node['patternProperties'] : {};
+    for (const key of Object.keys(value).reverse()) {
+      const at = `${pointer}/${escapePointer(key)}`;
+      const fixed = Object.hasOwn(properties, key) ? properties[key] : undefined;
+      if (isObject(fixed)) {
+        stack.push({ schema: fixed, value: value[key], pointer: at, pattern: `${pattern}/${escapePointer(key)}` });
+        continue;
+      }
+      const mapped = Object.entries(patternProperties).find(([regex]) => matches(regex, key))?.[1] ?? node['additionalProperties'];
+      if (isObject(mapped)) stack.push({ schema: mapped, value: value[key], pointer: at, pattern: `${pattern}/*` });
+    }
+  }
+  return out.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+}
+
+/** Every site `schema` declares, with the pattern documentSites gives the sites of a document. */
+export function declaredSites(schema: TSchema): DeclaredSite[] {
+  const out: DeclaredSite[] = [];
+  const stack: Array<{ schema: Json; pattern: string }> = [{ schema: schema as unknown as Json, pattern: '' }];
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    const { schema: node, pattern } = step;
+    const site = annotation(node);
+    if (site) {
+      out.push({ pattern, ...site });
+      continue;
+    }
+    const variants = node['oneOf'] ?? node['anyOf'];
+    if (Array.isArray(variants)) {
+      const discriminator = node['discriminator'];
+      const tag = isObject(discriminator) ? String(discriminator['propertyName']) : undefined;
+      (variants as Json[]).forEach((variant, index) => {
+        const label = tag === undefined ? `{${index}}` : `{${tag}=${String((variant['properties'] as Record<string, Json>)[tag]?.['const'])}}`;
+        stack.push({ schema: variant, pattern: `${pattern}${label}` });
+      });
+      continue;
+    }
+    if (isObject(node['items'])) stack.push({ schema: node['items'], pattern: `${pattern}/*` });
+    if (isObject(node['properties'])) for (const [key, child] of Object.entries(node['properties'])) if (isObject(child)) stack.push({ schema: child, pattern: `${pattern}/${escapePointer(key)}` });
+    if (isObject(node['patternProperties'])) for (const child of Object.values(node['patternProperties'])) if (isObject(child)) stack.push({ schema: child, pattern: `${pattern}/*` });
+    if (isObject(node['additionalProperties'])) stack.push({ schema: node['additionalProperties'], pattern: `${pattern}/*` });
+  }
+  return out.sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+}
+
+/** The templates and expressions of a connector definition. */
+export function definitionSites(doc: unknown): ExpressionSite[] {
+  return documentSites(ConnectorDefinition, doc);
+}
+
+/** The templates of a flow. */
+export function flowSites(doc: unknown): ExpressionSite[] {
+  return documentSites(Flow, doc);
 }

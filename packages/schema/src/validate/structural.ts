@@ -3,6 +3,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { TSchema } from 'typebox';
+import { SITE_ANNOTATIONS } from '../dsl/contexts.ts';
 import { DslCode, escapePointer, withSuggestion, type Problem } from './problems.ts';
 
 const addFormats: FormatsPlugin = formatsModule.default ?? (formatsModule as unknown as FormatsPlugin);
@@ -15,6 +16,8 @@ export function dslAjv(): Ajv2020 {
     // optimiser's passes (about 40 % of the compile time) would cost every CLI start more than they ever save.
     ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, allowUnionTypes: true, verbose: true, code: { optimize: false } });
     addFormats(ajv, ['uri', 'email', 'date-time', 'date']);
+    // The site annotations are data for the walkers (validate/sites.ts), not assertions.
+    for (const keyword of Object.values(SITE_ANNOTATIONS)) ajv.addKeyword({ keyword, schemaType: 'string' });
   }
   return ajv;
 }

@@ -1,0 +1,34 @@
+// pagination kind "nextUrl": the next page's URL at a path in the body (relative URLs resolve against the
+// response's URL), on the same host only.
+import type { PaginationSpec } from '@pullpush/schema';
+import { clone, place } from '../request.ts';
+import { at, incomplete, loopGuard, pageBindings, sameHost, stopWhen, truthy, type Paginator, type PaginatorContext } from './walk.ts';
+
+export function nextUrlPagination(spec: Extract<PaginationSpec, { kind: 'nextUrl' }>, context: PaginatorContext): Paginator {
+  const path = context.sites.expression(at(context, 'path'), 'pagination');
+  const stop = stopWhen(context, spec);
+  return {
+    start(request, bindings) {
+      const first = clone(request);
+      if (spec.pageSize) place(first, spec.pageSize.param, spec.pageSize.value);
+      const guard = loopGuard('next URL', context);
+      return {
+        first,
+        observations: [],
+        async next(page) {
+          if (page.received === 0) return null;
+          const scope = pageBindings(bindings, page);
+          if (stop && truthy(await stop.evaluate(page.body, scope))) return null;
+          const link = await path.evaluate(page.body, scope);
+          if (typeof link !== 'string' || link === '') {
+            if (stop) throw incomplete(context, page, 'the response says there are more records (stopWhen is false) but holds no next URL', `Check where the next URL is read (pagination.path: ${spec.path}).`);
+            return null;
+          }
+          const url = sameHost(new URL(link, page.response.url), page.response.url, context);
+          guard(url.toString());
+          return { ...clone(page.request), url };
+        },
+      };
+    },
+  };
+}
