@@ -47,6 +47,8 @@ export interface Connector {
   primaryKey(stream: string): readonly string[];
   /** Whether a complete full read of the stream makes records it no longer returns deleted (tombstoneMissing). */
   tombstonesMissing(stream: string): boolean;
+  /** Whether the stream pages (its pagination is not "none"). */
+  paginated(stream: string): boolean;
   /** Reads the first page of the check stream (or of the first stream): throws when the connection does not work. */
   check(signal?: AbortSignal): Promise<{ stream: string; status: number; records: number }>;
   read(stream: string, options?: ReadOptions): AsyncGenerator<ReadMessage>;
@@ -190,6 +192,7 @@ export async function compileConnector(definition: unknown, config: Record<strin
     canonicalType: (name) => stream(name).canonical,
     primaryKey: (name) => stream(name).spec.primaryKey,
     tombstonesMissing: (name) => stream(name).spec.tombstoneMissing === true,
+    paginated: (name) => (stream(name).spec.pagination?.kind ?? 'none') !== 'none',
     async check(signal) {
       const name = def.check?.stream ?? [...streams.keys()][0] ?? '';
       for await (const message of stream(name).read({ limits: { maxPages: 1, maxPartitions: 1 }, ...(signal ? { signal } : {}) }, 'native')) {

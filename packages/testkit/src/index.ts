@@ -62,4 +62,10 @@ export {
   type ShopConnectorOptions,
   type ShopStream,
 } from './shop-connector.ts';
+export {
+  REDMINE_CONNECTOR_ID,
+  redmineConnectorDefinition,
+  type RedmineConnectorConfig,
+  type RedmineConnectorOptions,
+} from './redmine-connector.ts';
 export { Random, hashString, mulberry32 } from './prng.ts';

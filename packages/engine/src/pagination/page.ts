@@ -4,7 +4,7 @@
 import type { PaginationSpec } from '@pullpush/schema';
 import { clone, place, type PageRequest } from '../request.ts';
 import { PageSizes } from './page-sizes.ts';
-import { incomplete, pageBindings, readCount, responseValue, stopWhen, truthy, type Observation, type Paginator, type PaginatorContext } from './walk.ts';
+import { incomplete, shrank, pageBindings, readCount, responseValue, stopWhen, truthy, type Observation, type Paginator, type PaginatorContext } from './walk.ts';
 
 export function pagePagination(spec: Extract<PaginationSpec, { kind: 'page' }>, context: PaginatorContext): Paginator {
   const totalValue = responseValue(context, spec.total, 'total');
@@ -28,7 +28,11 @@ export function pagePagination(spec: Extract<PaginationSpec, { kind: 'page' }>, 
           const pagesRead = page.index + 1;
           const total = await readCount(totalValue, page, bindings, 'the total', context);
           if (total !== undefined) {
-            if (announced !== undefined && total !== announced) observations.push({ kind: 'totalChanged', from: announced, to: total });
+            if (announced !== undefined && total !== announced) {
+              observations.push({ kind: 'totalChanged', from: announced, to: total });
+              // Records removed before the position reached shift every later page: some are skipped unseen.
+              if (total < announced) throw shrank(context, page, announced, total);
+            }
             announced = total;
           }
           const pages = await readCount(pagesValue, page, bindings, 'the page count', context);

@@ -101,6 +101,16 @@ export function incomplete(context: PaginatorContext, page: Page, message: strin
   return new PullPushError(EngineErrorCode.IncompleteRead, `Stream ${context.stream}: ${message} (after ${context.redactor.url(page.response.url)}); the read is incomplete.`, { hint });
 }
 
+/** The total fell while the walk paged by position: later pages shifted, and records between them were skipped. */
+export function shrank(context: PaginatorContext, page: Page, from: number, to: number): PullPushError {
+  return incomplete(
+    context,
+    page,
+    `the total went from ${from} to ${to} while reading: records removed before the current position shift every later page, so some were skipped`,
+    'Run the read again (an incremental read sees fewer changes at once), or page by a cursor (keyset) where the API offers one: it does not shift.',
+  );
+}
+
 /**
  * Refuses a cursor or URL seen before in the same walk: an API that repeats itself would loop forever. The memory
  * belongs to one walk through one partition: another read or partition may meet the same cursor again.
