@@ -36,12 +36,18 @@ function httpUrl(value: string): string {
   return value;
 }
 
-/** The flags of every command that calls an API. */
-export function addNetworkOptions(command: Command): Command {
+/**
+ * The flags of every command that calls an API; `validate` takes them too (it calls nothing), so one command line
+ * serves validate, test, read and sync.
+ */
+export function addNetworkOptions(command: Command, validateOnly = false): Command {
+  const base = validateOnly
+    ? "the base URL test, read and sync would use instead of the definition's (here only its form is checked)"
+    : "send requests to this base URL instead of the definition's (a sandbox, a proxy, a self-hosted or local API)";
   return command
-    .option('--base-url <url>', "send requests to this base URL instead of the definition's (a sandbox, a proxy, a local test API)", httpUrl)
-    .option('--allow-private-network', 'allow private and loopback addresses (refused by default: local and test APIs only)')
-    .option('--allow-insecure-http', 'allow plain http URLs (refused by default: local and test APIs only)');
+    .option('--base-url <url>', base, httpUrl)
+    .option('--allow-private-network', validateOnly ? 'accepted for the same command line as test and sync (validate sends no request)' : 'allow private and loopback addresses (refused by default: self-hosted and local APIs)')
+    .option('--allow-insecure-http', validateOnly ? 'an http base URL is a warning, not an error (as test and sync then accept it)' : 'allow plain http URLs (refused by default: local APIs without TLS)');
 }
 
 /** The --json flag. */

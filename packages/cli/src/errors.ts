@@ -61,3 +61,21 @@ export class UsageError extends CliError {
 export function isExpectedError(error: unknown): error is CliError {
   return error instanceof CliError || (error instanceof Error && error.name === 'PullPushError' && typeof (error as { code?: unknown }).code === 'string');
 }
+
+/**
+ * What the command line offers for errors the libraries explain in their own terms: the flag that allows what was
+ * refused. Added to the library's hint wherever the CLI shows an error.
+ */
+const FLAG_HINTS: Readonly<Record<string, string>> = {
+  ENGINE_PRIVATE_ADDRESS: 'For a self-hosted or local API on a private or loopback address, pass --allow-private-network.',
+  ENGINE_INSECURE_URL: 'For a local API without TLS, pass --allow-insecure-http.',
+  DSL_INSECURE_BASE_URL: 'For a local API without TLS, pass --allow-insecure-http (validate, test, read and sync all take it).',
+  ENGINE_HOST_NOT_ALLOWED: 'To send requests to another host (a sandbox, a self-hosted install), pass --base-url <url>.',
+};
+
+/** The library's hint with the command line's own remedy for the code (or for a rule of its issues), if it has one. */
+export function withFlagHint(code: string, hint: string | undefined, rules: ReadonlyArray<string | undefined> = []): string | undefined {
+  const flag = FLAG_HINTS[code] ?? rules.map((rule) => (rule === undefined ? undefined : FLAG_HINTS[rule])).find((found) => found !== undefined);
+  if (!flag) return hint;
+  return hint ? `${hint} ${flag}` : flag;
+}

@@ -3,7 +3,7 @@
 // `pullpush: <message> [CODE]` plus a hint, and JSON for --json.
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters, styleText } from 'node:util';
-import { CliErrorCode, isExpectedError, type ErrorIssue } from './errors.ts';
+import { CliErrorCode, isExpectedError, withFlagHint, type ErrorIssue } from './errors.ts';
 
 /** A stream the output can write to: its TTY-ness decides colours and progress bars. */
 export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -35,7 +35,8 @@ export interface ErrorJson {
 /** The JSON form of any error: PullPushErrors and CliErrors as they are, anything else as CLI_UNEXPECTED. */
 export function errorJson(error: unknown): ErrorJson {
   if (isExpectedError(error)) {
-    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.issues.length > 0 ? { issues: error.issues } : {}) };
+    const hint = withFlagHint(error.code, error.hint, error.issues.map((issue) => issue.rule));
+    return { code: error.code, message: error.message, ...(hint ? { hint } : {}), ...(error.issues.length > 0 ? { issues: error.issues } : {}) };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: CliErrorCode.Unexpected, message, hint: 'This is a bug in pullpush: please report it with the command you ran (PULLPUSH_DEBUG=1 prints the stack).' };

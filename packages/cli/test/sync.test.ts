@@ -64,7 +64,7 @@ describe.concurrent('pullpush sync into SQLite', () => {
     expect(orders.records - orders.unchanged).toBe(3);
     expect(orders.records).toBeLessThan(api.data.orders.length);
     expect(api.count({ path: '/cursor/orders' })).toBe(1);
-    expect(api.requests[0]?.query['updated_since']).toBeDefined();
+    expect(api.requests.find((request) => request.path === '/cursor/orders')?.query['updated_since']).toBeDefined();
     expect(countRows(db, 'commerce_order')).toBe(api.data.orders.length);
 
     // --full reads everything again; nothing changed, so everything is unchanged.

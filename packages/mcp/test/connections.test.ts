@@ -42,6 +42,19 @@ function files(dir: string): string[] {
 }
 
 describe('create_connection', () => {
+  it('keeps a base URL per connection: the definition names a production host, the connection a self-hosted one', async () => {
+    const api = await serve();
+    const definition = shopConnectorDefinition({ baseUrl: 'https://shop.example.com', pageSize: 10 }) as unknown as Record<string, unknown>;
+    const { ok } = await setup(api, definition);
+    const created = await ok<{ connection: { baseUrl?: string } }>('create_connection', { name: 'on-prem', definition: DEFINITION, config: { apiKey: TOKEN }, baseUrl: api.url });
+    expect(created.connection.baseUrl).toBe(api.url);
+    expect(await ok('test_connection', { name: 'on-prem' })).toMatchObject({ ok: true, status: 200 });
+    api.resetRequests();
+    const synced = await ok<{ status: string }>('run_sync', { connection: 'on-prem', streams: ['locations'] });
+    expect(synced.status).toBe('succeeded');
+    expect(api.count({ path: '/cursor/locations' })).toBeGreaterThan(0);
+  });
+
   it('seals the secret keys: the result and get/list show ••••••, the file on disk holds no plain secret', async () => {
     const api = await serve();
     const { ok, server } = await setup(api);

@@ -233,18 +233,23 @@ describe('run_sync and what it leaves', () => {
     expect((await fails('cancel_run', { runId: 'no-such-run' })).code).toBe('MCP_NOT_FOUND');
   });
 
-  it('refuses unknown or raw streams and an invalid stored config before starting', async () => {
-    const { fails, ok, server, definition } = await setup();
+  it('refuses unknown streams and an unknown connection before starting', async () => {
+    const { fails, ok } = await setup();
     const error = await fails('run_sync', { connection: 'main', streams: ['orders', 'ordres'] });
     expect(error).toMatchObject({ code: 'MCP_INVALID_ARGUMENTS', hint: expect.stringContaining('orders') });
     expect(error.issues.map((issue) => issue.pointer)).toEqual(['/streams/1']);
+    expect((await fails('run_sync', { connection: 'nope' })).code).toBe('MCP_NOT_FOUND');
+    expect((await ok<{ runs: unknown[] }>('list_runs', {})).runs).toEqual([]);
+  });
+
+  it('syncs a raw stream as native records keyed by its primary key', async () => {
+    const { ok, server, definition } = await setup();
     const raw = structuredClone(definition) as { streams: Record<string, Json> };
     delete raw.streams['orders']?.['canonical'];
     delete raw.streams['orders']?.['mapping'];
     server.runtime.workspace.saveDefinition(DEFINITION, raw as unknown as Json);
-    expect((await fails('run_sync', { connection: 'main', streams: ['orders'] })).issues[0]?.message).toContain('no canonical type');
-    expect((await fails('run_sync', { connection: 'nope' })).code).toBe('MCP_NOT_FOUND');
-    expect((await ok<{ runs: unknown[] }>('list_runs', {})).runs).toEqual([]);
+    const synced = await ok<{ summary: { streams: Array<{ stream: string; canonicalType: string; inserted: number }> } }>('run_sync', { connection: 'main', streams: ['orders'] });
+    expect(synced.summary.streams).toMatchObject([{ stream: 'orders', canonicalType: '', inserted: 23 }]);
   });
 });
 

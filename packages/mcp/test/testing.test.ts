@@ -18,7 +18,7 @@ afterEach(async () => {
 type Json = Record<string, unknown>;
 
 async function setup(): Promise<Connected & { api: TestApi; definition: Json }> {
-  const api = await startTestApi({ seed: 7, auth: { kind: 'bearer', token: TOKEN }, dataset: { locations: 3, products: 4, customers: 7, orders: 23 } });
+  const api = await startTestApi({ seed: 7, auth: { kind: 'bearer', token: TOKEN }, dataset: { locations: 12, products: 14, customers: 17, orders: 23 } });
   apis.push(api);
   const connected = await connect();
   await connected.client.listTools();
@@ -34,9 +34,9 @@ interface StreamOut {
   requests: number;
   pages: number;
   records: number;
-  failureCount: number;
-  failures: Array<{ remoteId: string; message: string; issues: Array<{ pointer: string }> }>;
-  pagination: { reachedEnd: boolean; stoppedBecause: string };
+  failedRecords: number;
+  failures: Array<{ pointer: string; message: string; records: number; remoteIds: string[] }>;
+  pagination: { reachedEnd: boolean; stoppedBecause: string; exercised: boolean };
 }
 
 interface TestOut {
@@ -64,7 +64,7 @@ describe('test_connector', () => {
     expect(result.isError).toBeFalsy();
     const report = result.structuredContent as unknown as TestOut;
 
-    expect(report).toMatchObject({ connector: DEFINITION, connection: 'main', verdict: 'pass', auth: { ok: true } });
+    expect(report).toMatchObject({ connector: DEFINITION, connection: 'main', verdict: 'pass', auth: { ok: true, checkStream: 'locations', provesCredentials: true } });
     const counts: Record<string, number> = {
       locations: api.data.locations.length,
       products: api.data.products.length,
@@ -76,13 +76,13 @@ describe('test_connector', () => {
     for (const stream of report.streams) {
       const total = counts[stream.stream] as number;
       const records = Math.min(total, 5 * PAGE);
-      expect(stream, stream.stream).toMatchObject({ verdict: 'pass', records, failureCount: 0, failures: [], pages: pagesFor(total), requests: pagesFor(total) });
+      expect(stream, stream.stream).toMatchObject({ verdict: 'pass', records, failedRecords: 0, failures: [], pages: pagesFor(total), requests: pagesFor(total), pagination: { exercised: true } });
       expect(stream.pagination.reachedEnd, stream.stream).toBe(total <= 5 * PAGE);
     }
     const orders = report.streams.find((stream) => stream.stream === 'orders');
     expect(orders).toMatchObject({ canonical: 'commerce.order@1', records: 23, pages: 3, pagination: { reachedEnd: true, stoppedBecause: 'exhausted' } });
-    // One auth check per stream part, plus the pages.
-    expect(report.requests).toBe(5 + report.streams.reduce((sum, stream) => sum + stream.pages, 0));
+    // One auth check, plus the pages.
+    expect(report.requests).toBe(1 + report.streams.reduce((sum, stream) => sum + stream.pages, 0));
     expect(api.requests.every((request) => request.method === 'GET')).toBe(true);
     expect(report.text).toMatch(/^PASS testkit-shop 1\.0\.0/);
     expect(report.text).toContain('orders → commerce.order@1: 23 records, 3 pages, reached the end');
@@ -91,7 +91,7 @@ describe('test_connector', () => {
     expect(progress.map((update) => update.progress)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(progress.every((update) => update.total === 5)).toBe(true);
     expect(progress.slice(1).map((update) => update.message?.split(':')[0])).toEqual(Object.keys(counts));
-    expect(progress[5]?.message).toBe('orders: pass — 23 records, 3 pages, 0 failures');
+    expect(progress[5]?.message).toBe('orders: pass — 23 records, 3 pages, 0 failed');
 
     const stored = await ok<{ id: string; connector: string; connection: string; verdict: string; report: { streams: Array<{ stream: string; samples: unknown[]; requests: unknown[] }> }; text: string }>('get_test_report', {
       id: report.reportId,
@@ -112,7 +112,7 @@ describe('test_connector', () => {
     expect(report.connection).toBeUndefined();
     expect(report.streams.map((stream) => [stream.stream, stream.records, stream.pages, stream.pagination.stoppedBecause])).toEqual([
       ['orders', 15, 2, 'record-limit'],
-      ['customers', 7, 1, 'exhausted'],
+      ['customers', 15, 2, 'record-limit'],
     ]);
     expect(report.verdict).toBe('pass');
     expect(report.text).toContain('stopped: record-limit');
@@ -176,11 +176,12 @@ describe('test_stream', () => {
     expect(bad.length).toBeGreaterThan(0);
 
     const result = await ok<
-      StreamOut & { verdict: string; samples: Array<{ type: string; data: Json }>; failureCount: number; requests: Array<{ method: string; url: string; status: number }>; inferredSchema: Json; text: string; reportId: string }
+      Omit<StreamOut, 'requests'> & { verdict: string; samples: Array<{ type: string; data: Json }>; requests: Array<{ method: string; url: string; status: number }>; inferredSchema: Json; text: string; reportId: string }
     >('test_stream', { definition: DEFINITION, config: { apiKey: TOKEN }, stream: 'orders' });
-    expect(result).toMatchObject({ stream: 'orders', canonical: 'commerce.order@1', verdict: 'fail', records: 23 - bad.length, pages: 3, failureCount: bad.length });
-    expect(result.failures.map((failure) => failure.remoteId).sort()).toEqual([...bad].sort());
-    expect(result.failures.every((failure) => failure.issues.some((issue) => issue.pointer === '/number'))).toBe(true);
+    expect(result).toMatchObject({ stream: 'orders', canonical: 'commerce.order@1', verdict: 'fail', records: 23 - bad.length, pages: 3, failedRecords: bad.length });
+    // Grouped: one kind of failure, at /number, counted once per record.
+    expect(result.failures).toMatchObject([{ pointer: '/number', records: bad.length }]);
+    expect(result.failures[0]?.remoteIds).toEqual(bad.slice(0, 5));
     expect(result.samples).toHaveLength(5);
     expect(result.samples[0]).toMatchObject({ type: 'commerce.order.updated', data: { number: expect.any(String) } });
     expect(result.requests.map((request) => [request.method, request.status])).toEqual([
@@ -190,11 +191,11 @@ describe('test_stream', () => {
     ]);
     expect(result.requests[0]?.url).toContain('/cursor/orders');
     expect(result.inferredSchema).toMatchObject({ type: 'object' });
-    expect(result.text).toContain(`record ${result.failures[0]?.remoteId}:`);
+    expect(result.text).toContain(`${bad.length} × /number: `);
 
     // The revision before the change passes.
-    const fixed = await ok<{ verdict: string; failureCount: number }>('test_stream', { definition: DEFINITION, revision: 1, config: { apiKey: TOKEN }, stream: 'orders', samples: 0 });
-    expect(fixed).toMatchObject({ verdict: 'pass', failureCount: 0, samples: [] });
+    const fixed = await ok<{ verdict: string; failedRecords: number }>('test_stream', { definition: DEFINITION, revision: 1, config: { apiKey: TOKEN }, stream: 'orders', samples: 0 });
+    expect(fixed).toMatchObject({ verdict: 'pass', failedRecords: 0, samples: [] });
     expect((await ok<{ reports: unknown[] }>('list_test_reports', {})).reports).toHaveLength(2);
   });
 });
@@ -207,7 +208,7 @@ describe('check_auth', () => {
       ok: true,
       stream: 'locations',
       status: 200,
-      records: 3,
+      records: 10,
       requests: 1,
       connection: 'default',
     });

@@ -18,11 +18,12 @@ interface Problem {
 }
 
 it('create → validate → fix → test → connect → sync → status, through tools only', async () => {
-  api = await startTestApi({ seed: 21, dataset: { orders: 120, customers: 30, products: 10 }, auth: { kind: 'bearer', token: TOKEN } });
+  api = await startTestApi({ seed: 21, dataset: { orders: 120, customers: 30, products: 10, locations: 6 }, auth: { kind: 'bearer', token: TOKEN } });
   const { ok } = await connect();
 
-  // The draft an assistant wrote: `paginaton` in the orders stream.
-  const draft = shopConnectorDefinition({ baseUrl: api.url, pageSize: 50 }) as unknown as { streams: Record<string, Record<string, unknown>> };
+  // The draft an assistant wrote: `paginaton` in the orders stream. Pages of 5: every stream has a second page,
+  // so the test run sees pagination work.
+  const draft = shopConnectorDefinition({ baseUrl: api.url, pageSize: 5 }) as unknown as { streams: Record<string, Record<string, unknown>> };
   const orders = draft.streams['orders'] as Record<string, unknown>;
   orders['paginaton'] = orders['pagination'];
   delete orders['pagination'];

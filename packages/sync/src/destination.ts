@@ -20,12 +20,22 @@ export interface StreamIdentity {
   stream: string;
 }
 
+/** A native record of a raw stream (one without a canonical type), keyed by its primary key. */
+export interface RawRecord {
+  remoteId: string;
+  record: unknown;
+}
+
 export interface Batch extends StreamIdentity {
   runId: string;
   events: ReadonlyArray<CanonicalEvent<Record<string, unknown>>>;
+  /** Records of a raw stream. */
+  raws?: readonly RawRecord[];
   failures: readonly FailedRecord[];
   /** The checkpoint reached once these records are written; stored with them where the destination can. */
   state?: StreamState;
+  /** Note every record of the batch as seen by this run, unchanged ones too (the run may tombstone the others). */
+  markSeen?: boolean;
 }
 
 /** What writing a batch did. Unchanged: the same version was already there (a rerun, an overlap). */
@@ -53,6 +63,11 @@ export interface StateStore {
 export interface Destination {
   /** `sqlite:<path>` or `jsonl:<path>`, for summaries and logs. */
   readonly description: string;
+  /**
+   * After a complete full read of a stream whose records were written with `markSeen`: marks the stream's stored
+   * records this run did not see as deleted, and returns how many. Only a destination that keeps records has it.
+   */
+  tombstoneUnseen?(identity: StreamIdentity, runId: string, canonicalType: string | undefined): number | Promise<number>;
   /**
    * The state store this destination writes each batch's checkpoint into as part of `write` (SQLite: in the
    * same transaction), if it has one. Checkpoints for a destination without one go to the sync's own store.

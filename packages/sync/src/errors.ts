@@ -6,7 +6,6 @@ export const SyncErrorCode = {
   InvalidConfig: 'SYNC_INVALID_CONFIG',
   ConfigFile: 'SYNC_CONFIG_FILE',
   UnknownStream: 'SYNC_UNKNOWN_STREAM',
-  RawStream: 'SYNC_RAW_STREAM',
   Database: 'SYNC_DATABASE',
   DatabaseVersion: 'SYNC_DATABASE_VERSION',
   Closed: 'SYNC_CLOSED',

@@ -1,10 +1,10 @@
 // Public entry point of @pullpush/sync: run connectors' streams into destinations, with checkpoints.
 export { runSync, type SyncOptions, type SyncProgress } from './run-sync.ts';
 export { runFlow, type FlowRunOptions } from './flow.ts';
-export { SqliteStore, openSqliteStore, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';
+export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';
 export { JsonlDestination, type JsonlDestinationOptions } from './jsonl-destination.ts';
 export { openDestination, parseDestination, type DestinationSpec } from './open-destination.ts';
 export { environmentName, loadConnectionConfig, type LoadConfigOptions, type LoadedConfig } from './config.ts';
-export type { Batch, Destination, FailedRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
+export type { Batch, Destination, FailedRecord, RawRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 export type { RecordCounts, RunError, RunLog, StreamSummary, SyncSummary } from './summary.ts';
 export { SyncErrorCode } from './errors.ts';

@@ -2,12 +2,24 @@
 // is append-only: a rerun after a crash writes the records since the last checkpoint again (at least once);
 // consumers deduplicate by the event id, which is deterministic per change. Failed records go to a sibling
 // `<file>.failures.jsonl` (or the `failures` stream given), never dropped.
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Batch, Destination, StateStore, WriteCounts } from './destination.ts';
+import type { Batch, Destination, RawRecord, StateStore, WriteCounts } from './destination.ts';
 
 type Sink = { write(text: string): void | Promise<void>; close(): void };
+
+/**
+ * A raw stream's record as a CloudEvent (type `pullpush.raw.record`, the native record as data), so one reader
+ * handles both kinds of line; its id is a digest of where it came from and what it holds, like a canonical event's.
+ */
+function rawEvent(batch: Batch, raw: RawRecord): Record<string, unknown> {
+  const source = `pullpush://${batch.connector}/${batch.connection}/${batch.stream}`;
+  const data = JSON.stringify(raw.record);
+  const id = createHash('sha256').update(`${source}\u0000${raw.remoteId}\u0000${data}`).digest('base64url');
+  return { specversion: '1.0', id, source, type: 'pullpush.raw.record', subject: raw.remoteId, datacontenttype: 'application/json', data: raw.record };
+}
 
 function fileSink(path: string): Sink {
   mkdirSync(dirname(path), { recursive: true });
@@ -55,6 +67,7 @@ export class JsonlDestination implements Destination {
       if (event.data['deleted'] === true) deleted += 1;
       text += `${JSON.stringify(event)}\n`;
     }
+    for (const raw of batch.raws ?? []) text += `${JSON.stringify(rawEvent(batch, raw))}\n`;
     if (text !== '') await this.#out.write(text);
     if (batch.failures.length > 0) {
       const lines = batch.failures.map((failure) => JSON.stringify({ runId: batch.runId, connector: batch.connector, connection: batch.connection, stream: batch.stream, ...failure }));
@@ -62,7 +75,7 @@ export class JsonlDestination implements Destination {
     }
     // After the lines are out: a crash in between replays these records (at least once), never skips them.
     if (batch.state && this.stateStore) this.stateStore.setState(batch, batch.state);
-    return { inserted: batch.events.length - deleted, updated: 0, unchanged: 0, deleted };
+    return { inserted: batch.events.length + (batch.raws?.length ?? 0) - deleted, updated: 0, unchanged: 0, deleted };
   }
 
   close(): void {

@@ -3,8 +3,8 @@
 // a checkpoint whose records are all stored; upsert by canonical key makes the overlap harmless.
 import { randomUUID } from 'node:crypto';
 import { PullPushError, type CanonicalEvent } from '@pullpush/canonical';
-import { compileConnector, type Connector, type ConnectorOptions, type ReadLimits, type StreamState } from '@pullpush/engine';
-import type { Destination, FailedRecord, StateStore, StreamIdentity } from './destination.ts';
+import { compileConnector, type Connector, type ConnectorOptions, type Observation, type ReadLimits, type StreamState } from '@pullpush/engine';
+import type { Destination, FailedRecord, RawRecord, StateStore, StreamIdentity } from './destination.ts';
 import { SyncErrorCode } from './errors.ts';
 import { addCounts, emptyCounts, type RunError, type RunLog, type StreamSummary, type SyncSummary } from './summary.ts';
 
@@ -25,7 +25,7 @@ export interface SyncOptions {
   destination: Destination;
   /** Connection id (default "default"). */
   connection?: string;
-  /** Streams to sync (default: every stream mapped to a canonical type). */
+  /** Streams to sync (default: every stream; raw ones land as native records keyed by their primary key). */
   streams?: readonly string[];
   /** Checkpoints; default the destination's own store (SQLite). Without one every run reads everything. */
   stateStore?: StateStore;
@@ -65,7 +65,7 @@ function finishSummary(summary: SyncSummary, started: number, skipped: boolean):
   summary.durationMs = Math.round(performance.now() - started);
   summary.finishedAt = new Date().toISOString();
   const statuses = summary.streams.map((stream) => stream.status);
-  summary.status = skipped || statuses.includes('cancelled') ? 'cancelled' : statuses.includes('failed') ? 'failed' : totals.failed > 0 ? 'partial' : 'succeeded';
+  summary.status = skipped || statuses.includes('cancelled') ? 'cancelled' : summary.error || statuses.includes('failed') ? 'failed' : totals.failed > 0 ? 'partial' : 'succeeded';
   return summary;
 }
 
@@ -92,20 +92,24 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   };
   let selected = 0;
   try {
-    const streams = options.streams ?? connector.streams.filter((name) => connector.canonicalType(name) !== undefined);
+    const streams = options.streams ?? connector.streams;
     for (const name of streams) {
       if (!connector.streams.includes(name)) {
         throw new PullPushError(SyncErrorCode.UnknownStream, `Connector ${connector.id} has no stream "${name}".`, { hint: `Streams: ${connector.streams.join(', ')}.` });
       }
-      if (connector.canonicalType(name) === undefined) {
-        throw new PullPushError(SyncErrorCode.RawStream, `Stream ${name} of ${connector.id} has no canonical mapping, so it cannot be synced.`, {
-          hint: 'Give the stream a canonical type and a mapping, or read it with `pullpush read`.',
-        });
-      }
     }
     selected = streams.length;
     runLog?.recordRun(summary);
-    for (const name of streams) {
+    // The connection is checked before anything is written: an API that serves public data to a wrong key would
+    // otherwise fill the destination before another stream fails.
+    try {
+      await connector.check(options.signal);
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      summary.error = runError(error, connector);
+      selected = 0;
+    }
+    for (const name of summary.error ? [] : streams) {
       if (options.signal?.aborted) break;
       summary.streams.push(await syncStream(connector, name, { ...options, runId, connection, stateStore, batchSize }));
     }
@@ -124,6 +128,13 @@ interface StreamRun extends Omit<SyncOptions, 'stateStore'> {
   batchSize: number;
 }
 
+/** What a read learned about the API that the run summary should say. */
+function observationNote(observation: Observation): string | undefined {
+  if (observation.kind === 'clampedPageSize') return `The API sent ${observation.received} records per page where ${observation.requested} were asked for; the read followed it.`;
+  if (observation.kind === 'refusedSpeculativePage') return `After a short page the API answered ${observation.status} to the next one, taken as the end.`;
+  return undefined;
+}
+
 async function syncStream(connector: Connector, stream: string, run: StreamRun): Promise<StreamSummary> {
   const started = performance.now();
   const identity: StreamIdentity = { connector: connector.id, connection: run.connection, stream };
@@ -131,33 +142,46 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
   const result: StreamSummary = { stream, canonicalType: '', ...counts, pages: 0, status: 'succeeded', durationMs: 0 };
   const type = connector.canonicalType(stream);
   result.canonicalType = type ? `${type.name}@${type.version}` : '';
+  const notes = new Set<string>();
   let events: Array<CanonicalEvent<Record<string, unknown>>> = [];
+  let raws: RawRecord[] = [];
   let failures: FailedRecord[] = [];
   let checkpoint: StreamState | undefined;
   let written = 0;
+
+  const state = run.full ? undefined : run.stateStore?.getState(identity);
+  // Records the read does not return are tombstoned only after a complete read of everything: never after an
+  // incremental, failed, cancelled or limited one.
+  const tombstoning = connector.tombstonesMissing(stream) && state === undefined && run.limits === undefined;
+  if (tombstoning && !run.destination.tombstoneUnseen) notes.add(`The stream tombstones records it no longer returns, but ${run.destination.description} keeps no records to compare: none were marked deleted.`);
+  const markSeen = tombstoning && run.destination.tombstoneUnseen !== undefined;
 
   const progress = (done: boolean) =>
     run.onProgress?.({ ...identity, runId: run.runId, pages: result.pages, records: result.records, failed: result.failed, written, done });
 
   async function flush(): Promise<void> {
-    if (events.length === 0 && failures.length === 0 && checkpoint === undefined) return;
-    const batch = { ...identity, runId: run.runId, events, failures, ...(checkpoint ? { state: checkpoint } : {}) };
+    if (events.length === 0 && raws.length === 0 && failures.length === 0 && checkpoint === undefined) return;
+    const batch = { ...identity, runId: run.runId, events, raws, failures, ...(checkpoint ? { state: checkpoint } : {}), ...(markSeen ? { markSeen } : {}) };
     const counts = await run.destination.write(batch);
     // A destination without its own state store: the checkpoint is stored after the records (at least once).
     if (checkpoint && run.stateStore && run.stateStore !== run.destination.stateStore) run.stateStore.setState(identity, checkpoint);
     addCounts(result, counts);
-    written += events.length;
+    written += events.length + raws.length;
     events = [];
+    raws = [];
     failures = [];
     checkpoint = undefined;
   }
 
+  let complete = true;
   try {
-    const state = run.full ? undefined : run.stateStore?.getState(identity);
     const messages = connector.read(stream, { withNative: true, ...(state ? { state } : {}), ...(run.limits ? { limits: run.limits } : {}), ...(run.signal ? { signal: run.signal } : {}) });
     for await (const message of messages) {
       if (message.type === 'record') {
         events.push(message.event);
+        result.records += 1;
+      } else if (message.type === 'raw') {
+        raws.push({ remoteId: message.remoteId, record: message.record });
         result.records += 1;
       } else if (message.type === 'failure') {
         failures.push({ remoteId: message.remoteId, message: message.message, issues: message.issues, ...(message.native === undefined ? {} : { native: message.native }) });
@@ -169,13 +193,25 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
         result.pages += 1;
       } else if (message.type === 'state') {
         checkpoint = message.state;
-        if (events.length + failures.length >= run.batchSize) {
+        if (events.length + raws.length + failures.length >= run.batchSize) {
           await flush();
           progress(false);
         }
+      } else if (message.type === 'end') {
+        if (message.reason !== 'exhausted') complete = false;
+        for (const observation of message.observations) {
+          const note = observationNote(observation);
+          if (note) notes.add(note);
+        }
+      } else if (message.type === 'partitions-limited') {
+        complete = false;
       }
     }
     await flush();
+    if (markSeen && complete && !run.signal?.aborted) {
+      const deleted = await (run.destination.tombstoneUnseen as NonNullable<Destination['tombstoneUnseen']>)(identity, run.runId, type ? result.canonicalType : undefined);
+      result.deleted += deleted;
+    }
   } catch (error) {
     // What was read before the error is kept, with the last checkpoint the engine reached before it.
     try {
@@ -186,6 +222,7 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
     result.status = (error as Error).name === 'AbortError' || run.signal?.aborted ? 'cancelled' : 'failed';
     result.error = runError(error, connector);
   }
+  if (notes.size > 0) result.notes = [...notes];
   result.durationMs = Math.round(performance.now() - started);
   progress(true);
   return result;

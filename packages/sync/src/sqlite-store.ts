@@ -1,17 +1,22 @@
 // The embedded destination and state store: one SQLite file (node:sqlite, no native build) holding a table per
-// canonical type, the stream checkpoints, the failed records and the run log. Records and the checkpoint that
-// covers them commit in one transaction, so a process killed at any instant leaves either both or neither.
+// canonical type, a table per raw stream, the stream checkpoints, the failed records and the run log. Records and
+// the checkpoint that covers them commit in one transaction, so a process killed at any instant leaves either both
+// or neither.
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { PullPushError } from '@pullpush/canonical';
 import type { StreamState } from '@pullpush/engine';
-import type { Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
+import type { Batch, Destination, RawRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import { SyncErrorCode } from './errors.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 
-/** Layout version of the file; a newer file is refused rather than misread. */
-const SCHEMA_VERSION = 1;
+/**
+ * Layout version of the file; a newer file is refused rather than misread, an older one is brought up to date.
+ * 2: records know the last run that saw them (tombstones of records a full read no longer returns); raw tables.
+ */
+const SCHEMA_VERSION = 2;
 
 const META_TABLES = `
 CREATE TABLE IF NOT EXISTS pullpush_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -37,6 +42,11 @@ export function tableNameOf(canonicalType: string): string {
   return canonicalType.replaceAll(/[.-]/g, '_');
 }
 
+/** `testkit-redmine` / `projects` → `raw_testkit_redmine__projects`: a raw stream's native records. */
+export function rawTableNameOf(connector: string, stream: string): string {
+  return `raw_${connector.replaceAll(/[^a-z0-9_]/g, '_')}__${stream}`;
+}
+
 function recordTable(table: string): string {
   return `
 CREATE TABLE IF NOT EXISTS "${table}" (
@@ -47,16 +57,39 @@ CREATE TABLE IF NOT EXISTS "${table}" (
   updated_at TEXT,
   deleted INTEGER NOT NULL DEFAULT 0,
   event_id TEXT NOT NULL,
-  synced_at TEXT NOT NULL
+  synced_at TEXT NOT NULL,
+  seen_run TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS "${table}_source" ON "${table}" (connector, connection, stream, remote_id);
 CREATE INDEX IF NOT EXISTS "${table}_updated_at" ON "${table}" (updated_at);`;
+}
+
+/** A raw stream's table: the native record as the API sent it, keyed by connection and primary key. */
+function rawTable(table: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS "${table}" (
+  connection TEXT NOT NULL, remote_id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  synced_at TEXT NOT NULL,
+  seen_run TEXT,
+  PRIMARY KEY (connection, remote_id)
+) STRICT;`;
 }
 
 interface TableStatements {
   find: StatementSync;
   insert: StatementSync;
   update: StatementSync;
+  /** Notes a record as seen by a run without changing it. */
+  seen: StatementSync;
+}
+
+interface RawStatements {
+  find: StatementSync;
+  upsert: StatementSync;
+  seen: StatementSync;
 }
 
 interface FailedRecordRow {
@@ -103,6 +136,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #tables = new Map<string, TableStatements>();
+  readonly #raws = new Map<string, RawStatements>();
   readonly #insertFailure: StatementSync;
   readonly #upsertState: StatementSync;
   readonly #now: () => Date;
@@ -130,7 +164,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
       throw new PullPushError(SyncErrorCode.DatabaseVersion, `${this.path} was written by a newer @pullpush/sync (layout ${row.value}, this one knows ${SCHEMA_VERSION}).`, {
         hint: 'Upgrade @pullpush/sync (or the pullpush CLI) to read this file.',
       });
-    }
+    } else if (Number(row.value) < SCHEMA_VERSION) this.#upgrade(Number(row.value));
     // Prepared once: every batch uses them.
     this.#insertFailure = this.#db.prepare(
       'INSERT INTO pullpush_failed_records (run_id, connector, connection, stream, remote_id, message, issues, native, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -138,6 +172,28 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     this.#upsertState = this.#db.prepare(
       'INSERT INTO pullpush_state (connector, connection, stream, state, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, connection, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
     );
+  }
+
+  /** Brings a file of an older layout up to date, in one transaction. */
+  #upgrade(from: number): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      if (from < 2) {
+        for (const { name } of this.#recordTables()) this.#db.exec(`ALTER TABLE "${name}" ADD COLUMN seen_run TEXT`);
+      }
+      this.#db.prepare("UPDATE pullpush_meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw new PullPushError(SyncErrorCode.Database, `Cannot upgrade ${this.path} from layout ${from} to ${SCHEMA_VERSION}: ${(error as Error).message}`, {
+        hint: 'Check that the file is writable; it was left as it was.',
+      });
+    }
+  }
+
+  /** The canonical record tables (raw ones start with raw_). */
+  #recordTables(): Array<{ name: string }> {
+    return this.#db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'pullpush_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'raw_%' ORDER BY name").all() as Array<{ name: string }>;
   }
 
   #assertOpen(): void {
@@ -149,13 +205,31 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     if (!statements) {
       const table = tableNameOf(canonicalType);
       this.#db.exec(recordTable(table));
-      const columns = 'canonical_version, data, connector, connection, stream, remote_id, updated_at, deleted, event_id, synced_at';
+      const columns = 'canonical_version, data, connector, connection, stream, remote_id, updated_at, deleted, event_id, synced_at, seen_run';
       statements = {
         find: this.#db.prepare(`SELECT event_id, deleted, updated_at FROM "${table}" WHERE key = ?`),
-        insert: this.#db.prepare(`INSERT INTO "${table}" (key, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-        update: this.#db.prepare(`UPDATE "${table}" SET (${columns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE key = ?`),
+        insert: this.#db.prepare(`INSERT INTO "${table}" (key, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        update: this.#db.prepare(`UPDATE "${table}" SET (${columns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE key = ?`),
+        seen: this.#db.prepare(`UPDATE "${table}" SET seen_run = ? WHERE key = ?`),
       };
       this.#tables.set(canonicalType, statements);
+    }
+    return statements;
+  }
+
+  #rawStatements(connector: string, stream: string): RawStatements {
+    const table = rawTableNameOf(connector, stream);
+    let statements = this.#raws.get(table);
+    if (!statements) {
+      this.#db.exec(rawTable(table));
+      statements = {
+        find: this.#db.prepare(`SELECT digest, deleted FROM "${table}" WHERE connection = ? AND remote_id = ?`),
+        upsert: this.#db.prepare(
+          `INSERT INTO "${table}" (connection, remote_id, data, digest, deleted, synced_at, seen_run) VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT (connection, remote_id) DO UPDATE SET data = excluded.data, digest = excluded.digest, deleted = 0, synced_at = excluded.synced_at, seen_run = excluded.seen_run`,
+        ),
+        seen: this.#db.prepare(`UPDATE "${table}" SET seen_run = ? WHERE connection = ? AND remote_id = ?`),
+      };
+      this.#raws.set(table, statements);
     }
     return statements;
   }
@@ -174,24 +248,22 @@ export class SqliteStore implements Destination, StateStore, RunLog {
         const deleted = record['deleted'] === true ? 1 : 0;
         const updatedAt = typeof record['updatedAt'] === 'string' ? record['updatedAt'] : null;
         const existing = statements.find.get(key) as { event_id: string; deleted: number; updated_at: string | null } | undefined;
-        if (existing && existing.event_id === event.id) {
-          counts.unchanged += 1;
-          continue;
-        }
         // An older version than the stored one (an out-of-order or replayed read) never overwrites a newer one.
         const stored = instant(existing?.updated_at);
         const incoming = instant(updatedAt);
-        if (existing && stored !== undefined && incoming !== undefined && incoming < stored) {
+        if (existing && ((existing.event_id === event.id && existing.deleted === deleted) || (stored !== undefined && incoming !== undefined && incoming < stored))) {
+          if (batch.markSeen) statements.seen.run(batch.runId, key);
           counts.unchanged += 1;
           continue;
         }
-        const values = [event.canonicalversion, JSON.stringify(record), batch.connector, batch.connection, batch.stream, String((record['remote'] as { id?: unknown } | undefined)?.id ?? ''), updatedAt, deleted, event.id, syncedAt] as const;
+        const values = [event.canonicalversion, JSON.stringify(record), batch.connector, batch.connection, batch.stream, String((record['remote'] as { id?: unknown } | undefined)?.id ?? ''), updatedAt, deleted, event.id, syncedAt, batch.runId] as const;
         if (existing) statements.update.run(...values, key);
         else statements.insert.run(key, ...values);
         if (deleted && !(existing && existing.deleted)) counts.deleted += 1;
         else if (existing) counts.updated += 1;
         else counts.inserted += 1;
       }
+      if (batch.raws && batch.raws.length > 0) this.#writeRaws(batch, batch.raws, syncedAt, counts);
       for (const failure of batch.failures) {
         this.#insertFailure.run(batch.runId, batch.connector, batch.connection, batch.stream, failure.remoteId, failure.message, JSON.stringify(failure.issues), failure.native === undefined ? null : JSON.stringify(failure.native), syncedAt);
       }
@@ -204,6 +276,46 @@ export class SqliteStore implements Destination, StateStore, RunLog {
       });
     }
     return counts;
+  }
+
+  /** Native records of a raw stream: changed ones (by a digest of their JSON) written, the others counted unchanged. */
+  #writeRaws(batch: Batch, raws: readonly RawRecord[], syncedAt: string, counts: WriteCounts): void {
+    const statements = this.#rawStatements(batch.connector, batch.stream);
+    for (const raw of raws) {
+      const data = JSON.stringify(raw.record);
+      const digest = createHash('sha256').update(data).digest('base64url');
+      const existing = statements.find.get(batch.connection, raw.remoteId) as { digest: string; deleted: number } | undefined;
+      if (existing && existing.digest === digest && existing.deleted === 0) {
+        if (batch.markSeen) statements.seen.run(batch.runId, batch.connection, raw.remoteId);
+        counts.unchanged += 1;
+        continue;
+      }
+      statements.upsert.run(batch.connection, raw.remoteId, data, digest, syncedAt, batch.runId);
+      if (existing) counts.updated += 1;
+      else counts.inserted += 1;
+    }
+  }
+
+  /** Marks the stream's records this run did not see as deleted; returns how many. */
+  tombstoneUnseen(identity: StreamIdentity, runId: string, canonicalType: string | undefined): number {
+    this.#assertOpen();
+    const syncedAt = this.#now().toISOString();
+    if (canonicalType === undefined) {
+      const table = rawTableNameOf(identity.connector, identity.stream);
+      this.#rawStatements(identity.connector, identity.stream);
+      return Number(
+        this.#db.prepare(`UPDATE "${table}" SET deleted = 1, synced_at = ? WHERE connection = ? AND deleted = 0 AND (seen_run IS NULL OR seen_run != ?)`).run(syncedAt, identity.connection, runId).changes,
+      );
+    }
+    const table = tableNameOf(canonicalType.split('@')[0] as string);
+    this.#statements(canonicalType.split('@')[0] as string);
+    return Number(
+      this.#db
+        .prepare(
+          `UPDATE "${table}" SET deleted = 1, data = json_set(data, '$.deleted', json('true')), synced_at = ? WHERE connector = ? AND connection = ? AND stream = ? AND deleted = 0 AND (seen_run IS NULL OR seen_run != ?)`,
+        )
+        .run(syncedAt, identity.connector, identity.connection, identity.stream, runId).changes,
+    );
   }
 
   #putState(identity: StreamIdentity, state: StreamState, at: string): void {

@@ -16,11 +16,14 @@ export interface RunError {
 
 export interface StreamSummary extends RecordCounts {
   stream: string;
+  /** `commerce.order@1`, or "" for a raw stream (native records, keyed by their primary key). */
   canonicalType: string;
   pages: number;
   status: 'succeeded' | 'failed' | 'cancelled';
   /** Why the stream stopped early, secrets redacted. */
   error?: RunError;
+  /** What the read learned or could not do (a server that clamps its page size, tombstones skipped). */
+  notes?: string[];
   durationMs: number;
 }
 
@@ -31,6 +34,8 @@ export interface SyncSummary {
   destination: string;
   /** running while in progress; partial: every stream finished but some records failed. */
   status: 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
+  /** Why the run failed before any stream ran (the connection check), secrets redacted. */
+  error?: RunError;
   startedAt: string;
   finishedAt?: string;
   durationMs: number;

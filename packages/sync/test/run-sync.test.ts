@@ -155,13 +155,30 @@ describe('runSync into SQLite', () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  it('reports a stream that fails (bad credentials) and still runs the others, secrets redacted', async () => {
+  it('checks the connection first: with bad credentials the run fails and writes nothing, secrets redacted', async () => {
     const db = store();
     api.setAuth({ kind: 'bearer', token: 'another-token' });
     const summary = await runSync(options(db, { streams: ['orders'] }));
     expect(summary.status).toBe('failed');
-    expect(summary.streams[0]?.error?.code).toMatch(/^ENGINE_/);
+    expect(summary.error?.code).toMatch(/^ENGINE_/);
+    expect(summary.streams).toEqual([]);
+    expect(db.listTables()).toEqual([]);
+    expect(db.listStates()).toEqual([]);
+    expect(db.getRun(summary.runId)).toMatchObject({ status: 'failed', error: { code: summary.error?.code } });
     expect(JSON.stringify(summary)).not.toContain(TOKEN);
+  });
+
+  it('reports a stream that fails and still runs the others', async () => {
+    const db = store();
+    api.setFaults([{ kind: 'status', status: 500, route: '/cursor/customers' }]);
+    const summary = await runSync(options(db, { streams: ['customers', 'orders'], engine: { ...LOCAL }, definition: { ...shopConnectorDefinition({ baseUrl: api.url, pageSize: 50 }), retry: { maxAttempts: 1 } } }));
+    expect(summary.status).toBe('failed');
+    expect(summary.streams.map((stream) => [stream.stream, stream.status])).toEqual([
+      ['customers', 'failed'],
+      ['orders', 'succeeded'],
+    ]);
+    expect(summary.streams[0]?.error?.code).toBe('ENGINE_HTTP_STATUS');
+    expect(count(db, 'commerce_order')).toBe(230);
   });
 });
 

@@ -4,7 +4,7 @@
 import type { Destination, DestinationSpec, SqliteStore, StreamSummary, SyncOptions, SyncSummary } from '@pullpush/sync';
 import { InvalidArgumentError, type Command } from 'commander';
 import { addJsonOption, addNetworkOptions, collect, examples, type Context } from '../context.ts';
-import { ExitCode, UsageError } from '../errors.ts';
+import { ExitCode, UsageError, withFlagHint } from '../errors.ts';
 import type { NetworkFlags } from '../inputs.ts';
 import { formatDuration, plural, renderTable, type Output } from '../output.ts';
 import { progressMode, SyncProgressView, type StreamPlan } from '../progress.ts';
@@ -25,13 +25,10 @@ function destinationArgument(value: string): string {
   return value;
 }
 
-/** The streams a sync will run: the ones asked for, else every stream with a canonical type (as runSync picks). */
+/** The streams a sync will run: the ones asked for, else every stream (as runSync picks; raw ones included). */
 export function plannedStreams(definition: unknown, only: readonly string[] | undefined): string[] {
   if (only && only.length > 0) return [...only];
-  const streams = (definition as { streams?: Record<string, { canonical?: unknown }> } | null)?.streams ?? {};
-  return Object.entries(streams)
-    .filter(([, spec]) => typeof spec?.canonical === 'string')
-    .map(([name]) => name);
+  return Object.keys((definition as { streams?: Record<string, unknown> } | null)?.streams ?? {});
 }
 
 /** 0 succeeded, 3 some records failed (kept), 1 a stream failed, 130 interrupted. */
@@ -63,7 +60,7 @@ export function printSyncSummary(out: Output, summary: SyncSummary, target: 'std
   const header = ['stream', 'type', 'pages', 'records', 'inserted', 'updated', 'unchanged', 'deleted', 'failed', 'time', 'status'];
   const numbers = (counts: Omit<SyncSummary['totals'], 'pages'> & { pages: number }) =>
     [counts.pages, counts.records, counts.inserted, counts.updated, counts.unchanged, counts.deleted, counts.failed].map(count);
-  const rows = summary.streams.map((stream) => [stream.stream, stream.canonicalType, ...numbers(stream), formatDuration(stream.durationMs), statusText(out, stream, target)]);
+  const rows = summary.streams.map((stream) => [stream.stream, stream.canonicalType || '(raw)', ...numbers(stream), formatDuration(stream.durationMs), statusText(out, stream, target)]);
   if (summary.streams.length > 1) rows.push(['total', '', ...numbers(summary.totals), formatDuration(summary.durationMs), '']);
   write(`${out.style('bold', `${summary.connector}`, target)} (connection ${summary.connection}) → ${summary.destination}  ${out.style('dim', `run ${summary.runId}`, target)}\n`);
   write(
@@ -72,11 +69,16 @@ export function printSyncSummary(out: Output, summary: SyncSummary, target: 'std
       styleHeader: (text) => out.style('bold', text, target),
     }),
   );
+  const problem = (label: string, error: NonNullable<SyncSummary['error']>) => {
+    write(`${out.style('red', `${label}:`, target)} ${error.message} ${out.style('dim', `[${error.code}]`, target)}\n`);
+    const hint = withFlagHint(error.code, error.hint);
+    if (hint) write(`  ${out.style('cyan', 'hint:', target)} ${hint}\n`);
+  };
+  if (summary.error) problem('connection check failed, nothing was written', summary.error);
   for (const stream of summary.streams) {
+    for (const note of stream.notes ?? []) write(`${out.style('dim', `${stream.stream}:`, target)} ${note}\n`);
     // A cancelled stream's error only says that its last request was aborted.
-    if (!stream.error || stream.status === 'cancelled') continue;
-    write(`${out.style('red', `${stream.stream}:`, target)} ${stream.error.message} ${out.style('dim', `[${stream.error.code}]`, target)}\n`);
-    if (stream.error.hint) write(`  ${out.style('cyan', 'hint:', target)} ${stream.error.hint}\n`);
+    if (stream.error && stream.status !== 'cancelled') problem(stream.stream, stream.error);
   }
   if (summary.totals.failed > 0) {
     write(`${out.style('yellow', `${plural(summary.totals.failed, 'record')} failed mapping or validation`, target)}: kept in ${failedRecordsPlace(summary.destination)}.\n`);
@@ -126,7 +128,7 @@ export function registerSync(program: Command, ctx: Context): void {
     .argument('<definition>', 'the connector definition (JSON file)')
     .option('-c, --config <file>', 'the connection config (JSON file); PULLPUSH_<KEY> environment variables also work and win; rotated refresh tokens are written back to it')
     .option('-t, --to <destination>', 'sqlite:<file>, jsonl:<file> or jsonl:- (standard output)', destinationArgument, 'sqlite:./pullpush.db')
-    .option('-s, --stream <name>', 'sync only this stream (repeatable; default: every stream with a canonical type)', collect)
+    .option('-s, --stream <name>', 'sync only this stream (repeatable; default: every stream; raw ones land as native records)', collect)
     .option('--full', 'ignore the checkpoints and read everything (new checkpoints are stored as usual)')
     .option('--connection <id>', 'the connection id recorded with every record and checkpoint', 'default')
     .option('--state <file>', 'for jsonl destinations: a SQLite file keeping the checkpoints (and the run log), for incremental runs');

@@ -3,7 +3,7 @@
 import type { TestReport } from '@pullpush/engine';
 import type { Command } from 'commander';
 import { addJsonOption, addNetworkOptions, collect, examples, positiveInteger, type Context } from '../context.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, withFlagHint } from '../errors.ts';
 import type { NetworkFlags } from '../inputs.ts';
 import type { Output } from '../output.ts';
 
@@ -12,6 +12,7 @@ interface TestFlags extends NetworkFlags {
   stream?: string[];
   maxRecords?: number;
   maxPages?: number;
+  maxPartitions?: number;
   json?: boolean;
 }
 
@@ -23,19 +24,32 @@ function styledReport(out: Output, text: string): string {
   });
 }
 
+/** The report with the command line's remedies added to the hints of its errors (the flags that allow what was refused). */
+function withFlagHints(report: TestReport): TestReport {
+  const fix = <E extends { code: string; hint?: string } | null>(error: E): E => {
+    if (error === null) return error;
+    const hint = withFlagHint(error.code, error.hint);
+    return hint === undefined ? error : { ...error, hint };
+  };
+  return { ...report, auth: { ...report.auth, error: fix(report.auth.error) }, streams: report.streams.map((stream) => ({ ...stream, error: fix(stream.error) })) };
+}
+
 export function registerTest(program: Command, ctx: Context): void {
   const command = program
     .command('test')
     .summary('test a connector against the live API, read-only')
     .description(
       'Run the read-only test of a connector definition against the live API: does auth work, does each stream return data, ' +
-        'do records map to valid canonical events, does pagination reach the end. Only reads are sent (GET, HEAD; POST only to token, login and search endpoints).',
+        'do records map to valid canonical events, does the walk from page to page work (at least two pages of each stream, the first partitions of a partitioned one). ' +
+        'The verdict is WARN where something could not be verified (no records, one page only, a check stream that answers without credentials). ' +
+        'Only reads are sent (GET, HEAD; POST only to token, login and search endpoints).',
     )
     .argument('<definition>', 'the connector definition (JSON file)')
     .option('-c, --config <file>', 'the connection config (JSON file); PULLPUSH_<KEY> environment variables also work and win')
     .option('-s, --stream <name>', 'test only this stream (repeatable; default: every stream)', collect)
-    .option('--max-records <n>', 'records to read per stream at most', positiveInteger)
-    .option('--max-pages <n>', 'pages to read per stream at most', positiveInteger);
+    .option('--max-records <n>', 'records to read per stream at most (default 100; the read still goes on to a second page)', positiveInteger)
+    .option('--max-pages <n>', 'pages to read per partition at most (default 5)', positiveInteger)
+    .option('--max-partitions <n>', 'partitions to read of a partitioned stream: the first ones (default 3)', positiveInteger);
   addNetworkOptions(command);
   addJsonOption(command, 'the test report')
     .addHelpText(
@@ -58,12 +72,14 @@ export function registerTest(program: Command, ctx: Context): void {
           ...(flags.stream ? { streams: flags.stream } : {}),
           ...(flags.maxRecords === undefined ? {} : { maxRecords: flags.maxRecords }),
           ...(flags.maxPages === undefined ? {} : { maxPages: flags.maxPages }),
+          ...(flags.maxPartitions === undefined ? {} : { maxPartitions: flags.maxPartitions }),
           signal: ctx.signal,
           onConfigUpdate: configUpdater(flags.config, loaded, ctx.out),
         });
       } catch (error) {
         throw explainConfigError(error, definition);
       }
+      report = withFlagHints(report);
       if (flags.json) ctx.out.json(report);
       else ctx.out.out(styledReport(ctx.out, renderTestReport(report)));
       ctx.exitCode = ctx.signal.aborted ? ExitCode.Interrupted : report.verdict === 'fail' ? ExitCode.Failed : ExitCode.Ok;

@@ -2,11 +2,12 @@
 // the DSL's schema and semantic rules; every error and warning with its code, JSON pointer, message and hint.
 import type { Problem, ValidationResult } from '@pullpush/schema';
 import type { Command } from 'commander';
-import { addJsonOption, collect, examples, type Context } from '../context.ts';
+import { addJsonOption, addNetworkOptions, collect, examples, type Context } from '../context.ts';
+import type { NetworkFlags } from '../inputs.ts';
 import { ExitCode } from '../errors.ts';
 import { plural, type Output } from '../output.ts';
 
-interface ValidateFlags {
+interface ValidateFlags extends NetworkFlags {
   definition?: string[];
   json?: boolean;
 }
@@ -49,6 +50,9 @@ export function registerValidate(program: Command, ctx: Context): void {
     )
     .argument('<file>', 'the JSON file to check')
     .option('--definition <file>', 'for a flow: the definition of its source connector, to check the streams it names (repeatable)', collect);
+  // The network flags of test, read and sync, so one command line serves all four: with --allow-insecure-http an
+  // http base URL is a warning, as those commands then accept it.
+  addNetworkOptions(command, true);
   addJsonOption(command, 'the problems')
     .addHelpText(
       'after',
@@ -56,6 +60,7 @@ export function registerValidate(program: Command, ctx: Context): void {
         ['pullpush validate connector.json', 'check a connector definition'],
         ['pullpush validate flow.json --definition connector.json', 'check a flow and the streams it reads'],
         ['pullpush validate connector.json --json', '{ file, kind, ok, errors: [...], warnings: [...] }'],
+        ['pullpush validate local.json --allow-insecure-http', 'a definition for a local API over plain http: a warning, not an error'],
       ) + '\nExit codes: 0 valid (warnings allowed), 1 invalid.\n',
     )
     .action(async (file: string, flags: ValidateFlags) => {
@@ -74,7 +79,7 @@ export function registerValidate(program: Command, ctx: Context): void {
         }
         result = validateFlowText(text, { definitions });
       } else {
-        result = validateDefinitionText(text);
+        result = validateDefinitionText(text, { allowInsecureHttp: flags.allowInsecureHttp === true });
       }
       const id = (parsed.value as { id?: unknown } | null | undefined)?.id;
       if (flags.json) ctx.out.json({ file, kind, ...(typeof id === 'string' ? { id } : {}), ok: result.ok, errors: result.errors, warnings: result.warnings });

@@ -80,7 +80,8 @@ export function openSource(runtime: ServerRuntime, args: SourceArgs): OpenedSour
   const redactor = new Redactor();
   if (args.connection !== undefined) redactor.add(...runtime.workspace.connectionConfig(args.connection).secretValues);
   for (const key of secretKeysOf(source.definition)) if (typeof source.config[key] === 'string') redactor.add(source.config[key] as string);
-  const engine: ConnectorOptions = { ...runtime.engine, connection: source.connection };
+  const baseUrl = args.connection === undefined ? undefined : runtime.workspace.getConnection(args.connection).baseUrl;
+  const engine: ConnectorOptions = { ...runtime.engine, connection: source.connection, ...(baseUrl === undefined ? {} : { baseUrl }) };
   const outer = runtime.engine.onConfigUpdate;
   const connection = args.connection;
   if (connection !== undefined || outer) {
@@ -210,6 +211,7 @@ export function validateConfig(definition: Json, config: Json, at = '/config'): 
 const Masked = Type.Object({
   name: Type.String(),
   connector: Type.String({ description: 'The definition id the connection is for.' }),
+  baseUrl: Type.Optional(Type.String({ description: "The base URL that replaces the definition's for this connection." })),
   config: FreeObject({ description: 'The config, every secret shown as ••••••.' }),
   secretKeys: Type.Array(Type.String(), { description: 'Config keys stored sealed.' }),
   createdAt: Type.String(),
@@ -230,6 +232,14 @@ export const connectionsTools = [
         name: ConnectionName,
         definition: DefinitionId,
         config: JsonObject,
+        baseUrl: Type.Optional(
+          Type.String({
+            format: 'uri',
+            pattern: '^https?://',
+            description:
+              "Replaces the definition's base URL for this connection: a sandbox, or a self-hosted install when the definition's base URL is fixed (one that reads {{ $config.baseUrl }} takes it from config instead). Plain http and private addresses work only where the server allows them.",
+          }),
+        ),
         replace: Type.Optional(Type.Boolean({ description: 'Replace an existing connection of that name (default false).' })),
       },
       { additionalProperties: false },
@@ -246,7 +256,14 @@ export const connectionsTools = [
           issues,
         });
       }
-      const connection = workspace.saveConnection({ name: args.name, connector: args.definition, config: args.config, secretKeys: secretKeysOf(document), ...(args.replace ? { replace: true } : {}) });
+      const connection = workspace.saveConnection({
+        name: args.name,
+        connector: args.definition,
+        config: args.config,
+        secretKeys: secretKeysOf(document),
+        ...(args.baseUrl === undefined ? {} : { baseUrl: args.baseUrl }),
+        ...(args.replace ? { replace: true } : {}),
+      });
       return { connection: masked(connection) };
     },
   }),

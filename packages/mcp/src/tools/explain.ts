@@ -179,7 +179,6 @@ const DSL: Record<CodeOf<typeof DslCode>, Explanation> = {
     causes: ['A stream drafted with "canonical" before its mapping was written.'],
     fix: ['Add "mapping": { "fields": { … } } (suggest_mappings drafts one from a sample record).', 'Or drop "canonical" to make it a raw stream.'],
     example: 'update_definition with [{ "op": "add", "path": "/streams/orders/mapping", "value": { "fields": { "createdAt": { "path": "created_at" } } } }]',
-    related: ['SYNC_RAW_STREAM'],
   },
   DSL_PAGINATION_INCOHERENT: {
     title: 'Read settings contradict each other',
@@ -502,14 +501,6 @@ const SYNC: Record<CodeOf<typeof SyncErrorCode>, Explanation> = {
     fix: ['Use a stream named in the hint.'],
     example: 'run_sync { "connection": "acme", "streams": ["order"] } → "streams": ["orders"]',
     related: ['ENGINE_UNKNOWN_STREAM', 'DSL_FLOW_UNKNOWN_STREAM'],
-  },
-  SYNC_RAW_STREAM: {
-    title: 'Raw stream cannot be synced',
-    meaning: 'Syncs write canonical records; this stream has no canonical type and mapping.',
-    causes: ['A stream drafted without "canonical" and "mapping".'],
-    fix: ['Give the stream a canonical type and a mapping (suggest_mappings drafts one), or leave it out of the sync.'],
-    example: '"canonical": "commerce.order@1", "mapping": { "fields": { … } }',
-    related: ['DSL_MISSING_MAPPING'],
   },
   SYNC_DATABASE: {
     title: 'Database failure',

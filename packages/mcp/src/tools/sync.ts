@@ -24,11 +24,12 @@ const Counts = {
 
 const RunStream = Type.Object({
   stream: Type.String(),
-  canonicalType: Type.String(),
+  canonicalType: Type.String({ description: 'commerce.order@1, or "" for a raw stream (native records by primary key).' }),
   pages: Type.Integer(),
   ...Counts,
   status: Type.Enum(['succeeded', 'failed', 'cancelled']),
   error: Type.Optional(ErrorInfo),
+  notes: Type.Optional(Type.Array(Type.String(), { description: 'What the read learned (a server that clamps its page size).' })),
   durationMs: Type.Integer(),
 });
 
@@ -42,6 +43,8 @@ const RunSummary = Type.Object({
   connection: Type.String(),
   destination: Type.String(),
   status: RunStatus,
+  // Set when the run failed before any stream ran (the connection check): nothing was written.
+  error: Type.Optional(ErrorInfo),
   startedAt: Type.String(),
   finishedAt: Type.Optional(Type.String()),
   durationMs: Type.Integer(),
@@ -78,6 +81,7 @@ const liveProgress = new WeakMap<ActiveRun, Map<string, SyncProgress>>();
 function copySummary(summary: SyncSummary): SyncSummary {
   return {
     ...summary,
+    ...(summary.error ? { error: compact({ ...summary.error }) } : {}),
     streams: summary.streams.map((stream): SyncStreamSummary => ({ ...stream, ...(stream.error ? { error: compact({ ...stream.error }) } : {}) })),
     totals: { ...summary.totals },
   };
@@ -91,21 +95,13 @@ function identityFilter(args: FilterArgs): FilterArgs {
   return compact<FilterArgs>({ connector: args.connector, connection: args.connection, stream: args.stream });
 }
 
-/** Streams to sync: the ones asked for (each must exist and have a canonical type), default every mapped one. */
+/** Streams to sync: the ones asked for (each must exist), default every one (raw streams as native records). */
 function syncStreams(source: OpenedSource, wanted: readonly string[] | undefined): string[] | undefined {
   if (wanted === undefined || wanted.length === 0) return undefined;
-  const streams = (source.definition['streams'] ?? {}) as Record<string, { canonical?: unknown } | undefined>;
-  const issues = wanted.flatMap((name, index) => {
-    const spec = streams[name];
-    if (!spec) return [{ pointer: `/streams/${index}`, message: `unknown stream "${name}"` }];
-    if (!spec.canonical) return [{ pointer: `/streams/${index}`, message: `stream "${name}" has no canonical type: read it with read_sample` }];
-    return [];
-  });
+  const streams = (source.definition['streams'] ?? {}) as Record<string, unknown>;
+  const issues = wanted.flatMap((name, index) => (Object.hasOwn(streams, name) ? [] : [{ pointer: `/streams/${index}`, message: `unknown stream "${name}"` }]));
   if (issues.length > 0) {
-    throw new PullPushError(McpErrorCode.InvalidArguments, `Cannot sync ${issues.length} of the streams given.`, {
-      hint: `Streams with a canonical type: ${Object.entries(streams).filter(([, spec]) => spec?.canonical).map(([name]) => name).join(', ')}.`,
-      issues,
-    });
+    throw new PullPushError(McpErrorCode.InvalidArguments, `Cannot sync ${issues.length} of the streams given.`, { hint: `Streams: ${Object.keys(streams).join(', ')}.`, issues });
   }
   return [...wanted];
 }
@@ -276,14 +272,14 @@ export const syncTools = [
     name: 'run_sync',
     title: 'Run a sync',
     description:
-      "Syncs a stored connection's streams (default every stream with a canonical type) into the workspace's SQLite file: one table per canonical type, upsert by key, checkpoints committed with the records so the next run reads only what changed (full: true reads everything again). With wait (default true) it returns the run summary and sends progress notifications (records read and written per stream, after every page); cancelling the call stops the run and keeps what was committed. With wait false it returns the run id at once: follow it with sync_status.",
+      "Syncs a stored connection's streams (default every stream) into the workspace's SQLite file: one table per canonical type and one per raw stream (native records by primary key), upsert by key, checkpoints committed with the records so the next run reads only what changed (full: true reads everything again). The connection is checked first: if the check fails, nothing is written. With wait (default true) it returns the run summary and sends progress notifications (records read and written per stream, after every page); cancelling the call stops the run and keeps what was committed. With wait false it returns the run id at once: follow it with sync_status.",
     group: 'sync',
     input: Type.Object(
       {
         connection: ConnectionName,
         definition: Type.Optional(DefinitionId),
         revision: Type.Optional(Revision),
-        streams: Type.Optional(Type.Array(Type.String(), { description: 'Streams to sync (default every stream with a canonical type).' })),
+        streams: Type.Optional(Type.Array(Type.String(), { description: 'Streams to sync (default every stream).' })),
         full: Type.Optional(Type.Boolean({ description: 'Ignore stored checkpoints and read everything (default false).' })),
         wait: Type.Optional(Type.Boolean({ description: 'Wait for the run to finish (default true).' })),
         batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Records per transaction at most (default 1,000; a page is never split).' })),

@@ -7,21 +7,47 @@ import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY, READS_REMOTE, type ToolAnnotations, type ToolContext } from '../tool.ts';
 import { checkSource, defined, ErrorInfo, openSource, SourceFields, withRedaction, type OpenedSource, type SourceArgs } from './connections.ts';
-import { compact, DefinitionId, Issue, FreeObject } from './schemas.ts';
+import { compact, DefinitionId, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
 /** Sends only reads to the API, but stores a report in the workspace. */
 const TESTS_REMOTE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
 
-const VerdictSchema = Type.Enum(['pass', 'warn', 'fail'], { description: 'pass: everything worked; warn: worked with something to look at (no records); fail: auth, a request, or records failed.' });
-const Failure = Type.Object({ remoteId: Type.String(), message: Type.String(), issues: Type.Array(Issue) });
+const VerdictSchema = Type.Enum(['pass', 'warn', 'fail'], {
+  description:
+    'pass: everything worked; warn: worked, but something could not be verified (no records, pagination not exercised, a check that answers without credentials); fail: auth, a request, or records failed.',
+});
+const FailureGroup = Type.Object(
+  {
+    pointer: Type.String({ description: 'JSON pointer into the canonical record ("" when the failure has no issue).' }),
+    message: Type.String(),
+    records: Type.Integer({ description: 'How many records failed this way.' }),
+    remoteIds: Type.Array(Type.String(), { description: 'The first few of them.' }),
+  },
+  { description: 'Records that failed the same way.' },
+);
 const Pagination = Type.Object({
   reachedEnd: Type.Boolean(),
-  stoppedBecause: Type.Enum(['exhausted', 'page-limit', 'record-limit', 'error', 'no-pages']),
+  stoppedBecause: Type.Enum(['exhausted', 'page-limit', 'record-limit', 'partition-limit', 'error', 'no-pages']),
+  exercised: Type.Boolean({ description: 'Whether the test saw the walk from one page to the next.' }),
+  clampedPageSize: Type.Optional(Type.Object({ requested: Type.Integer(), received: Type.Integer() }, { description: 'The server sent fewer records per page than asked for.' })),
 });
-const Auth = Type.Object({ ok: Type.Boolean(), error: Type.Optional(ErrorInfo) });
-const RequestLine = Type.Object({ method: Type.String(), url: Type.String({ description: 'Secrets redacted.' }), status: Type.Integer(), elapsedMs: Type.Number(), attempts: Type.Integer(), records: Type.Integer() });
+const Auth = Type.Object({
+  ok: Type.Boolean(),
+  error: Type.Optional(ErrorInfo),
+  checkStream: Type.String(),
+  provesCredentials: Type.Union([Type.Boolean(), Type.Null()], { description: 'false: the check stream answers without credentials too, so it cannot prove them.' }),
+});
+const RequestLine = Type.Object({
+  method: Type.String(),
+  url: Type.String({ description: 'Secrets redacted.' }),
+  status: Type.Integer(),
+  elapsedMs: Type.Number(),
+  attempts: Type.Integer(),
+  records: Type.Integer(),
+  failed: Type.Boolean(),
+});
 
 const StreamSummary = Type.Object({
   stream: Type.String(),
@@ -29,9 +55,10 @@ const StreamSummary = Type.Object({
   verdict: VerdictSchema,
   requests: Type.Integer({ description: 'Pages requested.' }),
   pages: Type.Integer(),
+  partitions: Type.Integer(),
   records: Type.Integer(),
-  failureCount: Type.Integer(),
-  failures: Type.Array(Failure, { description: 'The first failing records (get_test_report has them all).' }),
+  failedRecords: Type.Integer(),
+  failures: Type.Array(FailureGroup, { description: 'Failing records grouped by pointer and message, most frequent first.' }),
   pagination: Pagination,
   error: Type.Optional(ErrorInfo),
   notes: Type.Array(Type.String()),
@@ -39,32 +66,29 @@ const StreamSummary = Type.Object({
 
 const Limits = {
   maxRecords: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Records read per stream (default 100).' })),
-  maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, description: 'Pages read per stream (default 5).' })),
+  maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, description: 'Pages read per partition (default 5); at least two are read when there are two.' })),
+  maxPartitions: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Partitions read per partitioned stream: the first ones (default 3).' })),
 };
-
-const FAILURES_SHOWN = 10;
-
-function worst(verdicts: Verdict[]): Verdict {
-  return verdicts.includes('fail') ? 'fail' : verdicts.includes('warn') ? 'warn' : 'pass';
-}
 
 function cancelled(): PullPushError {
   return new PullPushError(McpErrorCode.Cancelled, 'The test was cancelled.', { hint: 'Call the tool again to run it.' });
 }
 
-function auth(report: TestReport): { ok: boolean; error?: { code: string; message: string; hint?: string } } {
-  return report.auth.error ? { ok: report.auth.ok, error: compact({ ...report.auth.error }) } : { ok: report.auth.ok };
+function auth(report: TestReport) {
+  const { ok, checkStream, provesCredentials } = report.auth;
+  return report.auth.error ? { ok, checkStream, provesCredentials, error: compact({ ...report.auth.error }) } : { ok, checkStream, provesCredentials };
 }
 
-function streamSummary(stream: StreamReport, failures = FAILURES_SHOWN) {
+function streamSummary(stream: StreamReport) {
   return compact<{
     stream: string;
     canonical: string | null;
     verdict: Verdict;
     requests: number;
     pages: number;
+    partitions: number;
     records: number;
-    failureCount: number;
+    failedRecords: number;
     failures: StreamReport['failures'];
     pagination: StreamReport['pagination'];
     error?: { code: string; message: string; hint?: string };
@@ -75,9 +99,10 @@ function streamSummary(stream: StreamReport, failures = FAILURES_SHOWN) {
     verdict: stream.verdict,
     requests: stream.requests.length,
     pages: stream.pages,
+    partitions: stream.partitions,
     records: stream.records,
-    failureCount: stream.failures.length,
-    failures: stream.failures.slice(0, failures).map((failure) => ({ remoteId: failure.remoteId, message: failure.message, issues: failure.issues.map((issue) => compact({ ...issue })) })),
+    failedRecords: stream.failedRecords,
+    failures: stream.failures,
     pagination: stream.pagination,
     error: stream.error ? compact({ ...stream.error }) : undefined,
     notes: stream.notes,
@@ -88,47 +113,34 @@ interface RunOptions {
   streams: readonly string[];
   maxRecords?: number | undefined;
   maxPages?: number | undefined;
+  maxPartitions?: number | undefined;
   samples?: number | undefined;
 }
 
-/**
- * The engine's test run, one stream at a time so each finished stream is reported as progress (each part
- * checks auth again: one extra request per stream). The parts are merged into one report, stored redacted.
- */
+/** The engine's test run, each finished stream reported as progress; the report is stored redacted. */
 async function runTest(source: OpenedSource, options: RunOptions, { workspace, signal, progress }: ToolContext): Promise<{ id: string; report: TestReport }> {
-  const started = Date.now();
-  const streams: StreamReport[] = [];
-  let authResult: TestReport['auth'] | undefined;
-  let requests = 0;
-  let first: TestReport | undefined;
-  await progress(0, options.streams.length, `testing ${options.streams.length} stream(s) of ${source.definitionId}`);
-  for (const [index, name] of options.streams.entries()) {
-    if (signal.aborted) throw cancelled();
-    const part = await testConnector(
-      source.definition,
-      source.config,
-      compact({ ...source.engine, streams: [name], maxRecords: options.maxRecords, maxPages: options.maxPages, samples: options.samples, signal }),
-    );
-    first ??= part;
-    requests += part.requests;
-    authResult = part.auth;
-    if (!part.auth.ok) break;
-    streams.push(...part.streams);
-    const stream = part.streams[0];
-    await progress(index + 1, options.streams.length, stream ? `${name}: ${stream.verdict} — ${stream.records} records, ${stream.pages} pages, ${stream.failures.length} failures` : name);
-  }
+  const total = options.streams.length;
+  let done = 0;
+  await progress(0, total, `testing ${total} stream(s) of ${source.definitionId}`);
+  const tested = await testConnector(
+    source.definition,
+    source.config,
+    compact({
+      ...source.engine,
+      streams: options.streams,
+      maxRecords: options.maxRecords,
+      maxPages: options.maxPages,
+      maxPartitions: options.maxPartitions,
+      samples: options.samples,
+      signal,
+      onStream: async (stream: StreamReport) => {
+        done += 1;
+        await progress(done, total, `${stream.stream}: ${stream.verdict} — ${stream.records} records, ${stream.pages} pages, ${stream.failedRecords} failed`);
+      },
+    }),
+  );
   if (signal.aborted) throw cancelled();
-  const resolvedAuth = authResult ?? { ok: true, error: null };
-  const report = source.redact<TestReport>({
-    connector: first?.connector ?? String(source.definition['id'] ?? source.definitionId),
-    definitionVersion: first?.definitionVersion ?? String(source.definition['version'] ?? ''),
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    verdict: resolvedAuth.ok ? worst(streams.map((stream) => stream.verdict)) : 'fail',
-    auth: resolvedAuth,
-    streams,
-    requests,
-  });
+  const report = source.redact<TestReport>(tested);
   const stored = workspace.saveReport({
     connector: source.definitionId,
     ...(source.stored ? { connection: source.connection } : {}),
@@ -185,7 +197,7 @@ export const testingTools = [
       const source = openSource(context.runtime, sourceArgs(args));
       return withRedaction(source, async () => {
         const streams = streamNames(source, args.streams);
-        const { id, report } = await runTest(source, { streams, maxRecords: args.maxRecords, maxPages: args.maxPages }, context);
+        const { id, report } = await runTest(source, { streams, maxRecords: args.maxRecords, maxPages: args.maxPages, maxPartitions: args.maxPartitions }, context);
         return source.redact(
           compact({
             reportId: id,
@@ -254,8 +266,8 @@ export const testingTools = [
       pages: Type.Integer(),
       records: Type.Integer(),
       samples: Type.Array(Type.Unknown()),
-      failureCount: Type.Integer(),
-      failures: Type.Array(Failure, { description: 'Up to 50 failing records.' }),
+      failedRecords: Type.Integer(),
+      failures: Type.Array(FailureGroup, { description: 'Failing records grouped by pointer and message.' }),
       pagination: Pagination,
       inferredSchema: Type.Optional(Type.Unknown({ description: 'JSON Schema inferred from the native records.' })),
       error: Type.Optional(ErrorInfo),
@@ -267,9 +279,9 @@ export const testingTools = [
       const source = openSource(context.runtime, sourceArgs(args));
       return withRedaction(source, async () => {
         const [name] = streamNames(source, [args.stream]);
-        const { id, report } = await runTest(source, { streams: [name ?? args.stream], maxRecords: args.maxRecords, maxPages: args.maxPages, samples: args.samples ?? 5 }, context);
-        const stream = report.streams[0];
-        const summary = stream ? streamSummary(stream, 50) : undefined;
+        const { id, report } = await runTest(source, { streams: [name ?? args.stream], maxRecords: args.maxRecords, maxPages: args.maxPages, maxPartitions: args.maxPartitions, samples: args.samples ?? 5 }, context);
+        const stream = report.streams.find((candidate) => candidate.stream === args.stream);
+        const summary = stream ? streamSummary(stream) : undefined;
         return source.redact(
           compact({
             reportId: id,
@@ -282,9 +294,9 @@ export const testingTools = [
             pages: stream?.pages ?? 0,
             records: stream?.records ?? 0,
             samples: stream?.samples ?? [],
-            failureCount: summary?.failureCount ?? 0,
+            failedRecords: summary?.failedRecords ?? 0,
             failures: summary?.failures ?? [],
-            pagination: stream?.pagination ?? { reachedEnd: false, stoppedBecause: 'error' as const },
+            pagination: stream?.pagination ?? { reachedEnd: false, stoppedBecause: 'error' as const, exercised: false },
             inferredSchema: stream?.inferredSchema ?? undefined,
             error: summary?.error,
             notes: stream?.notes ?? (report.auth.ok ? [] : ['Auth failed: the stream was not read.']),

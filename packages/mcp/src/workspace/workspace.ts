@@ -33,6 +33,8 @@ export interface DefinitionRevision {
 export interface StoredConnection {
   name: string;
   connector: string;
+  /** Replaces the definition's base URL for this connection (a sandbox, a self-hosted install). */
+  baseUrl?: string;
   /** Config values that are not secrets, as given. */
   config: Json;
   secrets: Record<string, SealedSecret>;
@@ -44,6 +46,7 @@ export interface StoredConnection {
 export interface MaskedConnection {
   name: string;
   connector: string;
+  baseUrl?: string;
   config: Json;
   secretKeys: string[];
   createdAt: string;
@@ -222,7 +225,7 @@ export class Workspace {
    * Stores a connection; `secretKeys` are the config keys the definition marks secret: their values are sealed,
    * the rest kept as given. Replaces an existing connection of that name only when `replace` is set.
    */
-  saveConnection(input: { name: string; connector: string; config: Json; secretKeys: readonly string[]; replace?: boolean }): MaskedConnection {
+  saveConnection(input: { name: string; connector: string; baseUrl?: string; config: Json; secretKeys: readonly string[]; replace?: boolean }): MaskedConnection {
     const path = this.#connectionPath(input.name);
     const existing = existsSync(path) ? readJson<StoredConnection>(path) : undefined;
     if (existing && !input.replace) {
@@ -235,7 +238,15 @@ export class Workspace {
       else config[key] = value;
     }
     const now = this.#now();
-    const stored: StoredConnection = { name: input.name, connector: input.connector, config, secrets, createdAt: existing?.createdAt ?? now, updatedAt: now };
+    const stored: StoredConnection = {
+      name: input.name,
+      connector: input.connector,
+      ...(input.baseUrl === undefined ? {} : { baseUrl: input.baseUrl }),
+      config,
+      secrets,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
     writeJsonAtomic(path, stored, 0o600);
     return this.#mask(stored);
   }
@@ -245,6 +256,7 @@ export class Workspace {
     return {
       name: stored.name,
       connector: stored.connector,
+      ...(stored.baseUrl === undefined ? {} : { baseUrl: stored.baseUrl }),
       config: { ...stored.config, ...Object.fromEntries(secretKeys.map((key) => [key, SECRET_MASK])) },
       secretKeys,
       createdAt: stored.createdAt,
