@@ -12,6 +12,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     passWithNoTests: true,
-    testTimeout: 30_000,
+    // Generous: tests start servers and child processes, and must pass on a two-core machine busy with another
+    // test run. A bound, not an expectation: no test asserts wall-clock times.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -3,4 +3,4 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineConfig({ test: { testTimeout: 60_000, hookTimeout: 30_000 } }));
+export default mergeConfig(shared, defineConfig({ test: { testTimeout: 180_000, hookTimeout: 60_000 } }));

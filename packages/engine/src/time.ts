@@ -43,12 +43,19 @@ export function zoneOffsetMs(zone: string, instant: number): number {
   return wall - Math.floor(instant / 1000) * 1000;
 }
 
-/** The instant a wall-clock time of `zone` names (the earlier one in a repeated hour, the shifted one in a gap). */
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant a wall-clock time of `zone` names. The offsets a day before and after are the two a transition near
+ * it can have; a candidate is right when it shows that wall-clock time. In an hour the clock repeats both are: the
+ * earlier wins. In a gap (the hour skipped) neither is: the offset from before the gap reads it, as clocks do.
+ */
 function fromWallClock(wall: number, zone: string): number {
   if (zone === 'UTC') return wall;
-  const first = wall - zoneOffsetMs(zone, wall);
-  const second = wall - zoneOffsetMs(zone, first);
-  return Math.min(first, second);
+  const before = zoneOffsetMs(zone, wall - DAY_MS);
+  const after = zoneOffsetMs(zone, wall + DAY_MS);
+  const fits = [wall - before, wall - after].filter((candidate) => candidate + zoneOffsetMs(zone, candidate) === wall);
+  return fits.length > 0 ? Math.min(...fits) : wall - before;
 }
 
 function offsetMs(zone: string): number {

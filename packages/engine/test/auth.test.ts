@@ -282,6 +282,14 @@ describe('session login', () => {
     expect(reads.every((request) => request.headers['authorization'] === undefined)).toBe(true);
   });
 
+  it('reads the token and its lifetime with JSONata, not by splitting on dots', async () => {
+    const api = await serve(server);
+    const jsonata = { ...auth, tokenPath: "$string(token) & ''", expiresInPath: '$number(expires_in) * 1' };
+    const connector = await connect(api, withAuth(jsonata, properties), { username: 'ops', password: 'pw-session-9f2e' });
+    await readsEverything(api, connector);
+    expect(api.tokenRequests).toBe(1);
+  });
+
   it('logs in again once after the session expired', async () => {
     const api = await serve(server);
     const connector = await connect(api, withAuth(auth, properties), { username: 'ops', password: 'pw-session-9f2e' });

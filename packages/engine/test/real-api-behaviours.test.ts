@@ -252,12 +252,32 @@ describe('pages that end the way real APIs end them', () => {
   });
 });
 
-describe('the clock and the calendar of expressions', () => {
+describe('expressions in a connector: their bounds, clock and calendar', () => {
   const doc = (expr: string) =>
     definition(
       { notes: { canonical: 'crm.activity@1', request: { path: '/x' }, primaryKey: ['id'], mapping: { fields: { kind: { const: { value: 'note', native: null } }, subject: { expr } } } } },
       { retry: FAST_RETRY },
     );
+
+  it('ConnectorOptions.expressions bounds the evaluations of the connector', async () => {
+    const api = await serve({ dataset: { contacts: 3 } });
+    const recursive = '($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $string($f(40)))';
+    const doc = definition({
+      contacts: {
+        canonical: 'crm.activity@1',
+        request: { path: '/cursor/contacts' },
+        records: { path: 'data' },
+        primaryKey: ['id'],
+        mapping: { fields: { kind: { const: { value: 'note', native: null } }, subject: { expr: recursive } } },
+      },
+    });
+    const bounded = await connect(doc, {}, local(api, { expressions: { maxDepth: 10 } }));
+    const failures = ofType(await collect(bounded.read('contacts')), 'failure');
+    expect(failures).toHaveLength(3);
+    expect(failures[0]?.issues[0]?.pointer).toBe('/subject');
+    const unbounded = await connect(doc, {}, local(api));
+    expect(ofType(await collect(unbounded.read('contacts')), 'record')).toHaveLength(3);
+  });
 
   it('$now() is the run time in a mapping (a bound $now used to shadow it)', async () => {
     const result = await mapNativeRecord(doc('$now()'), 'notes', { id: 1 }, { now: new Date('2026-03-01T12:00:00Z') });

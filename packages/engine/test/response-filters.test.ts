@@ -2,7 +2,7 @@
 // (ignore, fail with its own message, retry, rateLimited, refreshAuth), and retries are bounded.
 import { describe, expect, it } from 'vitest';
 import { compileConnector, type Connector } from '../src/index.ts';
-import { collect, definition, local, ofType, readError, type Fault, type TestApi, useTestApis } from './support.ts';
+import { collect, definition, FAST_RETRY, local, ofType, readError, type Fault, type TestApi, useTestApis } from './support.ts';
 
 type Json = Record<string, unknown>;
 
@@ -10,7 +10,7 @@ const apis = useTestApis();
 
 const PATH = '/cursor/customers';
 
-async function setup(faults: Fault[], responseFilters: Json[]): Promise<{ api: TestApi; connector: Connector }> {
+async function setup(faults: Fault[], responseFilters: Json[], extra: Json = {}): Promise<{ api: TestApi; connector: Connector }> {
   const api = await apis.serve({ seed: 23, dataset: { customers: 8 }, faults });
   const doc = definition(
     {
@@ -21,7 +21,7 @@ async function setup(faults: Fault[], responseFilters: Json[]): Promise<{ api: T
         pagination: { kind: 'cursor', cursor: { from: 'body', path: 'next_cursor' }, param: { in: 'query', name: 'cursor' }, pageSize: { param: { in: 'query', name: 'limit' }, value: 100 } },
       },
     },
-    { responseFilters },
+    { responseFilters, ...extra },
   );
   const connector = await compileConnector(doc, {}, local(api));
   apis.keep(connector);
@@ -72,5 +72,41 @@ describe('response filters', () => {
   it('a filter whose body condition does not match leaves the response alone', async () => {
     const { connector } = await setup([], [{ status: [200], bodyMatches: 'ok = false', action: 'fail' }]);
     expect(ofType(await collect(connector.readNative('customers')), 'raw')).toHaveLength(8);
+  });
+});
+
+describe('retries have one owner, the HTTP client', () => {
+  it('a rateLimited filter sends at most retry.maxAttempts requests, never maxAttempts squared', async () => {
+    const { api, connector } = await setup([{ kind: 'status', status: 429, retryAfter: 0, route: PATH }], [{ status: [429], action: 'rateLimited' }]);
+    const error = await readError(connector.readNative('customers'));
+    expect(error.code).toBe('ENGINE_HTTP_STATUS');
+    expect(error.hint).toContain('3 attempts');
+    expect(api.count({ path: PATH })).toBe(3);
+  });
+
+  it('Retry-After as an HTTP date is honoured', async () => {
+    const at = new Date(Date.now() + 1500).toUTCString();
+    const { api, connector } = await setup([{ kind: 'status', status: 503, retryAfter: at, route: PATH, times: 1 }], [{ status: [503], action: 'rateLimited' }], {
+      retry: { ...FAST_RETRY, maxDelayMs: 5000 },
+    });
+    expect(ofType(await collect(connector.readNative('customers')), 'raw')).toHaveLength(8);
+    const [first, second] = api.requests.filter((request) => request.path === PATH);
+    // At least most of the wait the date asks for (the date has whole seconds; the clock may tick between).
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(400);
+  });
+
+  it('a 200 whose body says "ratelimited" (Slack-style) is retried, and succeeds', async () => {
+    const { api, connector } = await setup(
+      [{ kind: 'status', status: 200, body: { ok: false, error: 'ratelimited' }, route: PATH, times: 1 }],
+      [{ bodyMatches: "error = 'ratelimited'", action: 'rateLimited' }],
+    );
+    expect(ofType(await collect(connector.readNative('customers')), 'raw')).toHaveLength(8);
+    expect(api.count({ path: PATH })).toBe(2);
+  });
+
+  it('a 403 with nothing left in the rate-limit window (GitHub\'s secondary limit) is retried without a filter', async () => {
+    const { api, connector } = await setup([{ kind: 'status', status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0' }, route: PATH, times: 1 }], []);
+    expect(ofType(await collect(connector.readNative('customers')), 'raw')).toHaveLength(8);
+    expect(api.count({ path: PATH })).toBe(2);
   });
 });

@@ -33,8 +33,9 @@ describe('shopConnectorDefinition', () => {
   });
 
   it('passes a read-only test run with the bearer token, and fails auth with another', async () => {
-    const api = await apis.serve();
-    const definition = shopConnectorDefinition({ baseUrl: api.url });
+    // Pages of 5 and more than 5 of everything: the test walks to a second page of every stream.
+    const api = await apis.serve({ dataset: { locations: 8 } });
+    const definition = shopConnectorDefinition({ baseUrl: api.url, pageSize: 5 });
     const report = await testConnector(definition, CONFIG, LOCAL);
     expect(report.verdict, renderTestReport(report)).toBe('pass');
     expect(report.streams.map((stream) => [stream.stream, stream.verdict])).toEqual(SHOP_STREAMS.map((stream) => [stream, 'pass']));
