@@ -1,7 +1,9 @@
 // Engine read throughput against a hand-written fetch loop doing the same requests, parsing, mapping and
-// validation, in the same run; peak memory of each reader at each size (each run in its own process, the API in
-// another). Engine and baseline alternate `--runs` times per size and the median of each is compared, because a
-// shared machine's speed drifts over minutes.   npm run bench:engine [-- --sizes 100000,1000000 --runs 3]
+// validation, and against the transport floor (the same requests and JSON.parse, nothing else), all in the same
+// run; peak memory of each reader at each size (each run in its own process, the API in another). The readers
+// alternate `--runs` times per size and the median of each is compared, because a shared machine's speed drifts
+// over minutes. Goals: engine/hand-written time ≤ 1.10, engine CPU per record ≤ 2× the floor's.
+//   npm run bench:engine [-- --sizes 100000,1000000 --runs 3]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -33,22 +35,30 @@ for (const size of sizes) {
   const { url } = (await firstJsonLine(server)) as { url: string };
   const baselines: Measured[] = [];
   const engines: Measured[] = [];
+  const floors: Measured[] = [];
   for (let index = 0; index < runs; index += 1) {
+    floors.push(await run('floor', url));
     baselines.push(await run('baseline', url));
     engines.push(await run('engine', url));
   }
   server.stdin?.end();
   await once(server, 'exit');
-  for (const measured of [...engines, ...baselines]) if (measured.records !== size) throw new Error(`expected ${size} records, got ${measured.records}`);
+  for (const measured of [...engines, ...baselines, ...floors]) if (measured.records !== size) throw new Error(`expected ${size} records, got ${measured.records}`);
   const engineMs = median(engines.map((m) => m.ms));
   const baselineMs = median(baselines.map((m) => m.ms));
+  const perRecord = (measured: Measured[]) => (median(measured.map((m) => m.cpuMs)) * 1000) / size;
   rows.push({
     size,
     runs,
     engineRecordsPerSecond: Math.round(size / (engineMs / 1000)),
     baselineRecordsPerSecond: Math.round(size / (baselineMs / 1000)),
+    floorRecordsPerSecond: Math.round(size / (median(floors.map((m) => m.ms)) / 1000)),
     timeRatio: engineMs / baselineMs,
     cpuRatio: median(engines.map((m) => m.cpuMs)) / median(baselines.map((m) => m.cpuMs)),
+    engineCpuUsPerRecord: perRecord(engines),
+    baselineCpuUsPerRecord: perRecord(baselines),
+    floorCpuUsPerRecord: perRecord(floors),
+    floorRatio: perRecord(engines) / perRecord(floors),
     enginePeakRssMb: Math.round(Math.max(...engines.map((m) => m.maxRssMb))),
     baselinePeakRssMb: Math.round(Math.max(...baselines.map((m) => m.maxRssMb))),
   });
@@ -57,9 +67,12 @@ if (values.json) console.log(JSON.stringify({ node: process.version, rows }, nul
 else {
   console.log(`node ${process.version}`);
   for (const row of rows) {
+    const us = (key: string) => (row[key] as number).toFixed(1);
     console.log(
-      `${String(row['size']).padStart(8)} records: engine ${row['engineRecordsPerSecond']} rec/s, baseline ${row['baselineRecordsPerSecond']} rec/s, ` +
-        `engine/baseline time ${(row['timeRatio'] as number).toFixed(2)} (goal ≤ 1.25; CPU ${(row['cpuRatio'] as number).toFixed(2)}), medians of ${row['runs']}, peak RSS engine ${row['enginePeakRssMb']} MB, baseline ${row['baselinePeakRssMb']} MB`,
+      `${String(row['size']).padStart(8)} records: engine ${row['engineRecordsPerSecond']} rec/s, hand-written ${row['baselineRecordsPerSecond']} rec/s, floor ${row['floorRecordsPerSecond']} rec/s, medians of ${row['runs']}\n` +
+        `          engine/hand-written time ${(row['timeRatio'] as number).toFixed(2)} (goal ≤ 1.10; CPU ${(row['cpuRatio'] as number).toFixed(2)})\n` +
+        `          CPU per record: engine ${us('engineCpuUsPerRecord')} µs, hand-written ${us('baselineCpuUsPerRecord')} µs, floor ${us('floorCpuUsPerRecord')} µs; engine/floor ${(row['floorRatio'] as number).toFixed(2)} (goal ≤ 2)\n` +
+        `          peak RSS engine ${row['enginePeakRssMb']} MB, hand-written ${row['baselinePeakRssMb']} MB`,
     );
   }
   if (rows.length >= 2) {

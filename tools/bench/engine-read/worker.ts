@@ -1,10 +1,11 @@
-// One measured read in its own process: `engine` (compileConnector) or `baseline` (a hand-written fetch loop
-// doing the same requests, parsing, mapping and validation). Prints records, milliseconds and peak RSS.
+// One measured read in its own process: `engine` (compileConnector), `baseline` (a hand-written fetch loop doing
+// the same requests, parsing, mapping and validation) or `floor` (the same requests and JSON.parse, nothing else:
+// what any reader of this API pays). Prints records, milliseconds, CPU and peak RSS.
 import { canonicalKey, canonicalValidator, createCanonicalEvent, getCanonicalType } from '@pullpush/canonical';
 import { compileConnector } from '@pullpush/engine';
 import { benchDefinition } from './definition.ts';
 
-const [kind, url] = process.argv.slice(2) as ['engine' | 'baseline', string];
+const [kind, url] = process.argv.slice(2) as ['engine' | 'baseline' | 'floor', string];
 const token = 'bench-token-0123456789';
 
 // Native JSON as the API sends it: the baseline reads it as loosely as a hand-written loop would.
@@ -46,9 +47,8 @@ function mapOrder(o: Native): Record<string, unknown> {
   return record;
 }
 
-async function baseline(): Promise<number> {
-  const type = getCanonicalType('commerce.order@1');
-  const validate = canonicalValidator(type);
+/** Every page of orders, fetched and parsed; `each` gets the records. */
+async function pages(each: (orders: Native[]) => void): Promise<number> {
   let records = 0;
   let cursor: string | null = null;
   for (;;) {
@@ -57,16 +57,29 @@ async function baseline(): Promise<number> {
     if (cursor) page.searchParams.set('cursor', cursor);
     const response = await fetch(page, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
     const body = JSON.parse(await response.text()) as { data: Native[]; next_cursor: string | null; has_more: boolean };
-    for (const order of body.data) {
+    each(body.data);
+    records += body.data.length;
+    if (!body.has_more || !body.next_cursor || body.data.length === 0) return records;
+    cursor = body.next_cursor;
+  }
+}
+
+async function baseline(): Promise<number> {
+  const type = getCanonicalType('commerce.order@1');
+  const validate = canonicalValidator(type);
+  return pages((orders) => {
+    for (const order of orders) {
       const record = mapOrder(order);
       if (!validate({ ...record, id: 'pending' }).valid) throw new Error(`invalid record ${String(order['id'])}`);
       record['id'] = canonicalKey(type, record);
       createCanonicalEvent(type, record, { validate: false });
-      records += 1;
     }
-    if (!body.has_more || !body.next_cursor || body.data.length === 0) return records;
-    cursor = body.next_cursor;
-  }
+  });
+}
+
+/** The transport floor: the same requests and JSON.parse, no records made. */
+function floor(): Promise<number> {
+  return pages(() => undefined);
 }
 
 async function engine(): Promise<number> {
@@ -82,7 +95,7 @@ async function engine(): Promise<number> {
 
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
-const records = kind === 'engine' ? await engine() : await baseline();
+const records = kind === 'engine' ? await engine() : kind === 'floor' ? await floor() : await baseline();
 const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 const cpuMs = (cpu.user + cpu.system) / 1000;
