@@ -1,21 +1,37 @@
-// One measured sync in its own process: testkit's shop connector, orders only, into `sqlite` or `jsonl` (a
-// fresh file each time). Prints records, milliseconds and peak RSS.
+// One measured run in its own process: testkit's shop connector, orders only, synced into `sqlite` or `jsonl` (a
+// fresh file each time), or only `read` by the engine, every event made and dropped (what a sync adds to that
+// is the store's cost). Prints records, milliseconds and peak RSS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileConnector } from '@pullpush/engine';
 import { JsonlDestination, openSqliteStore, runSync } from '@pullpush/sync';
 import { shopConnectorDefinition } from '@pullpush/testkit';
 
-const [kind, url] = process.argv.slice(2) as ['sqlite' | 'jsonl', string];
+const [kind, url] = process.argv.slice(2) as ['sqlite' | 'jsonl' | 'read', string];
+const engine = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
+const config = { apiKey: 'bench-token-0123456789' };
+
+if (kind === 'read') {
+  const started = performance.now();
+  const connector = await compileConnector(shopConnectorDefinition({ baseUrl: url }), config, engine);
+  let records = 0;
+  for await (const message of connector.read('orders')) if (message.type === 'record') records += 1;
+  await connector.close();
+  const ms = performance.now() - started;
+  process.stdout.write(`${JSON.stringify({ kind, records, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.exit(0);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'pullpush-bench-sync-'));
 const destination = kind === 'sqlite' ? openSqliteStore(join(dir, 'bench.db')) : new JsonlDestination(join(dir, 'bench.jsonl'));
 const started = performance.now();
 const summary = await runSync({
   definition: shopConnectorDefinition({ baseUrl: url }),
-  config: { apiKey: 'bench-token-0123456789' },
+  config,
   destination,
   streams: ['orders'],
-  engine: { allowPrivateNetwork: 'loopback', allowInsecureHttp: true },
+  engine,
 });
 const ms = performance.now() - started;
 await destination.close();
