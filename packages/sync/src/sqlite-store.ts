@@ -150,7 +150,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
       if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
       this.#db = new DatabaseSync(this.path);
       // WAL: readers (any SQLite tool) never block the sync; NORMAL sync is durable against a killed process.
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+      // A checkpoint (which syncs the file) every 64 MiB of WAL rather than every 4 MiB: a sync writes in bulk.
+      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 16384;');
       this.#db.exec(META_TABLES);
     } catch (error) {
       throw new PullPushError(SyncErrorCode.Database, `Cannot open the SQLite file ${this.path}: ${(error as Error).message}`, {
