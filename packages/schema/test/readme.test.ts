@@ -1,7 +1,7 @@
 // The README's definition and flow must validate as shown.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { validateDefinition, validateFlow } from '../src/index.ts';
+import { EXPRESSION_CONTEXTS, validateDefinition, validateFlow } from '../src/index.ts';
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1] ?? 'null') as Record<string, unknown>);
@@ -27,5 +27,12 @@ describe('README examples', () => {
     const [error] = validateDefinition(doc).errors;
     expect(`${error?.code} ${error?.pointer}: ${error?.message}`).toBe('DSL_UNKNOWN_KEY /streams/customers/paginaton: unknown key "paginaton"');
     expect(error?.hint).toMatch(/^Did you mean "pagination"\?/);
+  });
+});
+
+describe('README context table', () => {
+  it('lists every context with exactly the variables the schema declares', () => {
+    const rows = new Map([...readme.matchAll(/^\| `(\w+)` \| [^|]+ \| ([^|]+) \|$/gm)].map((match) => [match[1], [...(match[2] ?? '').matchAll(/`\$(\w+)`/g)].map((v) => v[1])]));
+    for (const [name, declaration] of Object.entries(EXPRESSION_CONTEXTS)) expect(rows.get(name), name).toEqual([...declaration.variables]);
   });
 });
