@@ -200,12 +200,24 @@ export class CompiledStream {
 
   /** Reads the stream: records (or failures) as they come, a page message and a state checkpoint per page. */
   async *read(options: ReadOptions = {}, mode: 'canonical' | 'native' = 'canonical'): AsyncGenerator<ReadMessage> {
+    // A request sent ahead is aborted when the read ends before it is needed (the consumer stopped, an error).
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    try {
+      yield* this.#partitionsOf(options, mode, signal);
+    } finally {
+      stop.abort();
+    }
+  }
+
+  async *#partitionsOf(options: ReadOptions, mode: 'canonical' | 'native', signal: AbortSignal): AsyncGenerator<ReadMessage> {
     const state: StreamState = structuredClone(options.state ?? { partitions: {} });
     const limits = options.limits ?? {};
     const maxPages = limits.maxPages ?? DEFAULT_MAX_PAGES;
     const maxRecords = limits.maxRecords ?? Number.POSITIVE_INFINITY;
     const minPages = limits.minPages ?? 1;
     const maxPartitions = limits.maxPartitions ?? DEFAULT_MAX_PARTITIONS;
+    const prefetch = limits.maxRecords === undefined;
     const wanted = options.partitions ? new Set(options.partitions.map(partitionKey)) : undefined;
     const { config } = this.#context;
     const tooMany = () =>
@@ -237,6 +249,9 @@ export class CompiledStream {
       let request: PageRequest | null = walk.first;
       let index = 0;
       let reason: EndReason = 'exhausted';
+      // The next page is asked for as soon as this one's response says what it is, and travels while this page's
+      // records are mapped and handed out. Not when a record limit may end the read first: no request is wasted.
+      let ahead: Promise<HttpResponse> | undefined;
       while (request) {
         if (index >= maxPages) {
           if (limits.maxPages === undefined) {
@@ -247,7 +262,8 @@ export class CompiledStream {
           reason = 'page-limit';
           break;
         }
-        const response = await this.#send(request, options.signal);
+        const response = await (ahead ?? this.#send(request, signal));
+        ahead = undefined;
         const verdict = response.verdict;
         const shown = this.#context.redactor.url(response.url);
         if (verdict.action !== 'accept' && verdict.action !== 'ignore') {
@@ -263,6 +279,21 @@ export class CompiledStream {
         const body = ignore ? null : parseBody(response.body, this.#context.format, shown, (text) => this.#context.redactor.text(text));
         const headers = Object.fromEntries(response.headers);
         const { records, received } = ignore ? { records: [], received: 0 } : await this.#records.extract(body, { ...base, headers });
+        // An error of the walk (an incomplete read) comes after this page's records, which are good.
+        let next: PageRequest | null = null;
+        let walkError: unknown;
+        if (!ignore) {
+          try {
+            next = await walk.next({ request, response, body, received, index });
+          } catch (error) {
+            walkError = error;
+          }
+        }
+        if (next && prefetch && index + 1 < maxPages) {
+          ahead = this.#send(next, signal);
+          // Handled when awaited; a read that stops before then abandons it (and aborts it, below).
+          ahead.catch(() => undefined);
+        }
         yield {
           type: 'page', stream: this.name, partition: key, index, method: this.method, url: shown,
           status: response.status, records: records.length, received, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts,
@@ -295,7 +326,8 @@ export class CompiledStream {
           reason = 'record-limit';
           break;
         }
-        request = ignore ? null : await walk.next({ request, response, body, received, index: index - 1 });
+        if (walkError !== undefined) throw walkError;
+        request = next;
       }
       // The cursor moves only when a partition was read to its end, so an interrupted read is read again.
       const end = cursor?.end;

@@ -217,6 +217,42 @@ describe('a WordPress: totals only in headers, 400 past the last page, timestamp
   });
 });
 
+describe('the next page travels while this one is processed', () => {
+  const cursor = { kind: 'cursor', cursor: { from: 'body', path: 'next_cursor' }, param: query('cursor'), pageSize: { param: query('limit'), value: 10 } };
+  const contacts = () => definition({ contacts: { request: { path: '/cursor/contacts' }, records: { path: 'data' }, primaryKey: ['id'], pagination: cursor } });
+
+  it('asks for page 2 before the consumer has taken page 1\'s records', async () => {
+    const api = await serve({ dataset: { contacts: 25 } });
+    let second!: () => void;
+    const secondArrived = new Promise<void>((resolve) => (second = resolve));
+    api.setOnRequest((request) => {
+      if (request.seq === 2) second();
+    });
+    const connector = await connect(contacts(), {}, local(api));
+    let records = 0;
+    for await (const message of connector.read('contacts')) {
+      // Without a request sent ahead, this would wait forever: page 2 is only asked for after page 1's records.
+      if (message.type === 'raw' && records++ === 0) await secondArrived;
+    }
+    expect(records).toBe(25);
+  });
+
+  it('not under a record limit: no request is sent that the limit makes useless', async () => {
+    const api = await serve({ dataset: { contacts: 25 } });
+    const connector = await connect(contacts(), {}, local(api));
+    expect(remoteIds(await collect(connector.read('contacts', { limits: { maxRecords: 10 } })))).toHaveLength(10);
+    expect(api.count({ path: '/cursor/contacts' })).toBe(1);
+  });
+
+  it('a consumer that stops early leaves no request behind to fail later', async () => {
+    const api = await serve({ dataset: { contacts: 25 }, faults: [{ kind: 'status', status: 500, route: '/cursor/contacts', after: 1 }] });
+    const connector = await connect(contacts(), {}, local(api));
+    for await (const message of connector.read('contacts')) if (message.type === 'raw') break;
+    // The request sent ahead fails (500, retried): nothing reaches the consumer, and no rejection goes unhandled.
+    await connector.close();
+  });
+});
+
 describe('pages that end the way real APIs end them', () => {
   const cursor = { kind: 'cursor', cursor: { from: 'body', path: 'next_cursor' }, param: query('cursor'), pageSize: { param: query('limit'), value: 10 } };
 
