@@ -3,15 +3,14 @@
 // comes; a missing cursor while stopWhen says there is more is an error, and so is a cursor seen before.
 import type { PaginationSpec } from '@pullpush/schema';
 import { clone, place } from '../request.ts';
-import { incomplete, loopGuard, pageBindings, responseValue, stopWhen, truthy, type Paginator, type PaginatorContext } from './walk.ts';
+import { firstPage, incomplete, loopGuard, pageBindings, type Paginator, type PaginatorContext, responseValue, stopWhen, truthy } from './walk.ts';
 
 export function cursorPagination(spec: Extract<PaginationSpec, { kind: 'cursor' }>, context: PaginatorContext): Paginator {
   const cursorValue = responseValue(context, spec.cursor, 'cursor') as NonNullable<ReturnType<typeof responseValue>>;
   const stop = stopWhen(context, spec);
   return {
     start(request, bindings) {
-      const first = clone(request);
-      if (spec.pageSize) place(first, spec.pageSize.param, spec.pageSize.value);
+      const first = firstPage(request, spec.pageSize);
       const guard = loopGuard('cursor', context);
       return {
         first,

@@ -1,7 +1,7 @@
 // pagination kind "link": the next page's URL in the Link response header (RFC 8288), on the same host only.
 import type { PaginationSpec } from '@pullpush/schema';
-import { clone, place } from '../request.ts';
-import { loopGuard, sameHost, type Paginator, type PaginatorContext } from './walk.ts';
+import { clone } from '../request.ts';
+import { firstPage, loopGuard, type Paginator, type PaginatorContext, sameHost } from './walk.ts';
 
 /** The URL of the link with relation `rel` in a Link header. */
 function linkTarget(header: string | null, rel: string): string | undefined {
@@ -19,8 +19,7 @@ export function linkPagination(spec: Extract<PaginationSpec, { kind: 'link' }>, 
   const rel = spec.rel ?? 'next';
   return {
     start(request) {
-      const first = clone(request);
-      if (spec.pageSize) place(first, spec.pageSize.param, spec.pageSize.value);
+      const first = firstPage(request, spec.pageSize);
       const guard = loopGuard('next link', context);
       return {
         first,

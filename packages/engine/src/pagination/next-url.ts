@@ -1,16 +1,15 @@
 // pagination kind "nextUrl": the next page's URL at a path in the body (relative URLs resolve against the
 // response's URL), on the same host only.
 import type { PaginationSpec } from '@pullpush/schema';
-import { clone, place } from '../request.ts';
-import { at, incomplete, loopGuard, pageBindings, sameHost, stopWhen, truthy, type Paginator, type PaginatorContext } from './walk.ts';
+import { clone } from '../request.ts';
+import { at, firstPage, incomplete, loopGuard, pageBindings, type Paginator, type PaginatorContext, sameHost, stopWhen, truthy } from './walk.ts';
 
 export function nextUrlPagination(spec: Extract<PaginationSpec, { kind: 'nextUrl' }>, context: PaginatorContext): Paginator {
   const path = context.sites.expression(at(context, 'path'), 'pagination');
   const stop = stopWhen(context, spec);
   return {
     start(request, bindings) {
-      const first = clone(request);
-      if (spec.pageSize) place(first, spec.pageSize.param, spec.pageSize.value);
+      const first = firstPage(request, spec.pageSize);
       const guard = loopGuard('next URL', context);
       return {
         first,

@@ -2,9 +2,9 @@
 // limit asked for (a server that clamps the limit would otherwise be skipped past); a declared total decides the
 // end, and an end before it is an error.
 import type { PaginationSpec } from '@pullpush/schema';
-import { clone, place, type PageRequest } from '../request.ts';
+import { clone, place } from '../request.ts';
 import { PageSizes } from './page-sizes.ts';
-import { incomplete, shrank, pageBindings, readCount, responseValue, stopWhen, truthy, type Observation, type Paginator, type PaginatorContext } from './walk.ts';
+import { AnnouncedTotal, incomplete, nextPosition, pageBindings, readCount, responseValue, stopWhen, truthy, type Observation, type Paginator, type PaginatorContext } from './walk.ts';
 
 export function offsetPagination(spec: Extract<PaginationSpec, { kind: 'offset' }>, context: PaginatorContext): Paginator {
   const totalValue = responseValue(context, spec.total, 'total');
@@ -17,32 +17,24 @@ export function offsetPagination(spec: Extract<PaginationSpec, { kind: 'offset' 
       place(first, spec.limitParam, spec.limit);
       const observations: Observation[] = [];
       const sizes = new PageSizes(spec.limit);
+      const announced = new AnnouncedTotal(context, observations);
       let offset = start;
-      let announced: number | undefined;
       return {
         first,
         observations,
         async next(page) {
           offset += page.received;
-          const total = await readCount(totalValue, page, bindings, 'the total', context);
-          if (total !== undefined) {
-            if (announced !== undefined && total !== announced) {
-              observations.push({ kind: 'totalChanged', from: announced, to: total });
-              // Records removed before the position reached shift every later page: some are skipped unseen.
-              if (total < announced) throw shrank(context, page, announced, total);
-            }
-            announced = total;
-          }
-          const missing = announced !== undefined && offset - start < announced;
+          announced.update(await readCount(totalValue, page, bindings, 'the total', context), page);
+          const missing = announced.value !== undefined && offset - start < announced.value;
           const stopped = stop ? truthy(await stop.evaluate(page.body, pageBindings(bindings, page))) : false;
           if (page.received === 0 || stopped) {
             if (missing) {
-              throw incomplete(context, page, `the API announced ${announced} records but the read ended at offset ${offset}`, 'Records were removed while reading, or the total counts records the endpoint does not list. Run the read again; if it persists, check the total setting of the pagination.');
+              throw incomplete(context, page, `the API announced ${announced.value} records but the read ended at offset ${offset}`, 'Records were removed while reading, or the total counts records the endpoint does not list. Run the read again; if it persists, check the total setting of the pagination.');
             }
             return null;
           }
           let speculative = false;
-          if (announced !== undefined) {
+          if (announced.value !== undefined) {
             if (!missing) return null;
             sizes.noteShort(page.received, observations);
           } else if (!stop) {
@@ -50,11 +42,7 @@ export function offsetPagination(spec: Extract<PaginationSpec, { kind: 'offset' 
             if (judgement === 'end') return null;
             speculative = judgement === 'speculative';
           }
-          const next: PageRequest = clone(page.request);
-          place(next, spec.offsetParam, offset);
-          if (speculative) next.speculative = true;
-          else delete next.speculative;
-          return next;
+          return nextPosition(page.request, spec.offsetParam, offset, speculative);
         },
       };
     },

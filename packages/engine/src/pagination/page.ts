@@ -2,9 +2,9 @@
 // as X-WP-TotalPages / X-Total-Count) decides the end, so the walk never asks for a page past the last (some APIs
 // answer that with 400); without them a short page ends the walk only once the server's page size is known.
 import type { PaginationSpec } from '@pullpush/schema';
-import { clone, place, type PageRequest } from '../request.ts';
+import { place } from '../request.ts';
 import { PageSizes } from './page-sizes.ts';
-import { incomplete, shrank, pageBindings, readCount, responseValue, stopWhen, truthy, type Observation, type Paginator, type PaginatorContext } from './walk.ts';
+import { AnnouncedTotal, firstPage, incomplete, nextPosition, type Observation, pageBindings, type Paginator, type PaginatorContext, readCount, responseValue, stopWhen, truthy } from './walk.ts';
 
 export function pagePagination(spec: Extract<PaginationSpec, { kind: 'page' }>, context: PaginatorContext): Paginator {
   const totalValue = responseValue(context, spec.total, 'total');
@@ -13,41 +13,32 @@ export function pagePagination(spec: Extract<PaginationSpec, { kind: 'page' }>, 
   const start = spec.startPage ?? 1;
   return {
     start(request, bindings) {
-      const first = clone(request);
-      if (spec.pageSize) place(first, spec.pageSize.param, spec.pageSize.value);
+      const first = firstPage(request, spec.pageSize);
       place(first, spec.pageParam, start);
       const observations: Observation[] = [];
       const sizes = new PageSizes(spec.pageSize?.value);
+      const announced = new AnnouncedTotal(context, observations);
       let received = 0;
-      let announced: number | undefined;
       return {
         first,
         observations,
         async next(page) {
           received += page.received;
           const pagesRead = page.index + 1;
-          const total = await readCount(totalValue, page, bindings, 'the total', context);
-          if (total !== undefined) {
-            if (announced !== undefined && total !== announced) {
-              observations.push({ kind: 'totalChanged', from: announced, to: total });
-              // Records removed before the position reached shift every later page: some are skipped unseen.
-              if (total < announced) throw shrank(context, page, announced, total);
-            }
-            announced = total;
-          }
+          announced.update(await readCount(totalValue, page, bindings, 'the total', context), page);
           const pages = await readCount(pagesValue, page, bindings, 'the page count', context);
-          const missingRecords = announced !== undefined && received < announced;
+          const missingRecords = announced.value !== undefined && received < announced.value;
           const missingPages = pages !== undefined && pagesRead < pages;
           const stopped = stop ? truthy(await stop.evaluate(page.body, pageBindings(bindings, page))) : false;
           if (page.received === 0 || stopped) {
             if (missingRecords || missingPages) {
-              const told = missingPages ? `${pages} pages` : `${announced} records`;
+              const told = missingPages ? `${pages} pages` : `${announced.value} records`;
               throw incomplete(context, page, `the API announced ${told} but the read ended after page ${start + page.index} with ${received} records`, 'Records were removed while reading, or the totals count records the endpoint does not list. Run the read again.');
             }
             return null;
           }
           let speculative = false;
-          if (pages !== undefined || announced !== undefined) {
+          if (pages !== undefined || announced.value !== undefined) {
             if (!missingPages && !missingRecords) return null;
             sizes.noteShort(page.received, observations);
           } else if (!stop) {
@@ -55,11 +46,7 @@ export function pagePagination(spec: Extract<PaginationSpec, { kind: 'page' }>, 
             if (judgement === 'end') return null;
             speculative = judgement === 'speculative';
           }
-          const next: PageRequest = clone(page.request);
-          place(next, spec.pageParam, start + page.index + 1);
-          if (speculative) next.speculative = true;
-          else delete next.speculative;
-          return next;
+          return nextPosition(page.request, spec.pageParam, start + page.index + 1, speculative);
         },
       };
     },

@@ -7,7 +7,7 @@ import { EngineErrorCode } from '../errors.ts';
 import type { HttpResponse } from '../net/http-client.ts';
 import { pointer } from '../pointer.ts';
 import type { Redactor } from '../redact.ts';
-import type { PageRequest } from '../request.ts';
+import { clone, place, type PageRequest } from '../request.ts';
 import type { Bindings, SiteExpression, SiteTable } from '../sites.ts';
 
 export interface Page {
@@ -99,6 +99,46 @@ export function stopWhen(context: PaginatorContext, spec: { stopWhen?: string | 
 
 export function incomplete(context: PaginatorContext, page: Page, message: string, hint: string): PullPushError {
   return new PullPushError(EngineErrorCode.IncompleteRead, `Stream ${context.stream}: ${message} (after ${context.redactor.url(page.response.url)}); the read is incomplete.`, { hint });
+}
+
+/**
+ * The record total an API announces, page after page: a change is observed, and a total that falls while the walk
+ * pages by position is an error (records before the position went, so later ones shifted past it unseen).
+ */
+export class AnnouncedTotal {
+  value: number | undefined;
+  readonly #context: PaginatorContext;
+  readonly #observations: Observation[];
+
+  constructor(context: PaginatorContext, observations: Observation[]) {
+    this.#context = context;
+    this.#observations = observations;
+  }
+
+  update(total: number | undefined, page: Page): void {
+    if (total === undefined) return;
+    if (this.value !== undefined && total !== this.value) {
+      this.#observations.push({ kind: 'totalChanged', from: this.value, to: total });
+      if (total < this.value) throw shrank(this.#context, page, this.value, total);
+    }
+    this.value = total;
+  }
+}
+
+/** A walk's first request, with the page size asked for when the definition asks for one. */
+export function firstPage(request: PageRequest, pageSize: { param: Parameters<typeof place>[1]; value: number } | undefined): PageRequest {
+  const first = clone(request);
+  if (pageSize) place(first, pageSize.param, pageSize.value);
+  return first;
+}
+
+/** The request for the next position, marked speculative (asked for without evidence that it exists) or not. */
+export function nextPosition(current: PageRequest, placement: Parameters<typeof place>[1], value: number, speculative: boolean): PageRequest {
+  const next = clone(current);
+  place(next, placement, value);
+  if (speculative) next.speculative = true;
+  else delete next.speculative;
+  return next;
 }
 
 /** The total fell while the walk paged by position: later pages shifted, and records between them were skipped. */
