@@ -43,8 +43,6 @@ export interface Connector {
   readonly checkStream: string;
   /** Canonical type of a stream, or undefined for a raw stream. */
   canonicalType(stream: string): CanonicalTypeDefinition | undefined;
-  /** The paths of a stream's primary key in its native records. */
-  primaryKey(stream: string): readonly string[];
   /** Whether a complete full read of the stream makes records it no longer returns deleted (tombstoneMissing). */
   tombstonesMissing(stream: string): boolean;
   /** Whether the stream pages (its pagination is not "none"). */
@@ -184,21 +182,20 @@ export async function compileConnector(definition: unknown, config: Record<strin
     return found;
   }
 
+  const checkStream = def.check?.stream ?? [...streams.keys()][0] ?? '';
   const connector: Connector = {
     id: def.id,
     connection,
     streams: [...streams.keys()],
-    checkStream: def.check?.stream ?? [...streams.keys()][0] ?? '',
+    checkStream,
     canonicalType: (name) => stream(name).canonical,
-    primaryKey: (name) => stream(name).spec.primaryKey,
     tombstonesMissing: (name) => stream(name).spec.tombstoneMissing === true,
     paginated: (name) => (stream(name).spec.pagination?.kind ?? 'none') !== 'none',
     async check(signal) {
-      const name = def.check?.stream ?? [...streams.keys()][0] ?? '';
-      for await (const message of stream(name).read({ limits: { maxPages: 1, maxPartitions: 1 }, ...(signal ? { signal } : {}) }, 'native')) {
-        if (message.type === 'page') return { stream: name, status: message.status, records: message.records };
+      for await (const message of stream(checkStream).read({ limits: { maxPages: 1, maxPartitions: 1 }, ...(signal ? { signal } : {}) }, 'native')) {
+        if (message.type === 'page') return { stream: checkStream, status: message.status, records: message.records };
       }
-      return { stream: name, status: 0, records: 0 };
+      return { stream: checkStream, status: 0, records: 0 };
     },
     read: (name, readOptions) => stream(name).read(readOptions),
     readNative: (name, readOptions) => stream(name).read(readOptions, 'native'),
