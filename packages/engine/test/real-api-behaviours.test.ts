@@ -320,6 +320,15 @@ describe('expressions in a connector: their bounds, clock and calendar', () => {
     expect(result).toMatchObject({ ok: true, record: { subject: '2026-03-01T12:00:00.000Z' } });
   });
 
+  it('$toMillis answers as JSONata does for everything but a time without a zone: dates, zones, non-ISO text', async () => {
+    const { compileExpression } = await import('../src/index.ts');
+    const toMillis = (text: string) => compileExpression(`$toMillis(${JSON.stringify(text)})`, '/x', { timeZone: 'Europe/Berlin' }).evaluate({}, {});
+    expect(await toMillis('2026-01-15')).toBe(Date.parse('2026-01-15T00:00:00Z'));
+    expect(await toMillis('2026-01-15T08:31:07+02:00')).toBe(Date.parse('2026-01-15T06:31:07Z'));
+    expect(await toMillis('2026-01-15T08:31:07')).toBe(Date.parse('2026-01-15T07:31:07Z'));
+    await expect(toMillis('2018-02-03 11:15:33')).rejects.toMatchObject({ code: 'ENGINE_EXPRESSION', cause: { code: 'D3110' } });
+  });
+
   it('$toMillis of a timestamp without a zone is UTC, or the definition time zone, never the host zone', () => {
     const run = (zone: string) =>
       runNodeScript([], [

@@ -5,7 +5,7 @@ import { PullPushError } from '@pullpush/canonical';
 import jsonata from 'jsonata';
 import { EngineErrorCode } from '../errors.ts';
 import { parseTimestamp } from '../time.ts';
-import { compileFast, FALLBACK } from './fast.ts';
+import { compileFast, FALLBACK, JSONATA_FUNCTIONS } from './fast.ts';
 
 export type Bindings = Readonly<Record<string, unknown>>;
 
@@ -52,6 +52,8 @@ function read(value: unknown, keys: readonly string[]): unknown {
   for (const key of keys) {
     if (Array.isArray(current)) return CROSSES_ARRAY;
     if (typeof current !== 'object' || current === null) return undefined;
+    // Data carrying JSONata's function markers is a function to JSONata, which reads nothing from it: JSONata's.
+    if ((current as Record<string, unknown>)['_jsonata_function'] === true || (current as Record<string, unknown>)['_jsonata_lambda'] === true) return CROSSES_ARRAY;
     // Own properties only: no prototype access through a path.
     if (!Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
@@ -71,7 +73,9 @@ function plain(value: unknown): unknown {
 
 export function compileExpression(source: string, where: string, options: ExpressionOptions = {}): CompiledExpression {
   const trimmed = source.trim();
-  if (PLAIN_PATH.test(trimmed) && !trimmed.split('.').some((segment) => KEYWORDS.has(segment))) {
+  // A variable named like a JSONata function (`$string`, `$now`…) is that function where no binding has the name.
+  const functionName = trimmed.startsWith('$') && JSONATA_FUNCTIONS.has(trimmed.slice(1).split('.')[0] ?? '');
+  if (PLAIN_PATH.test(trimmed) && !trimmed.split('.').some((segment) => KEYWORDS.has(segment)) && !functionName) {
     const [head, ...rest] = trimmed.split('.');
     const fromBindings = head?.startsWith('$') ?? false;
     const keys = fromBindings ? [(head as string).slice(1), ...rest] : trimmed.split('.');
@@ -104,7 +108,7 @@ function compileJsonata(source: string, trimmed: string, where: string, options:
       cause: error,
     });
   }
-  const fast = compileFast(expression.ast());
+  const fast = compileFast(expression.ast(), options.maxDepth ?? 200);
   const evaluateSync = fast
     ? (input: unknown, bindings: Bindings) => {
         try {
@@ -138,6 +142,9 @@ function compileJsonata(source: string, trimmed: string, where: string, options:
   };
 }
 
+/** ISO 8601 as JSONata's $toMillis accepts it, with a time of day and no zone. */
+const LOCAL_TIME = /^\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(\.\d+)?$/;
+
 /** JSONata's own date functions with the builtin behaviour, for the cases the overrides below hand back. */
 let builtins: { toMillis: jsonata.Expression; fromMillis: jsonata.Expression } | undefined;
 
@@ -154,10 +161,10 @@ function registerClockAndCalendar(expression: jsonata.Expression, options: Expre
     'toMillis',
     (timestamp: unknown, picture?: unknown) => {
       if (timestamp === undefined) return undefined;
-      if (picture !== undefined) return toMillis.evaluate({}, { t: timestamp, p: picture });
-      const parsed = typeof timestamp === 'string' ? parseTimestamp(timestamp, zone) : undefined;
-      // Not ISO 8601: JSONata's own error (D3110) for the same input.
-      return parsed === undefined ? toMillis.evaluate({}, { t: timestamp }) : parsed.instant;
+      // Only a time of day without a zone is read differently from JSONata (which reads it in the host's zone);
+      // everything else, errors included (D3110 for what is not ISO 8601), is JSONata's own answer.
+      if (picture !== undefined || typeof timestamp !== 'string' || !LOCAL_TIME.test(timestamp)) return toMillis.evaluate({}, { t: timestamp, p: picture });
+      return parseTimestamp(timestamp, zone)?.instant ?? toMillis.evaluate({}, { t: timestamp });
     },
     '<s-s?:n>',
   );

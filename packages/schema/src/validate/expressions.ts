@@ -12,7 +12,7 @@ const BUILTINS = new Set(
     'formatNumber formatBase formatInteger parseInteger number abs floor ceil round power sqrt random millis toMillis ' +
     'fromMillis now boolean not exists keys lookup append reverse shuffle distinct sort zip join split match contains ' +
     'replace spread merge sift each error assert type base64encode base64decode encodeUrlComponent encodeUrl ' +
-    'decodeUrlComponent decodeUrl eval single filter map reduce'
+    'decodeUrlComponent decodeUrl eval single filter map reduce clone'
   ).split(' '),
 );
 
@@ -34,6 +34,12 @@ export function placeholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((match) => (match[1] ?? '').trim());
 }
 
+/**
+ * The variables an expression binds itself, anywhere in it: `$x := …`, the parameters of a lambda (callbacks of
+ * $map, $filter, $each, $sift, $reduce… too), and along a path the context `items@$o` and the position
+ * `items#$i` (on a step, after its filters, or after a sort). A use of such a name is not a variable of the
+ * context; outside the binding's scope it finds nothing, as the engine binds no other names than the context's.
+ */
 function boundNames(node: unknown, names: Set<string>): void {
   if (Array.isArray(node)) {
     for (const item of node) boundNames(item, names);
@@ -45,6 +51,10 @@ function boundNames(node: unknown, names: Set<string>): void {
   if (n.type === 'lambda' && Array.isArray(n['arguments'])) {
     for (const argument of n['arguments'] as Node[]) if (argument.type === 'variable') names.add(String(argument.value));
   }
+  // A step's `@$o` and `#$i`, and `#$i` after a step's filters (a stage of type index).
+  if (typeof n['focus'] === 'string') names.add(n['focus']);
+  if (typeof n['index'] === 'string') names.add(n['index']);
+  if (n.type === 'index' && typeof n.value === 'string') names.add(n.value);
   for (const value of Object.values(n)) if (typeof value === 'object') boundNames(value, names);
 }
 
@@ -69,6 +79,8 @@ function visit(node: unknown, bound: ReadonlySet<string>, analysis: Analysis): v
     visit(n['arguments'], bound, analysis);
     return;
   }
+  // A function given by an expression (`($f)(x)`, `$record.format(x)`): its variables count like any others.
+  if ((n.type === 'function' || n.type === 'partial') && typeof n['procedure'] === 'object') visit(n['procedure'], bound, analysis);
   if (n.type === 'variable') {
     const name = String(n.value);
     // A built-in function passed as a value ($map(tags, $trim), name ~> $uppercase) is not a variable.
