@@ -3,35 +3,53 @@ import { type CanonicalTypeDefinition } from './definition.ts';
 import { CanonicalErrorCode, PullPushError } from './errors.ts';
 import { resolveCanonicalType, type CanonicalRegistry } from './registry.ts';
 
-function valueAt(record: unknown, path: string): unknown {
+function valueAt(record: unknown, keys: readonly string[]): unknown {
   let value = record;
-  for (const segment of path.split('.')) {
+  for (const key of keys) {
     if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[segment];
+    value = (value as Record<string, unknown>)[key];
   }
   return value;
 }
 
 // Only the separator and the escape character are escaped, so keys stay readable (emails, SKUs, URLs).
 function encodePart(part: string): string {
-  return part.replaceAll('%', '%25').replaceAll(':', '%3A');
+  return part.includes('%') || part.includes(':') ? part.replaceAll('%', '%25').replaceAll(':', '%3A') : part;
+}
+
+interface KeyPath {
+  path: string;
+  keys: readonly string[];
+}
+
+// A key is made twice per record read (its id, its event's subject): the paths are split once per type.
+const keyPathsOf = new WeakMap<CanonicalTypeDefinition, readonly KeyPath[]>();
+function keyPaths(definition: CanonicalTypeDefinition): readonly KeyPath[] {
+  let paths = keyPathsOf.get(definition);
+  if (!paths) {
+    paths = definition.key.map((path) => ({ path, keys: path.split('.') }));
+    keyPathsOf.set(definition, paths);
+  }
+  return paths;
+}
+
+function keyPart(definition: CanonicalTypeDefinition, record: unknown, { path, keys }: KeyPath): string {
+  const value = valueAt(record, keys);
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw new PullPushError(
+    CanonicalErrorCode.MissingKey,
+    `Cannot build the key of a ${definition.name} record: "${path}" is ${value === undefined ? 'missing' : JSON.stringify(value)}.`,
+    {
+      hint: `Key fields of ${definition.name}: ${definition.key.join(', ')}. Map each to a non-empty string in the connector definition.`,
+      issues: [{ pointer: `/${path.replaceAll('.', '/')}`, message: 'key field must be a non-empty string', rule: 'key' }],
+    },
+  );
 }
 
 /** The key parts of a record, in the order its type declares them; throws CANONICAL_MISSING_KEY. */
 export function canonicalKeyParts(definition: CanonicalTypeDefinition, record: unknown): string[] {
-  return definition.key.map((path) => {
-    const value = valueAt(record, path);
-    if (typeof value === 'string' && value !== '') return value;
-    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-    throw new PullPushError(
-      CanonicalErrorCode.MissingKey,
-      `Cannot build the key of a ${definition.name} record: "${path}" is ${value === undefined ? 'missing' : JSON.stringify(value)}.`,
-      {
-        hint: `Key fields of ${definition.name}: ${definition.key.join(', ')}. Map each to a non-empty string in the connector definition.`,
-        issues: [{ pointer: `/${path.replaceAll('.', '/')}`, message: 'key field must be a non-empty string', rule: 'key' }],
-      },
-    );
-  });
+  return keyPaths(definition).map((path) => keyPart(definition, record, path));
 }
 
 /**
@@ -41,5 +59,7 @@ export function canonicalKeyParts(definition: CanonicalTypeDefinition, record: u
  */
 export function canonicalKey(type: string | CanonicalTypeDefinition, record: unknown, registry?: CanonicalRegistry): string {
   const definition = resolveCanonicalType(type, registry);
-  return [definition.name, ...canonicalKeyParts(definition, record).map(encodePart)].join(':');
+  let key = definition.name;
+  for (const path of keyPaths(definition)) key += `:${encodePart(keyPart(definition, record, path))}`;
+  return key;
 }

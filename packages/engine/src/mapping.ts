@@ -85,13 +85,13 @@ function compileDefaults(schema: Schema, inPlace = false): Filler | undefined {
     if (!fill) return undefined;
     return (value) => {
       if (!Array.isArray(value)) return value;
-      let changed = false;
-      const filled = value.map((item) => {
+      let filled: unknown[] | undefined;
+      for (let index = 0; index < value.length; index += 1) {
+        const item: unknown = value[index];
         const next = fill(item);
-        changed ||= next !== item;
-        return next;
-      });
-      return changed ? filled : value;
+        if (next !== item) (filled ??= value.slice())[index] = next;
+      }
+      return filled ?? value;
     };
   }
   const branch = objectBranch(schema);
@@ -144,22 +144,25 @@ function setPath(target: Json, keys: readonly string[], value: unknown): void {
   node[keys[last] as string] = value;
 }
 
-/** A field's producer: synchronous where the expression compiled to generated code, a promise where JSONata runs. */
-function compileField(spec: FieldMappingSpec, where: string, sites: SiteTable): Producer {
+/**
+ * A field's producers: `sync` where the expression compiled to generated code (it answers NOT_SYNC for an input
+ * that needs JSONata), `evaluate` always. Kept apart so the per-record loop calls the generated code directly.
+ */
+function compileField(spec: FieldMappingSpec, where: string, sites: SiteTable): Pick<Field, 'sync' | 'evaluate'> {
   if ('const' in spec) {
     const value = spec.const;
-    return typeof value === 'object' && value !== null ? () => structuredClone(value) : () => value;
+    const sync: Producer = typeof value === 'object' && value !== null ? () => structuredClone(value) : () => value;
+    return { sync, evaluate: sync };
   }
   const expression = sites.expression(`${where}/${'path' in spec ? 'path' : 'expr'}`, 'mapping');
-  const sync = expression.evaluateSync;
-  if (!sync) return (record, bindings) => expression.evaluate(record, bindings);
-  return (record, bindings) => {
-    const value = sync(record, bindings);
-    return value === NOT_SYNC ? expression.evaluate(record, bindings) : value;
-  };
+  return { ...(expression.evaluateSync ? { sync: expression.evaluateSync } : {}), evaluate: (record, bindings) => expression.evaluate(record, bindings) };
 }
 
-
+/** A field's value: synchronous when it can be, a promise where JSONata runs. */
+function produce(field: Field, record: unknown, bindings: Bindings<'mapping'>): unknown {
+  const value = field.sync === undefined ? NOT_SYNC : field.sync(record, bindings);
+  return value === NOT_SYNC ? field.evaluate(record, bindings) : value;
+}
 
 /** Undefined inside results (keys JSONata dropped, missing paths) becomes null: "no data", never absent. */
 function nullForUndefined(value: unknown): unknown {
@@ -189,7 +192,8 @@ export interface CompiledMapping {
 
 type Producer = (record: unknown, bindings: Bindings<'mapping'>) => unknown;
 interface Field {
-  produce: Producer;
+  sync?: Producer;
+  evaluate: Producer;
   pointer: string;
   /** Where the value goes: a dotted canonical path split once, or a name under `custom`. */
   keys: readonly string[];
@@ -197,12 +201,12 @@ interface Field {
 
 export function compileMapping(definition: CanonicalTypeDefinition, spec: MappingSpec, context: MappingContext): CompiledMapping {
   const fields: Field[] = Object.entries(spec.fields).map(([path, field]) => ({
-    produce: compileField(field, pointer('streams', context.stream, 'mapping', 'fields', path), context.sites),
+    ...compileField(field, pointer('streams', context.stream, 'mapping', 'fields', path), context.sites),
     pointer: `/${path.replaceAll('.', '/')}`,
     keys: path.split('.'),
   }));
   const custom: Field[] = Object.entries(spec.custom ?? {}).map(([name, field]) => ({
-    produce: compileField(field, pointer('streams', context.stream, 'mapping', 'custom', name), context.sites),
+    ...compileField(field, pointer('streams', context.stream, 'mapping', 'custom', name), context.sites),
     pointer: `/custom/${escapePointer(name)}`,
     keys: [name],
   }));
@@ -233,7 +237,7 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
     if (remoteId === '' || /^:+$/.test(remoteId)) {
       return { ok: false, remoteId, message: `the native record has no value at its primary key (${context.primaryKey.join(', ')})`, issues: [{ pointer: '/remote/id', message: 'primary key missing', rule: 'key' }] };
     }
-    const result = validate({ ...record, id: 'pending' });
+    const result = validate(record);
     if (!result.valid) return { ok: false, remoteId, message: `does not validate as ${definition.name}@${definition.version}`, issues: result.issues };
     record['id'] = canonicalKey(definition, record);
     return { ok: true, record, remoteId };
@@ -247,7 +251,7 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
       for (let index = from; index < all.length; index += 1) {
         const field = all[index] as Field;
         producing = field.pointer;
-        let value = index === from ? await pending : field.produce(native, scope);
+        let value = index === from ? await pending : produce(field, native, scope);
         if (value instanceof Promise) value = await value;
         if (index < fields.length) setPath(record, field.keys, nullForUndefined(value));
         else (values as Json)[field.keys[0] as string] = nullForUndefined(value);
@@ -263,7 +267,8 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
       const remoteId = remoteIdOf(native, keyPaths);
       const scope: Bindings<'mapping'> = { ...bindings, record: native };
       const record: Json = { ...shape };
-      record['id'] = '';
+      // The key is made from validated fields; until then the id holds a stand-in the schema accepts.
+      record['id'] = 'pending';
       record['remote'] = { connector: context.connector, connection: context.connection, stream: context.stream, id: remoteId };
       const values: Json | undefined = custom.length > 0 ? {} : undefined;
       // The canonical field being produced: a field whose expression throws is the failure's pointer.
@@ -272,7 +277,7 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
         for (let index = 0; index < fields.length + custom.length; index += 1) {
           const field = (index < fields.length ? fields[index] : custom[index - fields.length]) as Field;
           producing = field.pointer;
-          const value = field.produce(native, scope);
+          const value = produce(field, native, scope);
           // Most fields evaluate synchronously; only a real promise (JSONata) turns the rest asynchronous.
           if (value instanceof Promise) return finishAsync(record, values, index, value, native, scope, remoteId);
           if (index < fields.length) setPath(record, field.keys, nullForUndefined(value));

@@ -200,17 +200,6 @@ export class CompiledStream {
 
   /** Reads the stream: records (or failures) as they come, a page message and a state checkpoint per page. */
   async *read(options: ReadOptions = {}, mode: 'canonical' | 'native' = 'canonical'): AsyncGenerator<ReadMessage> {
-    // A request sent ahead is aborted when the read ends before it is needed (the consumer stopped, an error).
-    const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    try {
-      yield* this.#partitionsOf(options, mode, signal);
-    } finally {
-      stop.abort();
-    }
-  }
-
-  async *#partitionsOf(options: ReadOptions, mode: 'canonical' | 'native', signal: AbortSignal): AsyncGenerator<ReadMessage> {
     const state: StreamState = structuredClone(options.state ?? { partitions: {} });
     const limits = options.limits ?? {};
     const maxPages = limits.maxPages ?? DEFAULT_MAX_PAGES;
@@ -229,114 +218,121 @@ export class CompiledStream {
     let recordCount = 0;
     let partitionCount = 0;
     const readParent = (parent: string) => this.#parentRecords(parent, options);
-    for await (const partition of this.#partitions.partitions({ signal: options.signal, limit: maxPartitions + 1, readParent })) {
-      const key = partitionKey(partition.value);
-      if (wanted && !wanted.has(key)) continue;
-      if (partitionCount >= maxPartitions) {
-        if (limits.maxPartitions !== undefined) {
-          yield { type: 'partitions-limited', stream: this.name, partitions: partitionCount };
-          break;
-        }
-        throw tooMany();
-      }
-      partitionCount += 1;
-      const base = { config, partition: partition.value ?? null, parent: partition.parent ?? null };
-      const cursor: IncrementalWalk | undefined = await this.#incremental?.begin(state.partitions[key]?.cursor, config);
-      const first = await this.#request.first({ ...base, state: cursor?.requestCursor === undefined ? {} : { cursor: cursor.requestCursor } });
-      await cursor?.place(first, config);
-      const walk = this.#paginator.start(first, base);
-      const mapping: MappingBindings = base;
-      let request: PageRequest | null = walk.first;
-      let index = 0;
-      let reason: EndReason = 'exhausted';
-      // The next page is asked for as soon as this one's response says what it is, and travels while this page's
-      // records are mapped and handed out. Not when a record limit may end the read first: no request is wasted.
-      let ahead: Promise<HttpResponse> | undefined;
-      while (request) {
-        if (index >= maxPages) {
-          if (limits.maxPages === undefined) {
-            throw new PullPushError(EngineErrorCode.PageLimit, `Stream ${this.name} has more than ${maxPages} pages in partition ${JSON.stringify(key)}; the read stopped there and is incomplete.`, {
-              hint: 'Ask for larger pages (pageSize), or partition the stream; a read without a bound is refused.',
-            });
-          }
-          reason = 'page-limit';
-          break;
-        }
-        const response = await (ahead ?? this.#send(request, signal));
-        ahead = undefined;
-        const verdict = response.verdict;
-        const shown = this.#context.redactor.url(response.url);
-        if (verdict.action !== 'accept' && verdict.action !== 'ignore') {
-          yield { type: 'request-failed', stream: this.name, partition: key, method: this.method, url: shown, status: response.status, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts };
-          // A page asked for without evidence that it exists, refused: the previous, short page was the last.
-          if (request.speculative && response.status >= 400 && response.status < 500 && verdict.action === 'fail') {
-            walk.observations.push({ kind: 'refusedSpeculativePage', status: response.status });
+    // A request sent ahead is aborted when the read ends before it is needed (the consumer stopped, an error).
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    try {
+      for await (const partition of this.#partitions.partitions({ signal: options.signal, limit: maxPartitions + 1, readParent })) {
+        const key = partitionKey(partition.value);
+        if (wanted && !wanted.has(key)) continue;
+        if (partitionCount >= maxPartitions) {
+          if (limits.maxPartitions !== undefined) {
+            yield { type: 'partitions-limited', stream: this.name, partitions: partitionCount };
             break;
           }
-          throw this.#statusError(response, verdict.message);
+          throw tooMany();
         }
-        const ignore = verdict.action === 'ignore';
-        const body = ignore ? null : parseBody(response.body, this.#context.format, shown, (text) => this.#context.redactor.text(text));
-        const headers = Object.fromEntries(response.headers);
-        const { records, received } = ignore ? { records: [], received: 0 } : await this.#records.extract(body, { ...base, headers });
-        // An error of the walk (an incomplete read) comes after this page's records, which are good.
-        let next: PageRequest | null = null;
-        let walkError: unknown;
-        if (!ignore) {
-          try {
-            next = await walk.next({ request, response, body, received, index });
-          } catch (error) {
-            walkError = error;
+        partitionCount += 1;
+        const base = { config, partition: partition.value ?? null, parent: partition.parent ?? null };
+        const cursor: IncrementalWalk | undefined = await this.#incremental?.begin(state.partitions[key]?.cursor, config);
+        const first = await this.#request.first({ ...base, state: cursor?.requestCursor === undefined ? {} : { cursor: cursor.requestCursor } });
+        await cursor?.place(first, config);
+        const walk = this.#paginator.start(first, base);
+        const mapping: MappingBindings = base;
+        let request: PageRequest | null = walk.first;
+        let index = 0;
+        let reason: EndReason = 'exhausted';
+        // The next page is asked for as soon as this one's response says what it is, and travels while this page's
+        // records are mapped and handed out. Not when a record limit may end the read first: no request is wasted.
+        let ahead: Promise<HttpResponse> | undefined;
+        while (request) {
+          if (index >= maxPages) {
+            if (limits.maxPages === undefined) {
+              throw new PullPushError(EngineErrorCode.PageLimit, `Stream ${this.name} has more than ${maxPages} pages in partition ${JSON.stringify(key)}; the read stopped there and is incomplete.`, {
+                hint: 'Ask for larger pages (pageSize), or partition the stream; a read without a bound is refused.',
+              });
+            }
+            reason = 'page-limit';
+            break;
           }
-        }
-        if (next && prefetch && index + 1 < maxPages) {
-          ahead = this.#send(next, signal);
-          // Handled when awaited; a read that stops before then abandons it (and aborts it, below).
-          ahead.catch(() => undefined);
-        }
-        yield {
-          type: 'page', stream: this.name, partition: key, index, method: this.method, url: shown,
-          status: response.status, records: records.length, received, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts,
-        };
-        for (const native of records) {
-          if (recordCount >= maxRecords) break;
-          if (cursor) {
-            let keep = cursor.observe(native, { ...mapping, record: native });
-            if (keep instanceof Promise) keep = await keep;
-            if (!keep) continue;
+          const response = await (ahead ?? this.#send(request, signal));
+          ahead = undefined;
+          const verdict = response.verdict;
+          const shown = this.#context.redactor.url(response.url);
+          if (verdict.action !== 'accept' && verdict.action !== 'ignore') {
+            yield { type: 'request-failed', stream: this.name, partition: key, method: this.method, url: shown, status: response.status, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts };
+            // A page asked for without evidence that it exists, refused: the previous, short page was the last.
+            if (request.speculative && response.status >= 400 && response.status < 500 && verdict.action === 'fail') {
+              walk.observations.push({ kind: 'refusedSpeculativePage', status: response.status });
+              break;
+            }
+            throw this.#statusError(response, verdict.message);
           }
-          recordCount += 1;
-          if (mode === 'native' || !this.#mapping) {
-            yield { type: 'raw', stream: this.name, partition: key, record: native, remoteId: remoteIdOf(native, this.#keyPaths) };
-            continue;
+          const ignore = verdict.action === 'ignore';
+          const body = ignore ? null : parseBody(response.body, this.#context.format, shown, (text) => this.#context.redactor.text(text));
+          const headers = Object.fromEntries(response.headers);
+          const { records, received } = ignore ? { records: [], received: 0 } : await this.#records.extract(body, { ...base, headers });
+          // An error of the walk (an incomplete read) comes after this page's records, which are good.
+          let next: PageRequest | null = null;
+          let walkError: unknown;
+          if (!ignore) {
+            try {
+              next = await walk.next({ request, response, body, received, index });
+            } catch (error) {
+              walkError = error;
+            }
           }
-          let mapped = this.#mapping.map(native, mapping);
-          if (mapped instanceof Promise) mapped = await mapped;
-          if (mapped.ok) {
-            const event = createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false });
-            yield { type: 'record', stream: this.name, partition: key, event, ...(options.withNative ? { native } : {}) };
-          } else {
-            const message = this.#context.redactor.text(mapped.message);
-            yield { type: 'failure', stream: this.name, partition: key, remoteId: mapped.remoteId, message, issues: mapped.issues, ...(options.withNative ? { native } : {}) };
+          if (next && prefetch && index + 1 < maxPages) {
+            ahead = this.#send(next, signal);
+            // Handled when awaited; a read that stops before then abandons it (and aborts it, below).
+            ahead.catch(() => undefined);
           }
+          yield {
+            type: 'page', stream: this.name, partition: key, index, method: this.method, url: shown,
+            status: response.status, records: records.length, received, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts,
+          };
+          for (const native of records) {
+            if (recordCount >= maxRecords) break;
+            if (cursor) {
+              let keep = cursor.observe(native, { ...mapping, record: native });
+              if (keep instanceof Promise) keep = await keep;
+              if (!keep) continue;
+            }
+            recordCount += 1;
+            if (mode === 'native' || !this.#mapping) {
+              yield { type: 'raw', stream: this.name, partition: key, record: native, remoteId: remoteIdOf(native, this.#keyPaths) };
+              continue;
+            }
+            let mapped = this.#mapping.map(native, mapping);
+            if (mapped instanceof Promise) mapped = await mapped;
+            if (mapped.ok) {
+              const event = createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false });
+              yield { type: 'record', stream: this.name, partition: key, event, ...(options.withNative ? { native } : {}) };
+            } else {
+              const message = this.#context.redactor.text(mapped.message);
+              yield { type: 'failure', stream: this.name, partition: key, remoteId: mapped.remoteId, message, issues: mapped.issues, ...(options.withNative ? { native } : {}) };
+            }
+          }
+          yield { type: 'state', stream: this.name, state: structuredClone(state) };
+          index += 1;
+          if (recordCount >= maxRecords && index >= minPages) {
+            reason = 'record-limit';
+            break;
+          }
+          if (walkError !== undefined) throw walkError;
+          request = next;
         }
-        yield { type: 'state', stream: this.name, state: structuredClone(state) };
-        index += 1;
-        if (recordCount >= maxRecords && index >= minPages) {
-          reason = 'record-limit';
-          break;
+        // The cursor moves only when a partition was read to its end, so an interrupted read is read again.
+        const end = cursor?.end;
+        if (reason === 'exhausted' && end !== undefined && end !== state.partitions[key]?.cursor) {
+          state.partitions[key] = { cursor: end };
+          yield { type: 'state', stream: this.name, state: structuredClone(state) };
         }
-        if (walkError !== undefined) throw walkError;
-        request = next;
+        yield { type: 'end', stream: this.name, partition: key, pages: index, reason, observations: walk.observations };
+        if (reason === 'record-limit') break;
       }
-      // The cursor moves only when a partition was read to its end, so an interrupted read is read again.
-      const end = cursor?.end;
-      if (reason === 'exhausted' && end !== undefined && end !== state.partitions[key]?.cursor) {
-        state.partitions[key] = { cursor: end };
-        yield { type: 'state', stream: this.name, state: structuredClone(state) };
-      }
-      yield { type: 'end', stream: this.name, partition: key, pages: index, reason, observations: walk.observations };
-      if (reason === 'record-limit') break;
+    } finally {
+      stop.abort();
     }
   }
 }

@@ -31,15 +31,22 @@ function startSync(path: string) {
   const process_ = spawn(process.execPath, ['--conditions=@pullpush/source', child, api.url, path, 'orders'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Listened for from the start: a run may finish before the kill, and 'close' is emitted only once.
+  const closed = once(process_, 'close') as Promise<[number | null]>;
   const lines = createInterface({ input: process_.stdout });
-  const written: number[] = [];
+  let batches = 0;
   let done: { status: string } | undefined;
+  const waiting: Array<{ batches: number; resolve: () => void }> = [];
   lines.on('line', (line) => {
     const message = JSON.parse(line) as { written?: number; done?: boolean; status: string };
     if (message.done) done = message;
-    else written.push(message.written ?? 0);
+    else batches += 1;
+    for (const wait of waiting.filter((entry) => entry.batches <= batches)) wait.resolve();
   });
-  return { process: process_, written, result: () => done, stderr: () => stderr };
+  void closed.then(() => waiting.forEach((wait) => wait.resolve()));
+  /** Resolves once the run has committed this many batches, or has ended. */
+  const afterBatches = (count: number) => new Promise<void>((resolve) => (count <= batches ? resolve() : waiting.push({ batches: count, resolve })));
+  return { process: process_, closed, afterBatches, result: () => done, stderr: () => stderr };
 }
 
 it(`survives ${KILLS} SIGKILLs over ${ORDERS} changing orders and ends with each order once, at its latest version`, async () => {
@@ -50,11 +57,14 @@ it(`survives ${KILLS} SIGKILLs over ${ORDERS} changing orders and ends with each
   let killedMidRun = 0;
   for (let kill = 0; kill < KILLS; kill += 1) {
     const run = startSync(path);
-    // Anywhere from process start-up to well into the read (a full read takes several seconds).
-    await new Promise((resolve) => setTimeout(resolve, 300 + next() * 4000));
+    // Killed at a point of progress, not of time, so a faster or slower machine kills as often mid-run: after
+    // 0–4 committed batches of 500 (0: during start-up), then up to 100 ms into whatever the run does next.
+    // Twenty runs cover less than the whole source, so every kill can land before the end.
+    await run.afterBatches(Math.floor(next() * 5));
+    await new Promise((resolve) => setTimeout(resolve, next() * 100));
     const exited = run.process.exitCode !== null;
     run.process.kill('SIGKILL');
-    await once(run.process, 'close');
+    await run.closed;
     if (!exited && run.result() === undefined) killedMidRun += 1;
     // The source moves on between runs: some orders change, so the final state must carry their new versions.
     const changed = Array.from({ length: 25 }, () => ids[Math.floor(next() * ids.length)] as number);
@@ -63,7 +73,7 @@ it(`survives ${KILLS} SIGKILLs over ${ORDERS} changing orders and ends with each
   expect(killedMidRun).toBeGreaterThanOrEqual(KILLS / 2);
 
   const final = startSync(path);
-  const [code] = (await once(final.process, 'close')) as [number];
+  const [code] = await final.closed;
   expect(code, final.stderr()).toBe(0);
   expect(final.result()?.status).toBe('succeeded');
 

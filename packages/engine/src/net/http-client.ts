@@ -117,6 +117,11 @@ async function readPrefix(response: Response, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks).subarray(0, limit);
 }
 
+/** The caller's cancellation as fetch reports it: an AbortError, not a network failure. */
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError');
+}
+
 /** Hard ceilings whatever a definition or an application says: no wait beyond these. */
 export const MAX_RETRY_DELAY_MS = 600_000;
 export const MAX_DEADLINE_MS = 3_600_000;
@@ -276,19 +281,43 @@ export class HttpClient {
     const attempts: Attempt[] = [];
     // Every attempt counts, the ones that failed before an answer (a reset, a timeout) included.
     let sent = 0;
+    const attempt = async (attemptSignal: AbortSignal | undefined): Promise<void> => {
+      sent += 1;
+      const response = await this.#attempt(request, attemptSignal);
+      attempts.push({ response, verdict: await classify(response) });
+    };
+    const answer = (): HttpResponse => {
+      const last = attempts.at(-1) as Attempt;
+      return { ...last.response, verdict: last.verdict, elapsedMs: performance.now() - started, attempts: sent };
+    };
+    // The first attempt goes out directly, under the same per-attempt timeout ky would set: most requests are
+    // answered at once, and ky's pipeline (a Request, managed signals, hooks) costs more than the rest of a
+    // page's handling. When it was not answered for good, ky runs the retries and begins by replaying it.
+    let firstError: unknown;
+    try {
+      await attempt(signal ? AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs));
+      const { action } = (attempts[0] as Attempt).verdict;
+      if (action !== 'retry' && action !== 'rateLimited') return answer();
+    } catch (error) {
+      if (signal?.aborted) throw abortError(signal);
+      firstError = error;
+    }
     const retry = this.retry;
+    let replayed = false;
     const client = ky.create({
       // ky calls this with its Request, whose signal carries the attempt's timeout and the caller's signal: the
       // attempt must use it, or a timed-out request would hang on (holding a connection and a rate-limit slot).
       fetch: async (input: unknown, init?: RequestInit) => {
-        sent += 1;
-        const response = await this.#attempt(request, (input as { signal?: AbortSignal }).signal ?? init?.signal ?? signal);
-        attempts.push({ response, verdict: await classify(response) });
+        if (!replayed) {
+          // The first attempt as it went: its error (ky decides whether a network error or a timeout is retried), or its response.
+          replayed = true;
+          if (firstError !== undefined) throw firstError;
+        } else await attempt((input as { signal?: AbortSignal }).signal ?? init?.signal ?? signal);
         // ky sees a stand-in: statuses are judged by the classifier, never by ky.
         return new Response(null, { status: 200 });
       },
       timeout: this.timeoutMs,
-      totalTimeout: retry.deadlineMs,
+      totalTimeout: Math.max(1, retry.deadlineMs - (performance.now() - started)),
       throwHttpErrors: false,
       hooks: {
         afterResponse: [
@@ -305,7 +334,7 @@ export class HttpClient {
         statusCodes: [],
         afterStatusCodes: [],
         backoffLimit: retry.maxDelayMs,
-        delay: (attempt: number) => retry.initialDelayMs * retry.multiplier ** (attempt - 1),
+        delay: (attemptNumber: number) => retry.initialDelayMs * retry.multiplier ** (attemptNumber - 1),
         jitter: retry.jitter,
         retryOnTimeout: true,
       },
@@ -314,12 +343,11 @@ export class HttpClient {
       await client(request.url, { method: request.method, ...(signal ? { signal } : {}) });
     } catch (error) {
       // The caller cancelled: an AbortError, as fetch gives, not a network failure to report.
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError');
+      if (signal?.aborted) throw abortError(signal);
       // Attempts ran out on a retry verdict: the last response is the answer, with that verdict.
       if (!isForceRetryError(error) || attempts.length === 0) throw this.#networkError(request, error);
     }
-    const last = attempts.at(-1) as Attempt;
-    return { ...last.response, verdict: last.verdict, elapsedMs: performance.now() - started, attempts: sent };
+    return answer();
   }
 
   #networkError(request: HttpRequest, error: unknown): PullPushError {
