@@ -114,13 +114,32 @@ function contentWriter(definition: CanonicalTypeDefinition): CanonicalJsonWriter
   return write;
 }
 
+/** A record's canonical content: its RFC 8785 text without `raw` (the type, when given, only makes it faster). */
+function contentText(record: unknown, type?: string | CanonicalTypeDefinition, registry?: CanonicalRegistry): string {
+  const write = type === undefined ? GENERAL_CONTENT : contentWriter(resolveCanonicalType(type, registry));
+  return write(record) ?? 'null';
+}
+
 /**
  * SHA-256 (hex) of a record's canonical content: its RFC 8785 JSON canonicalization, leaving out `raw`. The
  * type, when given, only makes it faster: the digest is the same with or without it.
  */
 export function contentDigest(record: object, type?: string | CanonicalTypeDefinition, registry?: CanonicalRegistry): string {
-  const write = type === undefined ? GENERAL_CONTENT : contentWriter(resolveCanonicalType(type, registry));
-  return hash('sha256', write(record) ?? 'null', 'hex');
+  return hash('sha256', contentText(record, type, registry), 'hex');
+}
+
+// The text each event's id was computed from, kept on the event (a hidden property, so it goes with the event and
+// never into its JSON) so that a store can write it rather than serialize the record a second time.
+const CONTENT = Symbol('pullpush.content');
+
+/**
+ * The RFC 8785 JSON text of an event's data without `raw`: the content its id was computed from, remembered from
+ * `createCanonicalEvent` (computed here for other events). An event is not to be changed once made — its id
+ * would no longer match its data — and this text is of the data as it was made.
+ */
+export function canonicalContent(event: CanonicalEvent): string {
+  const remembered = (event as unknown as Record<symbol, unknown>)[CONTENT];
+  return typeof remembered === 'string' ? remembered : contentText(event.data);
 }
 
 /** Wraps a canonical record in its CloudEvents envelope. */
@@ -137,9 +156,10 @@ export function createCanonicalEvent<T extends object>(
   const ceType = `${definition.name}.${operation}`;
   const subject = canonicalKey(definition, record);
   const time = options.time ?? fields.updatedAt ?? fields.createdAt ?? undefined;
-  return {
+  const content = options.changeId === undefined ? contentText(record, definition) : undefined;
+  const event: CanonicalEvent<T> = {
     specversion: '1.0',
-    id: deterministicEventId([source, ceType, subject, options.changeId ?? contentDigest(record, definition)]),
+    id: deterministicEventId([source, ceType, subject, options.changeId ?? hash('sha256', content as string, 'hex')]),
     source,
     type: ceType,
     subject,
@@ -150,6 +170,8 @@ export function createCanonicalEvent<T extends object>(
     canonicalversion: definition.version,
     data: record,
   };
+  if (content !== undefined) Object.defineProperty(event, CONTENT, { value: content });
+  return event;
 }
 
 /**

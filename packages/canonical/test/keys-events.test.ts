@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertCanonicalEvent,
+  canonicalContent,
   canonicalKey,
   createCanonicalEvent,
   PullPushError,
   validateCanonicalEvent,
 } from '../src/index.ts';
+import { canonicalJson } from '../src/jcs.ts';
 import { shopifyLikeOrder } from './fixtures/commerce-order.ts';
 
 const stock = (quantity: number | null) => ({
@@ -70,6 +72,18 @@ describe('createCanonicalEvent', () => {
     expect(again.id).toBe(first.id);
     expect(changed.id).not.toBe(first.id);
     expect(createCanonicalEvent('commerce.order@1', shopifyLikeOrder(), { changeId: 'webhook-1' }).id).not.toBe(first.id);
+  });
+
+  it('remembers the canonical text its id was made from: the data without raw, as canonicalJson writes it', () => {
+    const { raw: _raw, ...content } = { ...shopifyLikeOrder(), raw: { native: 'payload' } };
+    const event = createCanonicalEvent('commerce.order@1', { ...content, raw: { native: 'payload' } });
+    const text = canonicalContent(event);
+    expect(text).toBe(canonicalJson(content));
+    // The id is the one a digest of exactly this text gives (same parts as any event of this record).
+    expect(createCanonicalEvent('commerce.order@1', JSON.parse(text) as typeof content).id).toBe(event.id);
+    // An event made elsewhere (a copy, a webhook's changeId) gets the same text, computed on demand.
+    expect(canonicalContent({ ...event })).toBe(text);
+    expect(canonicalContent(createCanonicalEvent('commerce.order@1', content, { changeId: 'webhook-1' }))).toBe(text);
   });
 
   it('marks tombstones as deleted events', () => {

@@ -60,6 +60,13 @@ export interface StateStore {
   resetState(filter?: Partial<StreamIdentity>): number;
 }
 
+/** Commits batches on another thread, in the order given; after a batch fails it writes nothing more. */
+export interface BackgroundWriter {
+  write(batch: Batch): Promise<WriteCounts>;
+  /** Waits for what was given, then stops the thread. */
+  close(): Promise<void>;
+}
+
 export interface Destination {
   /** `sqlite:<path>` or `jsonl:<path>`, for summaries and logs. */
   readonly description: string;
@@ -74,6 +81,11 @@ export interface Destination {
    */
   readonly stateStore?: StateStore;
   write(batch: Batch): WriteCounts | Promise<WriteCounts>;
+  /**
+   * A writer committing batches on a thread of its own (SQLite), so a long sync writes one batch while it reads
+   * the next; runSync opens one once a stream has more than one batch, and closes it at the end of the stream.
+   */
+  openBackgroundWriter?(): BackgroundWriter | undefined;
   close(): void | Promise<void>;
 }
 

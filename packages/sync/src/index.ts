@@ -5,6 +5,6 @@ export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteS
 export { JsonlDestination, type JsonlDestinationOptions } from './jsonl-destination.ts';
 export { openDestination, parseDestination, type DestinationSpec } from './open-destination.ts';
 export { environmentName, loadConnectionConfig, type LoadConfigOptions, type LoadedConfig } from './config.ts';
-export type { Batch, Destination, FailedRecord, RawRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
+export type { BackgroundWriter, Batch, Destination, FailedRecord, RawRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 export type { RecordCounts, RunError, RunLog, StreamSummary, SyncSummary } from './summary.ts';
 export { SyncErrorCode } from './errors.ts';

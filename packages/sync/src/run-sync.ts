@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { PullPushError, type CanonicalEvent } from '@pullpush/canonical';
 import { compileConnector, type Connector, type ConnectorOptions, type Observation, type ReadLimits, type StreamState } from '@pullpush/engine';
-import type { Destination, FailedRecord, RawRecord, StateStore, StreamIdentity } from './destination.ts';
+import type { BackgroundWriter, Destination, FailedRecord, RawRecord, StateStore, StreamIdentity, WriteCounts } from './destination.ts';
 import { SyncErrorCode } from './errors.ts';
 import { addCounts, emptyCounts, type RunError, type RunLog, type StreamSummary, type SyncSummary } from './summary.ts';
 
@@ -121,6 +121,9 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   return summary;
 }
 
+/** Batches the background writer may hold beyond the one being read: enough to ride out a checkpoint's pause. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
 interface StreamRun extends Omit<SyncOptions, 'stateStore'> {
   runId: string;
   connection: string;
@@ -159,18 +162,42 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
   const progress = (done: boolean) =>
     run.onProgress?.({ ...identity, runId: run.runId, pages: result.pages, records: result.records, failed: result.failed, written, done });
 
-  async function flush(): Promise<void> {
+  // Once a stream has more than one batch, the destination's background writer (SQLite) commits batches while the
+  // next ones are read. A few may wait in its queue, so that a slow commit (a checkpoint of the file) does not
+  // hold the read up; after a failed batch the writer refuses the rest, and the failure stops the read at the
+  // next flush, so no later checkpoint is stored past records that were not.
+  let writer: BackgroundWriter | undefined;
+  const inFlight: Array<Promise<void>> = [];
+
+  /** Waits for batches handed to the background writer until at most `keep` are pending; throws the first failure. */
+  async function settle(keep: number): Promise<void> {
+    while (inFlight.length > keep) await inFlight.shift();
+  }
+
+  /** Writes what was read since the last batch; `more`: the read goes on (the write may then run behind it). */
+  async function flush(more: boolean): Promise<void> {
+    await settle(more ? MAX_BATCHES_IN_FLIGHT - 1 : 0);
     if (events.length === 0 && raws.length === 0 && failures.length === 0 && checkpoint === undefined) return;
     const batch = { ...identity, runId: run.runId, events, raws, failures, ...(checkpoint ? { state: checkpoint } : {}), ...(markSeen ? { markSeen } : {}) };
-    const counts = await run.destination.write(batch);
-    // A destination without its own state store: the checkpoint is stored after the records (at least once).
-    if (checkpoint && run.stateStore && run.stateStore !== run.destination.stateStore) run.stateStore.setState(identity, checkpoint);
-    addCounts(result, counts);
-    written += events.length + raws.length;
     events = [];
     raws = [];
     failures = [];
     checkpoint = undefined;
+    if (more) writer ??= run.destination.openBackgroundWriter?.();
+    const applied = (counts: WriteCounts) => {
+      // A destination without its own state store: the checkpoint is stored after the records (at least once).
+      if (batch.state && run.stateStore && run.stateStore !== run.destination.stateStore) run.stateStore.setState(identity, batch.state);
+      addCounts(result, counts);
+      written += batch.events.length + batch.raws.length;
+      if (more) progress(false);
+    };
+    if (writer) {
+      const committed = writer.write(batch).then(applied);
+      // Awaited in order by settle(); a failure meanwhile is thrown there.
+      committed.catch(() => undefined);
+      inFlight.push(committed);
+      if (!more) await settle(0);
+    } else applied(await run.destination.write(batch));
   }
 
   let complete = true;
@@ -193,10 +220,7 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
         result.pages += 1;
       } else if (message.type === 'state') {
         checkpoint = message.state;
-        if (events.length + raws.length + failures.length >= run.batchSize) {
-          await flush();
-          progress(false);
-        }
+        if (events.length + raws.length + failures.length >= run.batchSize) await flush(true);
       } else if (message.type === 'end') {
         if (message.reason !== 'exhausted') complete = false;
         for (const observation of message.observations) {
@@ -207,7 +231,7 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
         complete = false;
       }
     }
-    await flush();
+    await flush(false);
     if (markSeen && complete && !run.signal?.aborted) {
       const deleted = await (run.destination.tombstoneUnseen as NonNullable<Destination['tombstoneUnseen']>)(identity, run.runId, type ? result.canonicalType : undefined);
       result.deleted += deleted;
@@ -215,13 +239,16 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
   } catch (error) {
     // What was read before the error is kept, with the last checkpoint the engine reached before it.
     try {
-      await flush();
+      await flush(false);
     } catch {
       // The original error says more; the batch was rolled back and its checkpoint did not move.
     }
+    // Batches refused after a failed one: their failure is the same.
+    await Promise.allSettled(inFlight.splice(0));
     result.status = (error as Error).name === 'AbortError' || run.signal?.aborted ? 'cancelled' : 'failed';
     result.error = runError(error, connector);
   }
+  await writer?.close();
   if (notes.size > 0) result.notes = [...notes];
   result.durationMs = Math.round(performance.now() - started);
   progress(true);

@@ -8,7 +8,9 @@ import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { PullPushError } from '@pullpush/canonical';
 import type { StreamState } from '@pullpush/engine';
-import type { Batch, Destination, RawRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
+import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
+import { prepareBatch, type PreparedBatch } from './sqlite-rows.ts';
+import { SqliteBackgroundWriter } from './sqlite-writer.ts';
 import { SyncErrorCode } from './errors.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 
@@ -151,7 +153,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
       this.#db = new DatabaseSync(this.path);
       // WAL: readers (any SQLite tool) never block the sync; NORMAL sync is durable against a killed process.
       // A checkpoint (which syncs the file) every 64 MiB of WAL rather than every 4 MiB: a sync writes in bulk.
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 16384;');
+      // The busy timeout first: the background writer's connection may hold the lock while this one opens.
+      this.#db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384;');
       this.#db.exec(META_TABLES);
     } catch (error) {
       throw new PullPushError(SyncErrorCode.Database, `Cannot open the SQLite file ${this.path}: ${(error as Error).message}`, {
@@ -238,41 +241,53 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   /** Records, failures and the checkpoint of one batch, in one transaction. */
   write(batch: Batch): WriteCounts {
     this.#assertOpen();
+    return this.writePrepared(prepareBatch(batch, this.#now().toISOString(), this.path));
+  }
+
+  /**
+   * A writer of this file on a thread of its own, so that a long sync commits one batch while it reads the next;
+   * none for an in-memory database, which another connection cannot see.
+   */
+  openBackgroundWriter(): BackgroundWriter | undefined {
+    this.#assertOpen();
+    return this.path === ':memory:' ? undefined : new SqliteBackgroundWriter(this.path, this.#now);
+  }
+
+  /** A prepared batch (see `prepareBatch`) in one transaction: what `write` and the background writer commit. */
+  writePrepared(batch: PreparedBatch): WriteCounts {
+    this.#assertOpen();
     const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
-    const syncedAt = this.#now().toISOString();
+    const { syncedAt } = batch;
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      for (const event of batch.events) {
-        const record = event.data;
-        const statements = this.#statements(event.canonicaltype);
-        const key = event.subject;
-        const deleted = record['deleted'] === true ? 1 : 0;
-        const updatedAt = typeof record['updatedAt'] === 'string' ? record['updatedAt'] : null;
+      for (const row of batch.rows) {
+        const statements = this.#statements(row.canonicalType);
+        const { key, deleted } = row;
         const existing = statements.find.get(key) as { event_id: string; deleted: number; updated_at: string | null } | undefined;
         // An older version than the stored one (an out-of-order or replayed read) never overwrites a newer one.
         const stored = instant(existing?.updated_at);
-        const incoming = instant(updatedAt);
-        if (existing && ((existing.event_id === event.id && existing.deleted === deleted) || (stored !== undefined && incoming !== undefined && incoming < stored))) {
+        const incoming = instant(row.updatedAt);
+        if (existing && ((existing.event_id === row.eventId && existing.deleted === deleted) || (stored !== undefined && incoming !== undefined && incoming < stored))) {
           if (batch.markSeen) statements.seen.run(batch.runId, key);
           counts.unchanged += 1;
           continue;
         }
-        const values = [event.canonicalversion, JSON.stringify(record), batch.connector, batch.connection, batch.stream, String((record['remote'] as { id?: unknown } | undefined)?.id ?? ''), updatedAt, deleted, event.id, syncedAt, batch.runId] as const;
+        const values = [row.canonicalVersion, row.data, batch.connector, batch.connection, batch.stream, row.remoteId, row.updatedAt, deleted, row.eventId, syncedAt, batch.runId] as const;
         if (existing) statements.update.run(...values, key);
         else statements.insert.run(key, ...values);
         if (deleted && !(existing && existing.deleted)) counts.deleted += 1;
         else if (existing) counts.updated += 1;
         else counts.inserted += 1;
       }
-      if (batch.raws && batch.raws.length > 0) this.#writeRaws(batch, batch.raws, syncedAt, counts);
+      if (batch.raws.length > 0) this.#writeRaws(batch, counts);
       for (const failure of batch.failures) {
-        this.#insertFailure.run(batch.runId, batch.connector, batch.connection, batch.stream, failure.remoteId, failure.message, JSON.stringify(failure.issues), failure.native === undefined ? null : JSON.stringify(failure.native), syncedAt);
+        this.#insertFailure.run(batch.runId, batch.connector, batch.connection, batch.stream, failure.remoteId, failure.message, failure.issues, failure.native, syncedAt);
       }
-      if (batch.state) this.#putState(batch, batch.state, syncedAt);
+      if (batch.state !== undefined) this.#upsertState.run(batch.connector, batch.connection, batch.stream, batch.state, syncedAt);
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
-      throw new PullPushError(SyncErrorCode.Database, `Writing ${batch.events.length} records of stream ${batch.stream} to ${this.path} failed: ${(error as Error).message}`, {
+      throw new PullPushError(SyncErrorCode.Database, `Writing ${batch.rows.length + batch.raws.length} records of stream ${batch.stream} to ${this.path} failed: ${(error as Error).message}`, {
         hint: 'Nothing of this batch was written and its checkpoint did not move; rerun the sync once the database is writable.',
       });
     }
@@ -280,18 +295,17 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   }
 
   /** Native records of a raw stream: changed ones (by a digest of their JSON) written, the others counted unchanged. */
-  #writeRaws(batch: Batch, raws: readonly RawRecord[], syncedAt: string, counts: WriteCounts): void {
+  #writeRaws(batch: PreparedBatch, counts: WriteCounts): void {
     const statements = this.#rawStatements(batch.connector, batch.stream);
-    for (const raw of raws) {
-      const data = JSON.stringify(raw.record);
-      const digest = createHash('sha256').update(data).digest('base64url');
+    for (const raw of batch.raws) {
+      const digest = createHash('sha256').update(raw.data).digest('base64url');
       const existing = statements.find.get(batch.connection, raw.remoteId) as { digest: string; deleted: number } | undefined;
       if (existing && existing.digest === digest && existing.deleted === 0) {
         if (batch.markSeen) statements.seen.run(batch.runId, batch.connection, raw.remoteId);
         counts.unchanged += 1;
         continue;
       }
-      statements.upsert.run(batch.connection, raw.remoteId, data, digest, syncedAt, batch.runId);
+      statements.upsert.run(batch.connection, raw.remoteId, raw.data, digest, batch.syncedAt, batch.runId);
       if (existing) counts.updated += 1;
       else counts.inserted += 1;
     }

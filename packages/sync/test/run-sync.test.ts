@@ -124,8 +124,10 @@ describe('runSync into SQLite', () => {
         streams: ['orders', 'customers'],
         batchSize: 50,
         signal: controller.signal,
+        // Cancelled once 100 records were read: whatever was read before is written (some batches may still be
+        // committing on the background writer when the signal comes).
         onProgress: (progress) => {
-          if (progress.written >= 100) controller.abort();
+          if (progress.records >= 100) controller.abort();
         },
       }),
     );
@@ -166,6 +168,25 @@ describe('runSync into SQLite', () => {
     expect(db.listStates()).toEqual([]);
     expect(db.getRun(summary.runId)).toMatchObject({ status: 'failed', error: { code: summary.error?.code } });
     expect(JSON.stringify(summary)).not.toContain(TOKEN);
+  });
+
+  it('commits batches on the background writer while reading; a failed batch stops the stream with no checkpoint past it', async () => {
+    const db = store();
+    // A first, limited run creates the table; then the database refuses its 120th row, mid-way through batch 3.
+    await runSync(options(db, { streams: ['orders'], limits: { maxRecords: 10 } }));
+    db.database.exec('CREATE TRIGGER refuse_many BEFORE INSERT ON commerce_order WHEN (SELECT count(*) FROM commerce_order) >= 120 BEGIN SELECT RAISE(ABORT, \'the disk is full\'); END;');
+    const progress: number[] = [];
+    const failed = await runSync(options(db, { streams: ['orders'], full: true, batchSize: 50, onProgress: (step) => progress.push(step.written) }));
+    expect(failed.status).toBe('failed');
+    expect(failed.streams[0]).toMatchObject({ status: 'failed', error: { code: 'SYNC_DATABASE', message: expect.stringContaining('the disk is full') } });
+    // Batches 1 and 2 are there, nothing of batch 3 or later, and progress never claimed more than was committed.
+    expect(count(db, 'commerce_order')).toBe(100);
+    expect(Math.max(...progress)).toBeLessThanOrEqual(100);
+    // Once the database takes rows again, an incremental run from the stored checkpoint brings every order.
+    db.database.exec('DROP TRIGGER refuse_many');
+    const resumed = await runSync(options(db, { streams: ['orders'], batchSize: 50 }));
+    expect(resumed.status).toBe('succeeded');
+    expect(count(db, 'commerce_order')).toBe(230);
   });
 
   it('reports a stream that fails and still runs the others', async () => {

@@ -75,13 +75,21 @@ describe('SqliteStore.write', () => {
     store.write(batch([customer('1', '2026-01-01T00:00:00Z')], { state }));
     expect(store.getState(identity)).toEqual(state);
 
-    // A record JSON cannot hold, after a good one: the good one must not stay behind either.
-    const poisoned = customer('3', '2026-01-05T00:00:00Z');
-    (poisoned.data as Record<string, unknown>)['note'] = 10n;
-    const failing = batch([customer('2', '2026-01-05T00:00:00Z'), poisoned], { state: { partitions: { '': { cursor: '2026-01-05T00:00:00Z' } } } });
+    // A native record JSON cannot hold, with a good one: the good one must not stay behind either.
+    const failing = batch([customer('2', '2026-01-05T00:00:00Z')], { raws: [{ remoteId: '3', record: { id: 3, count: 10n } }], state: { partitions: { '': { cursor: '2026-01-05T00:00:00Z' } } } });
     expect(() => store.write(failing)).toThrow(expect.objectContaining({ code: 'SYNC_DATABASE' }));
     expect(store.getState(identity)).toEqual(state);
     expect(rows(store).map((row) => row['remote_id'])).toEqual(['1']);
+  });
+
+  it('stores each record as its canonical JSON, with the raw native record where the mapping kept it', () => {
+    const store = open();
+    const plain = customer('1', '2026-01-01T00:00:00Z');
+    const withRaw = customer('2', '2026-01-01T00:00:00Z', { raw: { id: 2, tags: ['a'], nested: { 'x"y': null } } });
+    store.write(batch([plain, withRaw]));
+    const [first, second] = rows(store);
+    expect(JSON.parse(String(first?.['data']))).toEqual(plain.data);
+    expect(JSON.parse(String(second?.['data']))).toEqual(withRaw.data);
   });
 
   it('keeps failed records with their reason, issues and native record', () => {
@@ -157,3 +165,41 @@ describe('SqliteStore state and runs', () => {
     expect(() => new SqliteStore(dir)).toThrow(expect.objectContaining({ code: 'SYNC_DATABASE', message: expect.stringContaining(dir) }));
   });
 });
+
+describe('SqliteStore background writer', () => {
+  it('commits batches in order on its own thread, with their checkpoints, and writes nothing after a failed one', async () => {
+    const store = open();
+    // The table exists, and a trigger makes the database refuse customer 2, as a full disk or a constraint would.
+    store.write(batch([customer('0', '2026-01-01T00:00:00Z')]));
+    store.database.exec("CREATE TRIGGER refuse_two BEFORE INSERT ON commerce_customer WHEN NEW.remote_id = '2' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END;");
+    const writer = store.openBackgroundWriter();
+    if (!writer) throw new Error('a file-backed store has a background writer');
+    const cursor = (at: string) => ({ partitions: { '': { cursor: at } } });
+    // Given all at once, as a sync hands them over while it reads on.
+    const first = writer.write(batch([customer('1', '2026-01-01T00:00:00Z')], { state: cursor('1') }));
+    const second = writer.write(batch([customer('2', '2026-01-02T00:00:00Z')], { state: cursor('2') }));
+    const third = writer.write(batch([customer('3', '2026-01-03T00:00:00Z')], { state: cursor('3') }));
+    await expect(first).resolves.toEqual({ inserted: 1, updated: 0, unchanged: 0, deleted: 0 });
+    await expect(second).rejects.toMatchObject({ code: 'SYNC_DATABASE', message: expect.stringContaining('refused by a trigger') });
+    await expect(third).rejects.toMatchObject({ code: 'SYNC_DATABASE', message: expect.stringContaining('an earlier batch of this run failed') });
+    await expect(writer.write(batch([customer('4', '2026-01-04T00:00:00Z')]))).rejects.toMatchObject({ code: 'SYNC_DATABASE' });
+    await writer.close();
+    expect(rows(store).map((row) => row['remote_id'])).toEqual(['0', '1']);
+    expect(store.getState(identity)).toEqual(cursor('1'));
+  });
+
+  it('refuses a batch JSON cannot hold without writing any of it, and none for an in-memory store', async () => {
+    const store = open();
+    const writer = store.openBackgroundWriter();
+    if (!writer) throw new Error('a file-backed store has a background writer');
+    const poisoned = batch([customer('1', '2026-01-01T00:00:00Z')], { raws: [{ remoteId: '1', record: { count: 10n } }] });
+    await expect(writer.write(poisoned)).rejects.toMatchObject({ code: 'SYNC_DATABASE', message: expect.stringContaining('stream customers') });
+    await expect(writer.write(batch([customer('2', '2026-01-01T00:00:00Z')]))).rejects.toMatchObject({ code: 'SYNC_DATABASE' });
+    await writer.close();
+    expect(store.getState(identity)).toBeUndefined();
+    const memory = new SqliteStore(':memory:');
+    stores.push(memory);
+    expect(memory.openBackgroundWriter()).toBeUndefined();
+  });
+});
+
