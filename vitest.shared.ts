@@ -1,6 +1,7 @@
 // Vitest settings shared by every project: each project's vitest.config.ts re-exports this file.
 // Workspace packages resolve through the `@pullpush/source` export condition, so tests run on
 // TypeScript sources and need no prior build.
+import { fileURLToPath } from 'node:url';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -10,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: [fileURLToPath(new URL('./tools/test-setup/prototype-guard.ts', import.meta.url))],
     environment: 'node',
     passWithNoTests: true,
     // Generous: tests start servers and child processes, and must pass on a two-core machine busy with another

@@ -3,6 +3,7 @@
 import { PullPushError } from '@pullpush/canonical';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { EngineErrorCode } from './errors.ts';
+import type { Redactor } from './redact.ts';
 
 export type BodyFormat = 'json' | 'jsonl' | 'csv';
 
@@ -15,23 +16,28 @@ function complaint(error: unknown): string {
   return String((error as Error).message).replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s+is not valid JSON$/, ': not valid JSON');
 }
 
-/** `redact` hides the connection's secrets in the error message. */
-export function parseBody(body: Buffer, format: BodyFormat, shownUrl: string, redact: (text: string) => string = (text) => text): unknown {
+/**
+ * The parsed body, with the connection's secrets hidden in it: an API that echoes a credential (a "who am I"
+ * record, an error that quotes the key) must not carry it into records, reports or stores. One scan of the text
+ * decides; only a body that holds a secret is walked. The redactor also hides secrets in the parse error.
+ */
+export function parseBody(body: Buffer, format: BodyFormat, shownUrl: string, redactor?: Redactor): unknown {
   const text = body.toString('utf8');
+  let parsed: unknown;
   try {
     if (format === 'jsonl') {
-      return text
+      parsed = text
         .split('\n')
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as unknown);
-    }
-    if (format === 'csv') return parseCsv(text, { columns: true, skip_empty_lines: true, bom: true }) as unknown;
+    } else if (format === 'csv') parsed = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true }) as unknown;
     // A test for any non-space character stops at the first one, where trim() would copy the whole body.
-    return /\S/.test(text) ? (JSON.parse(text) as unknown) : null;
+    else parsed = /\S/.test(text) ? (JSON.parse(text) as unknown) : null;
   } catch (error) {
     // No cause: the parser's error quotes the body, and causes end up in logs.
-    throw new PullPushError(EngineErrorCode.InvalidBody, `The ${format.toUpperCase()} body of ${shownUrl} does not parse: ${redact(complaint(error))}`, {
+    throw new PullPushError(EngineErrorCode.InvalidBody, `The ${format.toUpperCase()} body of ${shownUrl} does not parse: ${redactor ? redactor.text(complaint(error)) : complaint(error)}`, {
       hint: 'The response may be truncated or not in the format the definition declares (http.format).',
     });
   }
+  return redactor?.finds(text) ? redactor.value(parsed) : parsed;
 }

@@ -23,6 +23,8 @@ export const EngineErrorCode = {
   Auth: 'ENGINE_AUTH',
   UnknownStream: 'ENGINE_UNKNOWN_STREAM',
   ReadOnly: 'ENGINE_READ_ONLY',
+  /** A value (from the API or the config) that would change which path a request goes to: `.` or `..`. */
+  UnsafePathValue: 'ENGINE_UNSAFE_PATH_VALUE',
   Closed: 'ENGINE_CLOSED',
   /** A bug of the engine itself (the schema and the engine disagree). */
   Internal: 'ENGINE_INTERNAL',

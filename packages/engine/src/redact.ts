@@ -5,8 +5,30 @@ export const REDACTED = '***';
 /** Query parameter names whose values are treated as secrets wherever they appear in a URL. */
 const SECRET_PARAMS = /^(api[_-]?key|apikey|key|token|access[_-]?token|refresh[_-]?token|client[_-]?secret|password|secret|signature|sig|auth)$/i;
 
+/**
+ * Every form a secret takes in what the engine sends and receives: as it is, percent-encoded as a path or query
+ * component (encodeURIComponent) and as a form (URLSearchParams: spaces as +, ~!'()* escaped), base64 and
+ * base64url (basic auth, tokens), and JSON-escaped (an API that echoes it inside a string). Matched regardless of
+ * case, so %7e and %7E, and an API that lower-cases what it echoes, are caught too.
+ */
+function formsOf(secret: string): string[] {
+  return [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams([['', secret]]).toString().slice(1),
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export class Redactor {
   readonly #secrets = new Set<string>();
+  readonly #forms = new Set<string>();
   #pattern: RegExp | undefined;
 
   /** Adds values to hide; values shorter than 4 characters are ignored (they would hide ordinary text). */
@@ -14,9 +36,7 @@ export class Redactor {
     for (const value of values) {
       if (typeof value !== 'string' || value.length < 4 || this.#secrets.has(value)) continue;
       this.#secrets.add(value);
-      // Encoded forms appear in URLs and basic-auth headers.
-      this.#secrets.add(encodeURIComponent(value));
-      this.#secrets.add(Buffer.from(value).toString('base64'));
+      for (const form of formsOf(value)) this.#forms.add(form);
       this.#pattern = undefined;
     }
   }
@@ -25,14 +45,26 @@ export class Redactor {
     return this.#secrets.size;
   }
 
-  /** The text with every known secret replaced by ***. */
+  #regex(): RegExp {
+    // Longest first, so a form that contains another is replaced whole.
+    this.#pattern ??= new RegExp([...this.#forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
+    return this.#pattern;
+  }
+
+  /** The text with every known secret, in any of its forms and any case, replaced by ***. */
   text(text: string): string {
-    if (this.#secrets.size === 0) return text;
-    this.#pattern ??= new RegExp(
-      [...this.#secrets].sort((a, b) => b.length - a.length).map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-      'g',
-    );
-    return text.replace(this.#pattern, REDACTED);
+    if (this.#forms.size === 0) return text;
+    return text.replace(this.#regex(), REDACTED);
+  }
+
+  /** Whether the text holds a known secret in any form: one scan of a page's body before its records go anywhere. */
+  finds(text: string): boolean {
+    if (this.#forms.size === 0) return false;
+    const pattern = this.#regex();
+    pattern.lastIndex = 0;
+    const found = pattern.test(text);
+    pattern.lastIndex = 0;
+    return found;
   }
 
   /** A URL fit to show: known secrets, credential-like query values and userinfo replaced. */

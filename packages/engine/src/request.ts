@@ -62,9 +62,24 @@ export function place(request: PageRequest, placement: PlacementSpec, value: unk
   }
 }
 
-/** What may not stand in a URL path segment is encoded; `/` is kept so values like owner/name work. */
+/** `.` and `..`, which a URL resolves (a `%` in a value is encoded, so `%2e` cannot arise from one). */
+const DOT_SEGMENT = /^\.{1,2}$/;
+
+/**
+ * What may not stand in a URL path segment is encoded; `/` is kept so values like owner/name work, unless the value
+ * holds a dot segment: `../admin` from an API would climb out of the base path, so such a value becomes one segment
+ * (its slashes encoded). A value that is itself `.` or `..` cannot stand anywhere in a path and is refused.
+ */
 function encodePathValue(text: string): string {
-  return text.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g, (char) => encodeURIComponent(char));
+  const encoded = text.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g, (char) => encodeURIComponent(char));
+  const segments = encoded.split('/');
+  if (!segments.some((segment) => DOT_SEGMENT.test(segment))) return encoded;
+  if (segments.length === 1) {
+    throw new PullPushError(EngineErrorCode.UnsafePathValue, `The value ${JSON.stringify(text)} cannot stand in a URL path: it would be read as a step up or a no-op.`, {
+      hint: 'The value comes from the API or the config (a partition, a parent record); the read stops rather than request another path.',
+    });
+  }
+  return encoded.replaceAll('/', '%2F');
 }
 
 export class StreamRequest {

@@ -269,7 +269,7 @@ export class CompiledStream {
             throw this.#statusError(response, verdict.message);
           }
           const ignore = verdict.action === 'ignore';
-          const body = ignore ? null : parseBody(response.body, this.#context.format, shown, (text) => this.#context.redactor.text(text));
+          const body = ignore ? null : parseBody(response.body, this.#context.format, shown, this.#context.redactor);
           const headers = Object.fromEntries(response.headers);
           const { records, received } = ignore ? { records: [], received: 0 } : await this.#records.extract(body, { ...base, headers });
           // An error of the walk (an incomplete read) comes after this page's records, which are good.

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../src/index.ts';
 
@@ -13,3 +14,21 @@ describe('isPrivateAddress', () => {
     expect(isPrivateAddress(address)).toBe(false);
   });
 });
+
+describe('IPv6 forms that embed an IPv4 address', () => {
+  it('are judged as the IPv4 address they carry, however they are written (property)', () => {
+    const hex = (a: number, b: number) => ((a << 8) | b).toString(16);
+    fc.assert(
+      fc.property(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)), fc.boolean(), ([a, b, c, d], upper) => {
+        const ipv4 = `${a}.${b}.${c}.${d}`;
+        const expected = isPrivateAddress(ipv4);
+        const forms = [`::ffff:${ipv4}`, `::ffff:${hex(a, b)}:${hex(c, d)}`, `::ffff:0:${hex(a, b)}:${hex(c, d)}`, `::ffff:0:${ipv4}`, `2002:${hex(a, b)}:${hex(c, d)}::1`, `0:0:0:0:0:ffff:${hex(a, b)}:${hex(c, d)}`];
+        for (const form of forms) expect([form, isPrivateAddress(upper ? form.toUpperCase() : form)]).toEqual([form, expected]);
+        // The deprecated IPv4-compatible form is never public.
+        expect(isPrivateAddress(`::${hex(a, b)}:${hex(c, d)}`)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+

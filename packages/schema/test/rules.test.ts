@@ -440,6 +440,35 @@ const RULES: Rule[] = [
     ],
   },
   {
+    code: DslCode.ForbiddenFunction,
+    severity: 'error',
+    failing: [
+      {
+        name: '$eval(formula) in a mapping: the API could send the expression',
+        mutate: (d) => {
+          d['streams'].customers.mapping.fields.email = { expr: '$eval(formula)' };
+        },
+        pointer: '/streams/customers/mapping/fields/email/expr',
+        hint: 'expression itself',
+      },
+      {
+        name: '$eval passed as a value in a template',
+        mutate: (d) => {
+          d['streams'].customers.request.query.status = '{{ $map(["1"], $eval) }}';
+        },
+        pointer: '/streams/customers/request/query/status',
+      },
+    ],
+    passing: [
+      {
+        name: 'a function of its own named eval, bound with :=',
+        mutate: (d) => {
+          d['streams'].customers.mapping.fields.email = { expr: '($eval := function($v) { $lowercase($v) }; $eval(email))' };
+        },
+      },
+    ],
+  },
+  {
     code: DslCode.UnknownConfigKey,
     severity: 'error',
     failing: [
@@ -947,6 +976,40 @@ const RULES: Rule[] = [
         name: 'a pagination parameter named like an Object.prototype member',
         mutate: (d) => {
           d['streams'].customers.pagination.param.name = 'toString';
+        },
+      },
+    ],
+  },
+  {
+    code: DslCode.ForbiddenName,
+    severity: 'error',
+    failing: [
+      {
+        name: 'a body cursor named __proto__.x on a POST search',
+        mutate: (d) => {
+          const customers = d['streams'].customers;
+          customers.request = { method: 'POST', path: '/customers/search', search: true, body: { status: 'any' } };
+          customers.pagination.param = { in: 'body', name: '__proto__.allowPrivateNetwork' };
+        },
+        pointer: '/streams/customers/pagination/param/name',
+        hint: 'rename',
+      },
+      {
+        name: 'an incremental body field through constructor.prototype',
+        mutate: (d) => {
+          const customers = d['streams'].customers;
+          customers.request = { method: 'POST', path: '/customers/search', search: true, body: { status: 'any' } };
+          customers.incremental.param = { in: 'body', name: 'filter.constructor.prototype' };
+        },
+        pointer: '/streams/customers/incremental/param/name',
+      },
+    ],
+    passing: [
+      {
+        name: 'such names as query parameters and headers, which are not walked',
+        mutate: (d) => {
+          d['streams'].customers.pagination.param = { in: 'query', name: 'constructor' };
+          d['streams'].customers.incremental.param = { in: 'header', name: 'X-Proto' };
         },
       },
     ],

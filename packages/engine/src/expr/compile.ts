@@ -169,6 +169,10 @@ function registerClockAndCalendar(expression: jsonata.Expression, options: Expre
     '<s-s?:n>',
   );
   expression.registerFunction('millis', () => millis(), '<:n>');
+  // The validator refuses $eval (an API could send the text it evaluates); here it cannot run either.
+  expression.registerFunction('eval', () => {
+    throw new PullPushError(EngineErrorCode.Expression, '$eval() is not allowed: it evaluates text as an expression, which the API could send.', { hint: 'Write the expression itself in the definition.' });
+  });
   expression.registerFunction(
     'now',
     (picture?: unknown, timezone?: unknown) =>

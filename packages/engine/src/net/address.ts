@@ -10,12 +10,45 @@ for (const [network, prefix] of [
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv4');
 }
-// IPv4-mapped addresses (::ffff:a.b.c.d) are not listed: a BlockList would match every IPv4 address against
-// such a rule. isPrivateAddress judges them by their IPv4 part.
+// Whole IPv6 ranges that are never the public internet: unspecified and loopback, NAT64 (well-known and local-use
+// prefixes, which embed an IPv4 address), discard, Teredo (an obfuscated IPv4 address), documentation, unique
+// local, link-local, site-local (deprecated, still routed inside some networks) and multicast. Forms that embed an
+// IPv4 address in the clear (IPv4-compatible, -mapped, -translated, 6to4) are judged by that address.
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 32], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10],
+  ['fec0::', 10], ['ff00::', 8],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');
+}
+
+/** The eight 16-bit groups of an IPv6 address (without zone index), an embedded dotted quad read as two. */
+function groupsOf(address: string): number[] {
+  let text = address;
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined];
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const middle = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...middle, ...right].map((group) => Number.parseInt(group, 16));
+}
+
+function ipv4Of(high: number, low: number): string {
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+}
+
+/** The IPv4 address an IPv6 address carries in the clear, if it is of a form that does. */
+function embeddedIpv4(groups: readonly number[]): string | undefined {
+  const zeros = (count: number) => groups.slice(0, count).every((group) => group === 0);
+  const [g0 = 0, g1 = 0, g2 = 0, , g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
+  // ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (translated).
+  if ((zeros(5) && g5 === 0xffff) || (zeros(4) && g4 === 0xffff && g5 === 0)) return ipv4Of(g6, g7);
+  // 2002:aabb:ccdd::/48 (6to4).
+  if (g0 === 0x2002) return ipv4Of(g1, g2);
+  return undefined;
 }
 
 /** True for addresses that are not on the public internet. */
@@ -23,10 +56,13 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
   if (family === 6) {
-    // IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged by its IPv4 part.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
-    return blocked.check(address, 'ipv6');
+    const plain = address.split('%')[0] as string;
+    const groups = groupsOf(plain);
+    if (groups.length !== 8 || groups.some((group) => !Number.isInteger(group) || group < 0 || group > 0xffff)) return true;
+    // ::/96 — unspecified, loopback and the deprecated IPv4-compatible form (::7f00:1 is 127.0.0.1 to some stacks).
+    if (groups.slice(0, 6).every((group) => group === 0)) return true;
+    const ipv4 = embeddedIpv4(groups);
+    return (ipv4 !== undefined && blocked.check(ipv4, 'ipv4')) || blocked.check(plain, 'ipv6');
   }
   return true;
 }

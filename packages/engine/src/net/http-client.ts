@@ -34,6 +34,31 @@ export const DEFAULT_RETRY: RetrySettings = {
   deadlineMs: 300_000,
 };
 
+// Ways a request asks a server to treat it as another method (Rails, Laravel, Google and Microsoft APIs accept
+// them): a read-only run refuses them unless they ask for a read.
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+const OVERRIDE_PARAM = '_method';
+
+function methodOverride(request: { url: URL; headers: Record<string, string>; body?: string }): { via: string; method: string } | undefined {
+  const asked: Array<[string, string | null | undefined]> = [];
+  for (const [name, value] of Object.entries(request.headers)) if (OVERRIDE_HEADERS.includes(name.toLowerCase())) asked.push([`${name} header`, value]);
+  for (const value of request.url.searchParams.getAll(OVERRIDE_PARAM)) asked.push([`${OVERRIDE_PARAM} query parameter`, value]);
+  if (request.body?.includes(OVERRIDE_PARAM)) {
+    try {
+      const body = JSON.parse(request.body) as unknown;
+      if (typeof body === 'object' && body !== null && Object.hasOwn(body, OVERRIDE_PARAM)) asked.push([`${OVERRIDE_PARAM} body field`, String((body as Record<string, unknown>)[OVERRIDE_PARAM])]);
+    } catch {
+      // Not JSON: read as a form.
+      for (const value of new URLSearchParams(request.body).getAll(OVERRIDE_PARAM)) asked.push([`${OVERRIDE_PARAM} body field`, value]);
+    }
+  }
+  for (const [via, value] of asked) {
+    const method = String(value ?? '').trim().toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') return { via, method: method || '(empty)' };
+  }
+  return undefined;
+}
+
 export interface HttpRequest {
   method: string;
   url: URL;
@@ -274,6 +299,12 @@ export class HttpClient {
     if (this.readOnly && request.method !== 'GET' && request.method !== 'HEAD' && !request.readsOnly) {
       throw new PullPushError(EngineErrorCode.ReadOnly, `Refused ${request.method} ${this.policy.redactor.url(request.url)} (stream ${request.stream}): this is a read-only run.`, {
         hint: 'Test runs send only GET and HEAD, plus POST to endpoints the definition marks as searches ("search": true).',
+      });
+    }
+    const override = this.readOnly ? methodOverride(request) : undefined;
+    if (override) {
+      throw new PullPushError(EngineErrorCode.ReadOnly, `Refused ${request.method} ${this.policy.redactor.url(request.url)} (stream ${request.stream}): its ${override.via} asks the API to act as ${override.method}, and this is a read-only run.`, {
+        hint: 'Remove the method-override header or parameter from the definition; test runs only read.',
       });
     }
     const classify = options.classify ?? ((response: ReceivedResponse) => this.defaultVerdict(response));

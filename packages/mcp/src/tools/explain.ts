@@ -85,6 +85,22 @@ const DSL: Record<CodeOf<typeof DslCode>, Explanation> = {
     example: '"expr": "$toUpper(currency)" → "expr": "$uppercase(currency)"',
     related: ['DSL_INVALID_EXPRESSION'],
   },
+  DSL_FORBIDDEN_FUNCTION: {
+    title: 'Function not allowed',
+    meaning: 'An expression uses $eval, which evaluates text as an expression: an API could send that text (a "formula" field) and run it with the variables of the place it stands in.',
+    causes: ['A mapping that evaluates a formula the API returns.', '$eval passed as a value ($map(formulas, $eval)).'],
+    fix: ['Write the expression itself in the definition.', 'Keep the API\'s formula as data (a custom field holding the text).'],
+    example: '"expr": "$eval(formula)" → "expr": "formula"',
+    related: ['DSL_UNKNOWN_FUNCTION', 'DSL_SECRET_OUTSIDE_AUTH'],
+  },
+  DSL_FORBIDDEN_NAME: {
+    title: 'Name that reaches the prototype',
+    meaning: 'A body field placement names __proto__, constructor or prototype: writing it would change the prototype of every object in the process, with a value the API chose.',
+    causes: ['A placement name such as "__proto__.x" or "filters.constructor.prototype".'],
+    fix: ['Rename the body field; these three names are refused everywhere a path is written.'],
+    example: '"param": { "in": "body", "name": "__proto__.cursor" } → "param": { "in": "body", "name": "page.cursor" }',
+    related: ['DSL_INVALID_VALUE'],
+  },
   DSL_UNKNOWN_CONFIG_KEY: {
     title: 'Config key not declared',
     meaning: 'A template reads $config.<key> but the definition\'s config schema does not declare that key, so no connection could ever supply it.',
@@ -439,10 +455,18 @@ const ENGINE: Record<CodeOf<typeof EngineErrorCode>, Explanation> = {
   ENGINE_READ_ONLY: {
     title: 'Write refused in a read-only run',
     meaning: 'A test run is read-only: it never sends a write. A request with a writing method was refused.',
-    causes: ['A stream that reads with POST without "search": true.', 'A write operation triggered during a test.'],
+    causes: ['A stream that reads with POST without "search": true.', 'A write operation triggered during a test.', 'A GET carrying a method override (X-HTTP-Method-Override, X-HTTP-Method, a _method parameter) that asks for another method.'],
     fix: ['Mark search endpoints with "search": true; test writes against a sandbox with a real sync instead.'],
     example: '"request": { "method": "POST", "path": "/search", "search": true }',
     related: ['DSL_PAGINATION_INCOHERENT'],
+  },
+  ENGINE_UNSAFE_PATH_VALUE: {
+    title: 'Value that would change the request path',
+    meaning: 'A value placed in a URL path (a partition, a parent record field, a config value) is "." or "..", which a URL resolves: the request would go to another path than the definition says.',
+    causes: ['An API that returns ".." (or "%2e%2e") where a name or id belongs.', 'A config value of "." or "..".'],
+    fix: ['Partition by a field that holds ids, or filter the parent records (records.filter) so such values are not used.'],
+    example: '"partitions": { "kind": "parent", "stream": "projects", "value": "id" }',
+    related: ['ENGINE_PARTITION_LIMIT'],
   },
   ENGINE_INTERNAL: {
     title: 'Internal engine error',

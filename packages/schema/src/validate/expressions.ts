@@ -16,6 +16,12 @@ const BUILTINS = new Set(
   ).split(' '),
 );
 
+/**
+ * Built-ins a definition may not use: $eval evaluates text as an expression, so an API could send one (a
+ * `formula` field) and run it with the site's variables.
+ */
+const FORBIDDEN_FUNCTIONS = new Set(['eval']);
+
 export interface ExpressionFindings {
   problems: Problem[];
   /** Config keys referenced, with where and whether secrets are bound there. */
@@ -63,6 +69,8 @@ interface Analysis {
   parseError?: string;
   variables: Set<string>;
   functions: Set<string>;
+  /** Forbidden built-ins called or passed as values. */
+  forbidden: Set<string>;
   configKeys: string[];
 }
 
@@ -75,6 +83,7 @@ function visit(node: unknown, bound: ReadonlySet<string>, analysis: Analysis): v
   const n = node as Node;
   if ((n.type === 'function' || n.type === 'partial') && (n['procedure'] as Node | undefined)?.type === 'variable') {
     const name = String((n['procedure'] as Node).value);
+    if (FORBIDDEN_FUNCTIONS.has(name) && !bound.has(name)) analysis.forbidden.add(name);
     if (!BUILTINS.has(name) && !bound.has(name)) analysis.functions.add(name);
     visit(n['arguments'], bound, analysis);
     return;
@@ -83,6 +92,7 @@ function visit(node: unknown, bound: ReadonlySet<string>, analysis: Analysis): v
   if ((n.type === 'function' || n.type === 'partial') && typeof n['procedure'] === 'object') visit(n['procedure'], bound, analysis);
   if (n.type === 'variable') {
     const name = String(n.value);
+    if (FORBIDDEN_FUNCTIONS.has(name) && !bound.has(name)) analysis.forbidden.add(name);
     // A built-in function passed as a value ($map(tags, $trim), name ~> $uppercase) is not a variable.
     const builtinValue = BUILTINS.has(name) && !CONTEXT_VARIABLES.has(name);
     // `$` is the context and `$$` the root of the input: JSONata's own, allowed everywhere.
@@ -103,7 +113,7 @@ const analyses = new Map<string, Analysis>();
 function analyse(source: string): Analysis {
   const cached = analyses.get(source);
   if (cached) return cached;
-  const analysis: Analysis = { variables: new Set(), functions: new Set(), configKeys: [] };
+  const analysis: Analysis = { variables: new Set(), functions: new Set(), forbidden: new Set(), configKeys: [] };
   try {
     const ast = jsonata(source).ast();
     const bound = new Set<string>();
@@ -138,6 +148,15 @@ export function checkSite(site: ExpressionSite, findings: ExpressionFindings): v
         hint: 'Expressions are JSONata: https://docs.jsonata.org.',
       });
       continue;
+    }
+    for (const name of analysis.forbidden) {
+      findings.problems.push({
+        code: DslCode.ForbiddenFunction,
+        severity: 'error',
+        pointer: site.pointer,
+        message: `$${name}() is not allowed (in ${JSON.stringify(site.source)}): it evaluates text as an expression, which the API could send`,
+        hint: 'Write the expression itself in the definition.',
+      });
     }
     for (const name of analysis.functions) {
       if (allowed.has(name)) continue;

@@ -28,6 +28,8 @@ export const DslCode = {
   InvalidExpression: 'DSL_INVALID_EXPRESSION',
   ForbiddenVariable: 'DSL_FORBIDDEN_VARIABLE',
   UnknownFunction: 'DSL_UNKNOWN_FUNCTION',
+  ForbiddenFunction: 'DSL_FORBIDDEN_FUNCTION',
+  ForbiddenName: 'DSL_FORBIDDEN_NAME',
   UnknownConfigKey: 'DSL_UNKNOWN_CONFIG_KEY',
   InvalidConfigSchema: 'DSL_INVALID_CONFIG_SCHEMA',
   SecretOutsideAuth: 'DSL_SECRET_OUTSIDE_AUTH',

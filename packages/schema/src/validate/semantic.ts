@@ -126,7 +126,15 @@ function mappingRules(name: string, stream: Json, definition: CanonicalTypeDefin
 
 const BODY_PLACEMENT_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+/** Names that reach Object.prototype when a dotted path is walked and written. */
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 function placementRule(name: string, method: string, placement: unknown, segments: string[], problems: Problem[]): void {
+  const field = isObject(placement) && placement['in'] === 'body' && typeof placement['name'] === 'string' ? placement['name'] : undefined;
+  const forbidden = field?.split('.').find((segment) => PROTOTYPE_NAMES.has(segment));
+  if (forbidden !== undefined) {
+    problems.push({ code: DslCode.ForbiddenName, severity: 'error', pointer: pointerOf('streams', name, ...segments, 'name'), message: `body field "${field}" names ${forbidden}, which would write onto the prototype of every object`, hint: 'Body fields named __proto__, constructor or prototype are refused; rename the field.' });
+  }
   if (isObject(placement) && placement['in'] === 'body' && !BODY_PLACEMENT_METHODS.has(method)) {
     problems.push({ code: DslCode.BodyOnGet, severity: 'error', pointer: pointerOf('streams', name, ...segments, 'in'), message: `stream "${name}" puts a value in the body of a ${method} request`, hint: 'Use "query" or "header", or make the request a POST search ("search": true).' });
   }
