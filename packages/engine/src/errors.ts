@@ -14,6 +14,8 @@ export const EngineErrorCode = {
   InvalidBody: 'ENGINE_INVALID_BODY',
   Expression: 'ENGINE_EXPRESSION',
   PaginationLoop: 'ENGINE_PAGINATION_LOOP',
+  /** A cursor or next link longer than the engine follows (a bound on memory and request size). */
+  CursorTooLarge: 'ENGINE_CURSOR_TOO_LARGE',
   /** A read stopped before the end the API announced (a total, a has-more flag): never reported as success. */
   IncompleteRead: 'ENGINE_INCOMPLETE_READ',
   /** An incremental cursor value the declared format cannot read. */

@@ -30,7 +30,8 @@ export type ReadMessage =
   | { type: 'record'; stream: string; partition: string; event: CanonicalEvent<Record<string, unknown>>; native?: unknown }
   | { type: 'raw'; stream: string; partition: string; record: unknown; remoteId: string }
   | { type: 'failure'; stream: string; partition: string; remoteId: string; message: string; issues: Issue[]; native?: unknown }
-  | { type: 'page'; stream: string; partition: string; index: number; method: string; url: string; status: number; records: number; received: number; elapsedMs: number; attempts: number }
+  /** `bytes`: the size of the response body, so a consumer can bound what it holds in memory. */
+  | { type: 'page'; stream: string; partition: string; index: number; method: string; url: string; status: number; records: number; received: number; bytes: number; elapsedMs: number; attempts: number }
   | { type: 'request-failed'; stream: string; partition: string; method: string; url: string; status: number; elapsedMs: number; attempts: number }
   | { type: 'state'; stream: string; state: StreamState }
   | { type: 'end'; stream: string; partition: string; pages: number; reason: EndReason; observations: Observation[] }
@@ -289,7 +290,7 @@ export class CompiledStream {
           }
           yield {
             type: 'page', stream: this.name, partition: key, index, method: this.method, url: shown,
-            status: response.status, records: records.length, received, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts,
+            status: response.status, records: records.length, received, bytes: response.body.length, elapsedMs: Math.round(response.elapsedMs), attempts: response.attempts,
           };
           for (const native of records) {
             if (recordCount >= maxRecords) break;

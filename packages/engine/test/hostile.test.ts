@@ -183,6 +183,17 @@ describe('partition values stay inside their path segment', () => {
   });
 });
 
+describe('memory a read keeps is bounded', () => {
+  it('a cursor beyond 64 KiB stops the read as incomplete, before it is followed', async () => {
+    const api = await serve({ faults: [{ kind: 'status', status: 200, route: '/cursor', body: { data: [{ id: 1 }], next_cursor: 'c'.repeat(70_000), has_more: true } }] });
+    const connector = await connect(definition({ customers: cursorStream() }), {}, local(api));
+    const { messages, error } = await collectUntilError(connector.read('customers'));
+    expect(error).toMatchObject({ code: 'ENGINE_CURSOR_TOO_LARGE' });
+    expect(ofType(messages, 'raw')).toHaveLength(1);
+    expect(api.count()).toBe(1);
+  });
+});
+
 describe('a value that is itself a dot segment', () => {
   it.each(['..', '.'])('%s in a request path stops the read with ENGINE_UNSAFE_PATH_VALUE, before any request for it', async (value) => {
     const api = await serve();

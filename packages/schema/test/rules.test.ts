@@ -2,7 +2,7 @@
 // valid shop definition, breaks one thing and expects that code at that exact pointer; each passing case is a
 // legitimate variant of the same construct that must not produce the code.
 import { describe, expect, it } from 'vitest';
-import { DSL_VERSION, DslCode, validateDefinition, validateDefinitionText, type Problem, type ValidationResult } from '../src/index.ts';
+import { DSL_VERSION, DslCode, validateDefinition, validateDefinitionText, validateFlow, validateFlowText, type Problem, type ValidationResult } from '../src/index.ts';
 import { shopDefinition } from './fixtures.ts';
 
 type Definition = ReturnType<typeof shopDefinition>;
@@ -101,6 +101,41 @@ const RULES: Rule[] = [
     severity: 'error',
     failing: [], // not a mutation of the shop definition: covered by its own tests below
     passing: [{ name: 'an object is a document', mutate: (d) => void d }],
+  },
+  {
+    code: DslCode.TooDeep,
+    severity: 'error',
+    failing: [
+      {
+        name: 'a request body nested 100,000 levels deep (a stack overflow for any recursive walk)',
+        mutate: (d) => {
+          let body: unknown = 'x';
+          for (let level = 0; level < 100_000; level += 1) body = { a: body };
+          d['streams'].customers.request.body = body;
+        },
+        pointer: `/streams/customers/request/body${'/a'.repeat(60)}`,
+        hint: 'flatten',
+      },
+      {
+        name: 'a value that contains itself',
+        mutate: (d) => {
+          const loop: Record<string, unknown> = {};
+          loop['self'] = loop;
+          d['streams'].customers.request.body = loop;
+        },
+        pointer: `/streams/customers/request/body${'/self'.repeat(60)}`,
+      },
+    ],
+    passing: [
+      {
+        name: 'a body nested 40 levels deep',
+        mutate: (d) => {
+          let body: unknown = 'x';
+          for (let level = 0; level < 40; level += 1) body = { a: body };
+          d['streams'].customers.request = { method: 'POST', path: '/customers/search', search: true, body };
+        },
+      },
+    ],
   },
   {
     code: DslCode.UnknownKey,
@@ -1259,6 +1294,27 @@ for (const rule of RULES) {
     }
   });
 }
+
+describe(DslCode.TooDeep, () => {
+  it('reports JSON text nested too deep with its line and column, before any recursive parser runs', () => {
+    const text = `{\n"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    for (const validate of [validateDefinitionText, validateFlowText]) {
+      const result = validate(text);
+      expect(result.ok).toBe(false);
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toMatchObject({ code: DslCode.TooDeep, pointer: '', message: expect.stringContaining('line 2, column 69') });
+    }
+    // Brackets inside strings do not count.
+    expect(validateDefinitionText(JSON.stringify({ ...shopDefinition(), name: '['.repeat(1000) })).errors.map((problem) => problem.code)).not.toContain(DslCode.TooDeep);
+  });
+
+  it('reports a flow nested too deep instead of overflowing', () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 100_000; level += 1) deep = [deep];
+    const result = validateFlow({ dsl: 'pullpush/flow/v1', id: 'x', steps: deep });
+    expect(result.errors.map((problem) => problem.code)).toEqual([DslCode.TooDeep]);
+  });
+});
 
 describe(DslCode.NotADocument, () => {
   it.each([null, [], 'pullpush/v1', 42, true, undefined])('reports %j at the root', (value) => {

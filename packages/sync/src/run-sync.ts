@@ -35,6 +35,11 @@ export interface SyncOptions {
   full?: boolean;
   /** Records per transaction at most (default 1,000; a page is never split). */
   batchSize?: number;
+  /**
+   * Bytes of API responses per transaction at most (default 16 MiB; a page is never split): large records make
+   * small batches, so the records a run holds before writing stay bounded in memory, not only in number.
+   */
+  maxBatchBytes?: number;
   limits?: ReadLimits;
   signal?: AbortSignal;
   /** Engine options: network policy, base URL, rotated-token write-back (onConfigUpdate), clock. */
@@ -78,6 +83,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const stateStore = options.stateStore ?? destination.stateStore;
   const runLog = options.runLog ?? (isRunLog(destination) ? destination : undefined);
   const batchSize = Math.max(1, options.batchSize ?? 1000);
+  const maxBatchBytes = Math.max(1, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
   const connector = await compileConnector(options.definition, options.config, { ...options.engine, connection });
   const summary: SyncSummary = {
     runId,
@@ -111,7 +117,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     }
     for (const name of summary.error ? [] : streams) {
       if (options.signal?.aborted) break;
-      summary.streams.push(await syncStream(connector, name, { ...options, runId, connection, stateStore, batchSize }));
+      summary.streams.push(await syncStream(connector, name, { ...options, runId, connection, stateStore, batchSize, maxBatchBytes }));
     }
   } finally {
     await connector.close();
@@ -121,6 +127,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   return summary;
 }
 
+const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
 /** Batches the background writer may hold beyond the one being read: enough to ride out a checkpoint's pause. */
 const MAX_BATCHES_IN_FLIGHT = 4;
 
@@ -129,6 +137,7 @@ interface StreamRun extends Omit<SyncOptions, 'stateStore'> {
   connection: string;
   stateStore: StateStore | undefined;
   batchSize: number;
+  maxBatchBytes: number;
 }
 
 /** What a read learned about the API that the run summary should say. */
@@ -167,6 +176,8 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
   // hold the read up; after a failed batch the writer refuses the rest, and the failure stops the read at the
   // next flush, so no later checkpoint is stored past records that were not.
   let writer: BackgroundWriter | undefined;
+  /** Bytes of the responses whose records wait in the current batch. */
+  let batchBytes = 0;
   const inFlight: Array<Promise<void>> = [];
 
   /** Waits for batches handed to the background writer until at most `keep` are pending; throws the first failure. */
@@ -183,12 +194,16 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
     raws = [];
     failures = [];
     checkpoint = undefined;
+    batchBytes = 0;
     if (more) writer ??= run.destination.openBackgroundWriter?.();
+    // What the completion needs, not the batch: its records are let go as soon as the writer has them.
+    const reached = batch.state;
+    const size = batch.events.length + batch.raws.length;
     const applied = (counts: WriteCounts) => {
       // A destination without its own state store: the checkpoint is stored after the records (at least once).
-      if (batch.state && run.stateStore && run.stateStore !== run.destination.stateStore) run.stateStore.setState(identity, batch.state);
+      if (reached && run.stateStore && run.stateStore !== run.destination.stateStore) run.stateStore.setState(identity, reached);
       addCounts(result, counts);
-      written += batch.events.length + batch.raws.length;
+      written += size;
       if (more) progress(false);
     };
     if (writer) {
@@ -218,9 +233,10 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
         // Before the page's records: progress moves per page, not only per committed batch.
         if (result.pages > 0) progress(false);
         result.pages += 1;
+        batchBytes += message.bytes;
       } else if (message.type === 'state') {
         checkpoint = message.state;
-        if (events.length + raws.length + failures.length >= run.batchSize) await flush(true);
+        if (events.length + raws.length + failures.length >= run.batchSize || batchBytes >= run.maxBatchBytes) await flush(true);
       } else if (message.type === 'end') {
         if (message.reason !== 'exhausted') complete = false;
         for (const observation of message.observations) {

@@ -24,7 +24,8 @@ export type WriterReply = { id: number; counts: WriteCounts } | { id: number; er
 // source (then with the workspace's source condition, so its imports resolve to source as well).
 const here = fileURLToPath(import.meta.url);
 const workerUrl = new URL(`./sqlite-writer-worker${extname(here)}`, import.meta.url);
-const workerArgv = extname(here) === '.ts' ? [...process.execArgv, '--conditions=@pullpush/source'] : process.execArgv;
+// Only that flag: a worker refuses per-process and V8 flags (--max-old-space-size) given explicitly.
+const workerOptions = extname(here) === '.ts' ? { execArgv: ['--conditions=@pullpush/source'] } : {};
 
 export class SqliteBackgroundWriter implements BackgroundWriter {
   readonly #worker: Worker;
@@ -39,7 +40,7 @@ export class SqliteBackgroundWriter implements BackgroundWriter {
   constructor(path: string, now: () => Date) {
     this.#path = path;
     this.#now = now;
-    this.#worker = new Worker(workerUrl, { workerData: { path }, execArgv: workerArgv });
+    this.#worker = new Worker(workerUrl, { workerData: { path }, ...workerOptions });
     this.#worker.on('message', (reply: WriterReply) => {
       const waiting = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);

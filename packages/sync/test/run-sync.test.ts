@@ -1,9 +1,12 @@
 // runSync against a real testkit shop API into real SQLite and JSON Lines files: counts that match the source,
 // incremental reruns that ask only for changes, tombstones, failed records kept, secrets never stored, and a
 // cancelled run that keeps what it read.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { shopConnectorDefinition, startTestApi, type TestApi } from '@pullpush/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Flow } from '@pullpush/schema';
@@ -187,6 +190,39 @@ describe('runSync into SQLite', () => {
     const resumed = await runSync(options(db, { streams: ['orders'], batchSize: 50 }));
     expect(resumed.status).toBe('succeeded');
     expect(count(db, 'commerce_order')).toBe(230);
+  });
+
+  it('makes batches small when records are large: a batch holds at most maxBatchBytes of responses', async () => {
+    const db = store();
+    // 230 orders in pages of 50, each order carrying 40 KB: a page is about 2 MB, over the 1 MiB budget.
+    for (const order of api.data.orders) api.update('orders', order.id, { note: `${order.id} ${'n'.repeat(40_000)}` });
+    const written: number[] = [];
+    const summary = await runSync(options(db, { streams: ['orders'], maxBatchBytes: 1024 * 1024, onProgress: (step) => written.push(step.written) }));
+    expect(summary.status).toBe('succeeded');
+    expect(count(db, 'commerce_order')).toBe(230);
+    // Every page was its own batch: what was written grew by at most one page at a time.
+    const steps = [...new Set(written)].sort((a, b) => a - b);
+    expect(steps).toEqual([0, 50, 100, 150, 200, 230].filter((step) => steps.includes(step)));
+    expect(steps.filter((step) => step > 0).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('syncs records of 6 MiB each in a process with a 128 MiB heap: what waits to be written stays bounded', async () => {
+    const big = await startTestApi({ seed: 9, dataset: { orders: 30, customers: 5, products: 5 }, auth: { kind: 'bearer', token: 'big-records-token' } });
+    try {
+      for (const order of big.data.orders) big.update('orders', order.id, { note: `${order.id} ${'n'.repeat(6 * 1024 * 1024)}` });
+      const child = fileURLToPath(new URL('./fixtures/big-records-child.ts', import.meta.url));
+      const path = join(dir, 'big.db');
+      const run = spawn(process.execPath, ['--max-old-space-size=128', '--conditions=@pullpush/source', child, big.url, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      run.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(run, 'close')) as [number | null];
+      expect(code, stderr.slice(-2000)).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ status: 'succeeded', totals: { records: 30, inserted: 30 } });
+    } finally {
+      await big.close();
+    }
   });
 
   it('reports a stream that fails and still runs the others', async () => {

@@ -2,6 +2,7 @@
 // request, or null at the end. The rules that keep a read from reporting success on partial data live here: an
 // empty page ends a walk only when nothing the API said promises more, a total the API announced must be reached,
 // and a cursor or URL seen before is an error, never a silent loop.
+import { hash } from 'node:crypto';
 import { PullPushError } from '@pullpush/canonical';
 import { EngineErrorCode } from '../errors.ts';
 import type { HttpResponse } from '../net/http-client.ts';
@@ -151,19 +152,30 @@ export function shrank(context: PaginatorContext, page: Page, from: number, to: 
   );
 }
 
+/** Longest cursor or next link followed: continuation tokens run to a few kilobytes, not megabytes. */
+export const MAX_CURSOR_LENGTH = 64 * 1024;
+
 /**
  * Refuses a cursor or URL seen before in the same walk: an API that repeats itself would loop forever. The memory
- * belongs to one walk through one partition: another read or partition may meet the same cursor again.
+ * belongs to one walk through one partition: another read or partition may meet the same cursor again. It keeps a
+ * digest of each value, not the value, and refuses values beyond MAX_CURSOR_LENGTH, so an API sending huge
+ * cursors cannot fill the memory page by page.
  */
 export function loopGuard(what: string, context: PaginatorContext): (value: string) => void {
   const seen = new Set<string>();
   return (value) => {
-    if (seen.has(value)) {
-      throw new PullPushError(EngineErrorCode.PaginationLoop, `Stream ${context.stream}: the API returned the same ${what} twice (${context.redactor.text(value)}); pagination stopped to avoid an endless loop.`, {
+    if (value.length > MAX_CURSOR_LENGTH) {
+      throw new PullPushError(EngineErrorCode.CursorTooLarge, `Stream ${context.stream}: the API returned a ${what} of ${value.length} characters (at most ${MAX_CURSOR_LENGTH} are followed); the read stopped and is incomplete.`, {
+        hint: 'Check that the pagination settings point at the cursor or next link, not at a field holding data.',
+      });
+    }
+    const digest = hash('sha256', value, 'base64');
+    if (seen.has(digest)) {
+      throw new PullPushError(EngineErrorCode.PaginationLoop, `Stream ${context.stream}: the API returned the same ${what} twice (${context.redactor.text(value.slice(0, 200))}); pagination stopped to avoid an endless loop.`, {
         hint: 'Check that the cursor path and parameter of the pagination settings match the API.',
       });
     }
-    seen.add(value);
+    seen.add(digest);
   };
 }
 

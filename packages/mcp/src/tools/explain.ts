@@ -101,6 +101,14 @@ const DSL: Record<CodeOf<typeof DslCode>, Explanation> = {
     example: '"param": { "in": "body", "name": "__proto__.cursor" } → "param": { "in": "body", "name": "page.cursor" }',
     related: ['DSL_INVALID_VALUE'],
   },
+  DSL_TOO_DEEP: {
+    title: 'Document nested too deep',
+    meaning: 'A definition or flow is nested more than 64 levels deep. Validators, editors and the engine walk documents recursively; a deeper one is refused before any of them runs.',
+    causes: ['A generated or hostile document (a request body nested thousands of levels).', 'A config schema or body built by a program that loops.'],
+    fix: ['Flatten the value: request bodies and config schemas need only a few levels.'],
+    example: '"body": { "a": { "a": { … } } } → "body": { "a": "…" }',
+    related: ['DSL_INVALID_JSON'],
+  },
   DSL_UNKNOWN_CONFIG_KEY: {
     title: 'Config key not declared',
     meaning: 'A template reads $config.<key> but the definition\'s config schema does not declare that key, so no connection could ever supply it.',
@@ -467,6 +475,14 @@ const ENGINE: Record<CodeOf<typeof EngineErrorCode>, Explanation> = {
     fix: ['Partition by a field that holds ids, or filter the parent records (records.filter) so such values are not used.'],
     example: '"partitions": { "kind": "parent", "stream": "projects", "value": "id" }',
     related: ['ENGINE_PARTITION_LIMIT'],
+  },
+  ENGINE_CURSOR_TOO_LARGE: {
+    title: 'Cursor or next link too large',
+    meaning: 'The API returned a cursor or next link longer than 64 KiB. The engine follows no such value: it bounds the memory a read keeps and the size of the requests it sends.',
+    causes: ['A cursor path that points at a field holding data rather than the continuation token.', 'A hostile or broken API.'],
+    fix: ['Point pagination.cursor.path (or the next-link path) at the token itself.'],
+    example: '"cursor": { "from": "body", "path": "meta.next_cursor" }',
+    related: ['ENGINE_PAGINATION_LOOP', 'ENGINE_INCOMPLETE_READ'],
   },
   ENGINE_INTERNAL: {
     title: 'Internal engine error',

@@ -4,6 +4,7 @@ import { ConnectorDefinition } from '../dsl/definition.ts';
 import { Flow } from '../dsl/flow.ts';
 import { flowProblems } from './flow.ts';
 import { DslCode, type Problem, type ValidationResult } from './problems.ts';
+import { depthProblem } from './depth.ts';
 import { definitionProblems } from './semantic.ts';
 import { isObject } from './sites.ts';
 import { compileDsl, structuralProblems } from './structural.ts';
@@ -36,6 +37,8 @@ function notADocument(kind: string): ValidationResult {
 /** Validates a connector definition: every structural and semantic problem, with pointers and hints. */
 export function validateDefinition(doc: unknown, options: ValidateOptions = {}): ValidationResult {
   if (!isObject(doc)) return notADocument('connector definition');
+  const deep = depthProblem(doc);
+  if (deep) return result([deep]);
   const validate = compileDsl(ConnectorDefinition);
   const structural = validate(doc) ? [] : structuralProblems(validate.errors);
   return result([...structural, ...definitionProblems(doc, options)]);
@@ -44,6 +47,8 @@ export function validateDefinition(doc: unknown, options: ValidateOptions = {}):
 /** Validates a flow; with `definitions`, also that its streams and destination writes exist. */
 export function validateFlow(doc: unknown, options: ValidateFlowOptions = {}): ValidationResult {
   if (!isObject(doc)) return notADocument('flow');
+  const deep = depthProblem(doc);
+  if (deep) return result([deep]);
   const validate = compileDsl(Flow);
   const structural = validate(doc) ? [] : structuralProblems(validate.errors);
   return result([...structural, ...flowProblems(doc, options)]);

@@ -30,6 +30,7 @@ export const DslCode = {
   UnknownFunction: 'DSL_UNKNOWN_FUNCTION',
   ForbiddenFunction: 'DSL_FORBIDDEN_FUNCTION',
   ForbiddenName: 'DSL_FORBIDDEN_NAME',
+  TooDeep: 'DSL_TOO_DEEP',
   UnknownConfigKey: 'DSL_UNKNOWN_CONFIG_KEY',
   InvalidConfigSchema: 'DSL_INVALID_CONFIG_SCHEMA',
   SecretOutsideAuth: 'DSL_SECRET_OUTSIDE_AUTH',

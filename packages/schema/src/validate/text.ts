@@ -2,6 +2,7 @@
 // keys — two streams of the same name would lose one — so text is parsed with a visitor that reports duplicate
 // keys and syntax errors with their line and column.
 import jsonc from 'jsonc-parser';
+import { textDepthProblem } from './depth.ts';
 import { DslCode, pointerOf, type Problem, type ValidationResult } from './problems.ts';
 import { validateDefinition, validateFlow, type ValidateFlowOptions, type ValidateOptions } from './index.ts';
 
@@ -12,6 +13,9 @@ export interface ParsedDocument {
 }
 
 export function parseDocumentText(text: string): ParsedDocument {
+  // The parser below recurses: a text nested too deep is refused before it.
+  const deep = textDepthProblem(text);
+  if (deep) return { value: undefined, problems: [deep] };
   const problems: Problem[] = [];
   const keysPerObject: Array<Set<string>> = [];
   jsonc.visit(
