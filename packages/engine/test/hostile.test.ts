@@ -2,6 +2,8 @@
 // expressions, secrets in every encoding a URL can carry them, credentials the API echoes, prototype writes through
 // placement names, and the request forms read-only mode must refuse. A canary secret must come out nowhere.
 import { PullPushError } from '@pullpush/canonical';
+import fc from 'fast-check';
+import jsonata from 'jsonata';
 import { validateDefinition } from '@pullpush/schema';
 import { describe, expect, it } from 'vitest';
 import { compileConnector, compileExpression, isPrivateAddress, renderTestReport, testConnector, type Connector, type ConnectorOptions } from '../src/index.ts';
@@ -84,6 +86,41 @@ describe('$eval cannot run even where no validator stood', () => {
     const expression = compileExpression(source, '/streams/x/mapping/custom/y/expr');
     const error = await expression.evaluate({ formula: '1 + 1', x: 'secret' }, {}).then(() => undefined, (failure: unknown) => failure);
     expect(error).toMatchObject({ code: 'ENGINE_EXPRESSION' });
+  });
+});
+
+describe('one expression cannot hold the process up', () => {
+  it.each([
+    ['a catastrophic regex on an API value', '$contains(name, /^(a+)+$/)', { name: `${'a'.repeat(5000)}!` }, false],
+    ['$pad to 300 million characters', '$length($pad("", 300000000))', {}, 'ENGINE_EXPRESSION'],
+    ['$distinct of a million items', '$count($distinct([1..1000000]))', {}, 'ENGINE_EXPRESSION'],
+    ['$sort of a million items', '$count($sort([1..1000000]))', {}, 'ENGINE_EXPRESSION'],
+  ] as const)('%s: answered at once, the event loop free meanwhile', async (_name, source, input, expected) => {
+    // A timer due in 20 ms must fire while the expression runs, or right after it, not seconds later.
+    let late = Number.POSITIVE_INFINITY;
+    const due = performance.now() + 20;
+    const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void (late = performance.now() - due)), 20));
+    const outcome = await compileExpression(source, '/streams/x/mapping/custom/y/expr')
+      .evaluate(input, {})
+      .then((value) => value, (error: unknown) => (error as PullPushError).code);
+    await timer;
+    expect(outcome).toBe(expected);
+    expect(late).toBeLessThan(2000);
+  });
+
+  it('regexes give what JavaScript regexes give, on a linear-time engine (property)', async () => {
+    const patterns = ['/a+b/', '/^x/m', '/o(\\w)/', '/[0-9]+/', '/B/i', '/(a|bc)+$/', '/\\s+/'];
+    const calls = (pattern: string) => [`$contains(s, ${pattern})`, `$match(s, ${pattern})`, `$replace(s, ${pattern}, "<$0>")`, `$split(s, ${pattern})`];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...patterns), fc.stringMatching(/^[abcox0-9 BX\n]{0,24}$/), async (pattern, s) => {
+        for (const source of calls(pattern)) {
+          const native = await jsonata(source).evaluate({ s }).then((value: unknown) => ({ value }), (error: { code?: string }) => ({ error: error.code }));
+          const ours = await compileExpression(source, '/x').evaluate({ s }, {}).then((value) => ({ value }), (error: { code?: string }) => ({ error: error.code }));
+          expect(JSON.stringify(ours), source).toBe(JSON.stringify(native));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -358,6 +358,21 @@ const RULES: Rule[] = [
         hint: 'JSONata',
       },
       {
+        name: 'a regex with a backreference, which only a backtracking matcher runs',
+        mutate: (d) => {
+          d['streams'].customers.mapping.fields.email = { expr: '$match(email, /(a+)\\1/) ? email : null' };
+        },
+        pointer: '/streams/customers/mapping/fields/email/expr',
+        hint: 'RE2',
+      },
+      {
+        name: 'a regex with a lookahead',
+        mutate: (d) => {
+          d['streams'].customers.request.query.status = '{{ $contains($config.shop, /a(?=b)/) ? "any" : "open" }}';
+        },
+        pointer: '/streams/customers/request/query/status',
+      },
+      {
         name: 'unbalanced braces in the base URL',
         mutate: (d) => {
           d['http'].baseUrl = 'https://{{ $config.shop .shop.example.com/api';
@@ -380,6 +395,12 @@ const RULES: Rule[] = [
       },
     ],
     passing: [
+      {
+        name: 'regexes RE2 runs: classes, alternation, flags',
+        mutate: (d) => {
+          d['streams'].customers.mapping.fields.email = { expr: '$lowercase($replace(email, /\\s+|mailto:/i, ""))' };
+        },
+      },
       {
         name: 'richer valid templates and expressions',
         mutate: (d) => {

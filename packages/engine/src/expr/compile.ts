@@ -5,6 +5,7 @@ import { PullPushError } from '@pullpush/canonical';
 import jsonata from 'jsonata';
 import { EngineErrorCode } from '../errors.ts';
 import { parseTimestamp } from '../time.ts';
+import { LinearRegExp, registerBoundedBuiltins } from './bounds.ts';
 import { compileFast, FALLBACK, JSONATA_FUNCTIONS } from './fast.ts';
 
 export type Bindings = Readonly<Record<string, unknown>>;
@@ -100,8 +101,9 @@ export function compileExpression(source: string, where: string, options: Expres
 function compileJsonata(source: string, trimmed: string, where: string, options: ExpressionOptions): CompiledExpression {
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(trimmed, { timeout: options.timeoutMs ?? 250, stack: options.maxDepth ?? 200 } as jsonata.JsonataOptions);
+    expression = jsonata(trimmed, { timeout: options.timeoutMs ?? 250, stack: options.maxDepth ?? 200, RegexEngine: LinearRegExp as unknown as RegExpConstructor } as jsonata.JsonataOptions);
     registerClockAndCalendar(expression, options);
+    registerBoundedBuiltins(expression);
   } catch (error) {
     throw new PullPushError(EngineErrorCode.Expression, `Cannot compile the expression at ${where}: ${(error as Error).message}`, {
       hint: 'Validate the definition with validateDefinition() first; it reports every expression problem.',
@@ -169,10 +171,6 @@ function registerClockAndCalendar(expression: jsonata.Expression, options: Expre
     '<s-s?:n>',
   );
   expression.registerFunction('millis', () => millis(), '<:n>');
-  // The validator refuses $eval (an API could send the text it evaluates); here it cannot run either.
-  expression.registerFunction('eval', () => {
-    throw new PullPushError(EngineErrorCode.Expression, '$eval() is not allowed: it evaluates text as an expression, which the API could send.', { hint: 'Write the expression itself in the definition.' });
-  });
   expression.registerFunction(
     'now',
     (picture?: unknown, timezone?: unknown) =>

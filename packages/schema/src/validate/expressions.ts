@@ -1,6 +1,7 @@
 // Parses every template placeholder and expression with JSONata and checks that it uses only the variables
 // allowed where it stands, only known functions, and only config keys the config schema declares.
 import jsonata from 'jsonata';
+import { RE2JS } from 're2js';
 import { EXPRESSION_CONTEXTS, EXPRESSION_VARIABLES } from '../dsl/contexts.ts';
 import { DslCode, type Problem } from './problems.ts';
 import type { ExpressionSite } from './sites.ts';
@@ -21,6 +22,16 @@ const BUILTINS = new Set(
  * `formula` field) and run it with the site's variables.
  */
 const FORBIDDEN_FUNCTIONS = new Set(['eval']);
+
+/** Why RE2 (the engine's regex matcher, linear in time) refuses a pattern, or undefined when it accepts it. */
+function linearRegexProblem(source: string): string | undefined {
+  try {
+    RE2JS.compile(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 export interface ExpressionFindings {
   problems: Problem[];
@@ -71,6 +82,8 @@ interface Analysis {
   functions: Set<string>;
   /** Forbidden built-ins called or passed as values. */
   forbidden: Set<string>;
+  /** Regex literals the engine's linear-time matcher (RE2) cannot run, with the reason. */
+  regexes: Array<{ source: string; reason: string }>;
   configKeys: string[];
 }
 
@@ -90,6 +103,10 @@ function visit(node: unknown, bound: ReadonlySet<string>, analysis: Analysis): v
   }
   // A function given by an expression (`($f)(x)`, `$record.format(x)`): its variables count like any others.
   if ((n.type === 'function' || n.type === 'partial') && typeof n['procedure'] === 'object') visit(n['procedure'], bound, analysis);
+  if (n.type === 'regex' && n.value instanceof RegExp) {
+    const reason = linearRegexProblem(n.value.source);
+    if (reason !== undefined) analysis.regexes.push({ source: String(n.value), reason });
+  }
   if (n.type === 'variable') {
     const name = String(n.value);
     if (FORBIDDEN_FUNCTIONS.has(name) && !bound.has(name)) analysis.forbidden.add(name);
@@ -113,7 +130,7 @@ const analyses = new Map<string, Analysis>();
 function analyse(source: string): Analysis {
   const cached = analyses.get(source);
   if (cached) return cached;
-  const analysis: Analysis = { variables: new Set(), functions: new Set(), forbidden: new Set(), configKeys: [] };
+  const analysis: Analysis = { variables: new Set(), functions: new Set(), forbidden: new Set(), regexes: [], configKeys: [] };
   try {
     const ast = jsonata(source).ast();
     const bound = new Set<string>();
@@ -148,6 +165,15 @@ export function checkSite(site: ExpressionSite, findings: ExpressionFindings): v
         hint: 'Expressions are JSONata: https://docs.jsonata.org.',
       });
       continue;
+    }
+    for (const { source: regex, reason } of analysis.regexes) {
+      findings.problems.push({
+        code: DslCode.InvalidExpression,
+        severity: 'error',
+        pointer: site.pointer,
+        message: `the regex ${regex} cannot run on the engine's linear-time matcher: ${reason}`,
+        hint: 'Regexes run on RE2, which cannot backtrack for minutes on an API value: backreferences (\\1) and lookaheads are not available; match more simply and test the result.',
+      });
     }
     for (const name of analysis.forbidden) {
       findings.problems.push({
