@@ -166,6 +166,29 @@ describe('credentials the API echoes in records', () => {
   });
 });
 
+describe('credentials go only to the hosts auth declares', () => {
+  const TOKEN = 'canary-cdn-5e2a91f0';
+
+  it('a stream on another allowed host (a CDN) is read without them, unless auth.hosts names it', async () => {
+    const api = await serve({ auth: { kind: 'bearer', token: TOKEN } });
+    const cdn = await serve({ auth: { kind: 'none' } });
+    const cdnHost = new URL(cdn.url).host;
+    const streams = { customers: cursorStream(), files: { request: { path: `${cdn.url}/cursor/customers` }, records: { path: 'data' }, primaryKey: ['id'] } };
+    const base = { config: secretConfig, http: { baseUrl: 'https://api.example.test', allowedHosts: [cdnHost] } };
+    const plain = await connect(definition(streams, { ...base, auth: { kind: 'bearer', token: '{{ $config.apiKey }}' } }), { apiKey: TOKEN }, local(api));
+    await collect(plain.read('customers'));
+    await collect(plain.read('files'));
+    expect(api.requests.every((request) => request.headers['authorization'] === `Bearer ${TOKEN}`)).toBe(true);
+    expect(cdn.requests.length).toBeGreaterThan(0);
+    expect(cdn.requests.map((request) => request.headers['authorization'])).toEqual(cdn.requests.map(() => undefined));
+
+    cdn.resetRequests();
+    const declared = await connect(definition(streams, { ...base, auth: { kind: 'bearer', token: '{{ $config.apiKey }}', hosts: [cdnHost] } }), { apiKey: TOKEN }, local(api));
+    await collect(declared.read('files'));
+    expect(cdn.requests.every((request) => request.headers['authorization'] === `Bearer ${TOKEN}`)).toBe(true);
+  });
+});
+
 describe('no write reaches Object.prototype', () => {
   it.each(['__proto__.allowPrivateNetwork', 'constructor.prototype.polluted', 'filters.__proto__'])('a body placement named %s is refused by the validator and by the engine', async (name) => {
     const search = {

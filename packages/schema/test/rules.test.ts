@@ -169,7 +169,7 @@ const RULES: Rule[] = [
         },
         pointer: '/auth/token',
         suggestion: null,
-        hint: 'Allowed here: kind, in, name, value.',
+        hint: 'Allowed here: kind, in, name, value, hosts.',
       },
     ],
     passing: [

@@ -1,6 +1,7 @@
 // Auth at run time: each auth kind of the DSL has its module; this table builds the provider of a definition's auth.
 import type { AuthSpec } from '@pullpush/schema';
 import { buildComponent, type RuntimeTable } from '../component.ts';
+import { hostMatches } from '../net/policy.ts';
 import { apiKeyAuth } from './api-key.ts';
 import { basicAuth } from './basic.ts';
 import { bearerAuth } from './bearer.ts';
@@ -26,6 +27,15 @@ const AUTH: RuntimeTable<AuthSpec, AuthContext, Promise<AuthProvider>> = {
   session: sessionAuth,
 };
 
-export function createAuthProvider(spec: AuthSpec, context: AuthContext): Promise<AuthProvider> {
-  return buildComponent(AUTH, spec, context);
+/**
+ * The auth kind's provider, applied only to requests for the base URL's host and the hosts auth declares
+ * (`auth.hosts`): a request to another allowed host (a CDN, a file store) goes without the credentials.
+ */
+export async function createAuthProvider(spec: AuthSpec, context: AuthContext): Promise<AuthProvider> {
+  const provider = await buildComponent(AUTH, spec, context);
+  const hosts = [context.baseUrl.host, ...('hosts' in spec && spec.hosts ? spec.hosts : [])];
+  return {
+    apply: (request) => (hostMatches(request.url, hosts) ? provider.apply(request) : Promise.resolve()),
+    invalidate: () => provider.invalidate(),
+  };
 }

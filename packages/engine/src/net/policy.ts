@@ -20,6 +20,17 @@ export interface NetworkOptions {
   maxRedirects?: number;
 }
 
+/** Whether a URL's host is one of `hosts`: a name (any port only where none is given), a name with a port, or *.suffix. */
+export function hostMatches(url: URL, hosts: readonly string[]): boolean {
+  const host = url.host.toLowerCase();
+  const hostname = url.hostname.toLowerCase();
+  return hosts.some((entry) => {
+    const allowed = entry.toLowerCase();
+    if (allowed.startsWith('*.')) return hostname.endsWith(allowed.slice(1)) && hostname !== allowed.slice(2);
+    return allowed === host || (!allowed.includes(':') && allowed === hostname && url.port === '');
+  });
+}
+
 /** Hints in the embedding application's terms are its own to give (the CLI names its flags); these name the setting. */
 export const PRIVATE_ADDRESS_HINT =
   'Requests to private, loopback and link-local addresses are refused unless the application running the connector allows them (a self-hosted or local API).';
@@ -47,12 +58,7 @@ export class NetworkPolicy {
   }
 
   hostAllowed(url: URL): boolean {
-    const host = url.host.toLowerCase();
-    const hostname = url.hostname.toLowerCase();
-    return this.#hosts.some((allowed) => {
-      if (allowed.startsWith('*.')) return hostname.endsWith(allowed.slice(1)) && hostname !== allowed.slice(2);
-      return allowed === host || (!allowed.includes(':') && allowed === hostname && url.port === '');
-    });
+    return hostMatches(url, this.#hosts);
   }
 
   addressAllowed(address: string): boolean {

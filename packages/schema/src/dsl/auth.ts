@@ -6,6 +6,13 @@ const Scopes = Type.Array(Type.String({ minLength: 1 }), { description: 'OAuth s
 const TokenUrl = Template('Token endpoint URL; its host is allowed automatically.', 'auth');
 const ClientId = Template('OAuth client id (usually {{ $config.clientId }}).', 'auth');
 const ClientSecret = Template('OAuth client secret (usually {{ $config.clientSecret }}).', 'auth');
+/** Hosts besides the base URL's that get the credentials: by default a request to another allowed host (a CDN) goes without them. */
+const CredentialHosts = Type.Optional(
+  Type.Array(Type.String({ pattern: '^(\\*\\.)?[a-z0-9.-]+(:[0-9]+)?$', description: 'Host name, optionally with a *. prefix or a port.' }), {
+    description: "Hosts besides the base URL's that receive the credentials (each must also be allowed: http.allowedHosts). Requests to other hosts go without them.",
+    uniqueItems: true,
+  }),
+);
 const ClientAuth = Type.Optional(
   Type.Enum(['body', 'basic'], { description: 'How the client credentials reach the token endpoint (default body).' }),
 );
@@ -15,13 +22,16 @@ export const AuthApiKey = Variant('apiKey', 'an API key in a header or query par
   in: Type.Enum(['header', 'query'], { description: 'Where the key goes.' }),
   name: Type.String({ minLength: 1, description: 'Header or query parameter name (X-Api-Key, api_key).' }),
   value: Template('The key, with any prefix: "Token token={{ $config.apiKey }}".', 'auth'),
+  hosts: CredentialHosts,
 });
 export const AuthBearer = Variant('bearer', 'a static bearer token in the Authorization header', {
   token: Template('The token: {{ $config.accessToken }}.', 'auth'),
+  hosts: CredentialHosts,
 });
 export const AuthBasic = Variant('basic', 'HTTP basic authentication', {
   username: Template('User name (for key-as-username APIs: {{ $config.apiKey }}).', 'auth'),
   password: Template('Password; may be empty.', 'auth'),
+  hosts: CredentialHosts,
 });
 export const AuthOAuth2ClientCredentials = Variant('oauth2ClientCredentials', 'OAuth 2.0 client credentials grant', {
   tokenUrl: TokenUrl,
@@ -30,6 +40,7 @@ export const AuthOAuth2ClientCredentials = Variant('oauth2ClientCredentials', 'O
   clientAuth: ClientAuth,
   scopes: Type.Optional(Scopes),
   extraParams: Type.Optional(Type.Record(Type.String(), Template('Value.', 'auth'), { description: 'Extra token request parameters (audience).' })),
+  hosts: CredentialHosts,
 });
 export const AuthOAuth2RefreshToken = Variant('oauth2RefreshToken', 'OAuth 2.0 refresh-token grant, with rotation', {
   tokenUrl: TokenUrl,
@@ -43,6 +54,7 @@ export const AuthOAuth2RefreshToken = Variant('oauth2RefreshToken', 'OAuth 2.0 r
       { additionalProperties: false, description: 'When the server rotates refresh tokens, where the new one is written back.' },
     ),
   ),
+  hosts: CredentialHosts,
 });
 export const AuthOAuth2AuthorizationCode = Variant('oauth2AuthorizationCode', 'OAuth 2.0 authorization code grant with PKCE, then refresh tokens', {
   authorizeUrl: Template('Authorization endpoint the user is sent to.', 'auth'),
@@ -59,6 +71,7 @@ export const AuthOAuth2AuthorizationCode = Variant('oauth2AuthorizationCode', 'O
       { additionalProperties: false, description: 'Where a rotated refresh token is written back.' },
     ),
   ),
+  hosts: CredentialHosts,
 });
 export const AuthSession = Variant('session', 'a login request that returns a session token', {
   login: Request('auth'),
@@ -73,9 +86,11 @@ export const AuthSession = Variant('session', 'a login request that returns a se
     { additionalProperties: false, description: 'Where the token goes in later requests.' },
   ),
   value: Type.Optional(Template('Injected value (default "{{ $auth.token }}"): "Session {{ $auth.token }}".', 'session')),
+  hosts: CredentialHosts,
 });
 export const AuthHeaders = Variant('headers', 'custom headers carrying credentials', {
   headers: Headers('auth'),
+  hosts: CredentialHosts,
 });
 
 export const Auth = Tagged(
