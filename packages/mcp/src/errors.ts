@@ -9,6 +9,10 @@ export const McpErrorCode = {
   SecretKey: 'MCP_SECRET_KEY',
   Workspace: 'MCP_WORKSPACE',
   Unauthorized: 'MCP_UNAUTHORIZED',
+  /** The HTTP transport holds as many sessions as it keeps. */
+  Unavailable: 'MCP_UNAVAILABLE',
+  /** A request body over the HTTP transport's limit. */
+  TooLarge: 'MCP_TOO_LARGE',
   Cancelled: 'MCP_CANCELLED',
   Internal: 'MCP_INTERNAL',
 } as const;

@@ -25,6 +25,12 @@ export interface HttpServerOptions extends Omit<PullPushServerOptions, 'runtime'
   allowedOrigins?: readonly string[];
   /** Path of the MCP endpoint (default /mcp). */
   path?: string;
+  /** Sessions open at once (default 32): an initialize beyond it is answered 503 until one ends or expires. */
+  maxSessions?: number;
+  /** A session without a request for this long is closed (default 30 minutes); its id then answers 404. */
+  sessionIdleMs?: number;
+  /** Largest request body (default 4 MiB); a larger one is answered 413. */
+  maxBodyBytes?: number;
 }
 
 export interface RunningHttpServer {
@@ -44,12 +50,20 @@ function reply(res: ServerResponse, status: number, code: string, message: strin
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `${code}: ${message}` }, id: null }));
 }
 
-async function readJson(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<unknown> {
+/** A request body over the limit: answered 413 and not read further. */
+class BodyTooLarge extends PullPushError {
+  constructor(limit: number) {
+    super(McpErrorCode.TooLarge, `The request body exceeds ${limit} bytes.`, { hint: 'Send smaller documents (a definition is a few kilobytes).' });
+  }
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new PullPushError(McpErrorCode.InvalidArguments, `The request body exceeds ${limit} bytes.`, { hint: 'Send smaller documents.' });
+    if (size > limit) throw new BodyTooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -67,7 +81,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const path = options.path ?? '/mcp';
   const workspace = options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {});
   const runtime = new ServerRuntime(workspace, options.engine);
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: PullPushServer }>();
+  const maxSessions = options.maxSessions ?? 32;
+  const idleMs = options.sessionIdleMs ?? 30 * 60 * 1000;
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  /** `open`: requests (an SSE stream among them) not yet finished; a session with none is idle since `lastSeen`. */
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: PullPushServer; open: number; lastSeen: number }>();
+  // Idle sessions are closed by a sweep; the timer never keeps the process alive.
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const session of sessions.values()) if (session.open === 0 && now - session.lastSeen >= idleMs) void session.transport.close();
+    },
+    Math.max(10, Math.min(idleMs / 4, 60_000)),
+  );
+  sweep.unref();
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
 
@@ -84,15 +111,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (existing) return existing.transport.handleRequest(req, res, req.method === 'POST' ? await readJson(req) : undefined);
+    if (existing) {
+      existing.open += 1;
+      res.once('close', () => {
+        existing.open -= 1;
+        existing.lastSeen = Date.now();
+      });
+      return existing.transport.handleRequest(req, res, req.method === 'POST' ? await readJson(req, maxBodyBytes) : undefined);
+    }
     if (sessionId !== undefined) return reply(res, 404, McpErrorCode.NotFound, 'Unknown or expired session; initialize a new one.');
     if (req.method !== 'POST') return reply(res, 400, McpErrorCode.InvalidArguments, 'No session: send an initialize request first.');
-    const body = await readJson(req);
+    const body = await readJson(req, maxBodyBytes);
     if (!isInitializeRequest(body)) return reply(res, 400, McpErrorCode.InvalidArguments, 'No session: the first request must be initialize.');
+    if (sessions.size >= maxSessions) {
+      return reply(res, 503, McpErrorCode.Unavailable, `${maxSessions} sessions are open, the most this server keeps.`, { 'retry-after': '60' });
+    }
     const server = createPullPushServer({ ...options, runtime });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
+      onsessioninitialized: (id) => void sessions.set(id, { transport, server, open: 0, lastSeen: Date.now() }),
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
@@ -104,6 +141,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const http: HttpServer = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLarge) {
+        // The rest of the body is not read: the connection ends with the answer.
+        if (!res.headersSent) reply(res, 413, error.code, error.message, { connection: 'close' });
+        req.destroy();
+        return;
+      }
       if (!res.headersSent) reply(res, error instanceof SyntaxError ? 400 : 500, error instanceof PullPushError ? error.code : McpErrorCode.Internal, (error as Error).message);
       else res.end();
     });
@@ -124,6 +167,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return sessions.size;
     },
     async close() {
+      clearInterval(sweep);
       await Promise.allSettled([...sessions.values()].map(({ transport }) => transport.close()));
       sessions.clear();
       await runtime.close();

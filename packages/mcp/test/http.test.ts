@@ -97,4 +97,34 @@ describe('Streamable HTTP', () => {
   it('refuses to start without a long enough token', async () => {
     await expect(startHttpServer({ token: 'short', workspace: join(dir, 'w2'), env: { PULLPUSH_SECRET_KEY: TEST_KEY } })).rejects.toMatchObject({ code: 'MCP_UNAUTHORIZED' });
   });
+
+  it('answers a body over the limit with 413, without reading it all', async () => {
+    await running.close();
+    running = await startHttpServer({ token: TOKEN, workspace: join(dir, 'workspace'), env: { PULLPUSH_SECRET_KEY: TEST_KEY }, maxBodyBytes: 2048 });
+    const big = { ...initialize, params: { ...initialize.params, clientInfo: { name: 'x'.repeat(4096), version: '0' } } };
+    const answer = await post({ authorization: `Bearer ${TOKEN}` }, big);
+    expect(answer.status).toBe(413);
+    expect(answer.body).toContain('MCP_TOO_LARGE');
+    expect(running.sessions).toBe(0);
+    // A body within the limit still opens a session.
+    expect((await post({ authorization: `Bearer ${TOKEN}` }, initialize)).status).toBe(200);
+  });
+
+  it('keeps at most maxSessions open (503 with Retry-After beyond), and closes idle ones so their ids answer 404', async () => {
+    await running.close();
+    running = await startHttpServer({ token: TOKEN, workspace: join(dir, 'workspace'), env: { PULLPUSH_SECRET_KEY: TEST_KEY }, maxSessions: 2, sessionIdleMs: 300 });
+    const opened = [await post({ authorization: `Bearer ${TOKEN}` }, initialize), await post({ authorization: `Bearer ${TOKEN}` }, initialize)];
+    expect(opened.map((answer) => answer.status)).toEqual([200, 200]);
+    const refused = await post({ authorization: `Bearer ${TOKEN}` }, initialize);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.body).toContain('MCP_UNAVAILABLE');
+    // Nothing more is asked of them: the sweep closes both once they have been idle for 300 ms.
+    const deadline = Date.now() + 30_000;
+    while (running.sessions > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(running.sessions).toBe(0);
+    const expired = await post({ authorization: `Bearer ${TOKEN}`, 'mcp-session-id': String(opened[0]?.headers['mcp-session-id']) }, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect(expired.status).toBe(404);
+    expect((await post({ authorization: `Bearer ${TOKEN}` }, initialize)).status).toBe(200);
+  });
 });

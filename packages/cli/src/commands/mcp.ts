@@ -12,6 +12,8 @@ interface McpFlags {
   token?: string;
   allowPrivateNetwork?: boolean;
   allowInsecureHttp?: boolean;
+  maxSessions?: number;
+  sessionIdle?: number;
   json?: boolean;
 }
 
@@ -40,6 +42,8 @@ export function registerMcp(program: Command, ctx: Context): void {
     .option('--token <token>', 'HTTP bearer token (default PULLPUSH_MCP_TOKEN)')
     .option('--allow-private-network', 'let connectors reach private and loopback addresses (local and test APIs only)')
     .option('--allow-insecure-http', 'let connectors use plain http URLs (local and test APIs only)')
+    .option('--max-sessions <n>', 'with --http: sessions open at once (default 32)', positiveInteger)
+    .option('--session-idle <minutes>', 'with --http: close a session after this many minutes without a request (default 30)', positiveInteger)
     .option('--json', 'with --http: print the endpoint as JSON on stdout')
     .addHelpText(
       'after',
@@ -69,7 +73,14 @@ export function registerMcp(program: Command, ctx: Context): void {
       }
       const token = flags.token ?? ctx.env['PULLPUSH_MCP_TOKEN'];
       if (!token) throw new UsageError('--http needs a bearer token: --token <token> or PULLPUSH_MCP_TOKEN.', 'Generate one: openssl rand -hex 24');
-      const running = await startHttpServer({ ...options, token, host: flags.host, ...(flags.port === undefined ? {} : { port: flags.port }) });
+      const running = await startHttpServer({
+        ...options,
+        token,
+        host: flags.host,
+        ...(flags.port === undefined ? {} : { port: flags.port }),
+        ...(flags.maxSessions === undefined ? {} : { maxSessions: flags.maxSessions }),
+        ...(flags.sessionIdle === undefined ? {} : { sessionIdleMs: flags.sessionIdle * 60_000 }),
+      });
       // One line, so a supervisor can read the endpoint as soon as it is up.
       if (flags.json) ctx.out.line(JSON.stringify({ transport: 'streamable-http', url: running.url }));
       else ctx.out.errLine(`PullPush MCP server (Streamable HTTP) on ${running.url}; clients send "Authorization: Bearer <token>". Ctrl-C stops it.`);

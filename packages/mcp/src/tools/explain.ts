@@ -633,6 +633,20 @@ const MCP: Record<McpErrorCode, Explanation> = {
     fix: ['Send Authorization: Bearer <PULLPUSH_MCP_TOKEN>.', 'Add the host to the allowed hosts, or connect through localhost.'],
     example: 'Authorization: Bearer 3q2-7w9Kx…',
   },
+  MCP_UNAVAILABLE: {
+    title: 'Too many sessions',
+    meaning: 'The HTTP transport already holds as many sessions as it keeps (32 by default). Sessions end when a client closes them (DELETE) or after 30 minutes without a request.',
+    causes: ['Clients that open a session per task and never close it.', 'Many assistants sharing one server.'],
+    fix: ['Close sessions when done (the SDK client: transport.terminateSession()).', 'Wait for idle sessions to expire (Retry-After says when to try again), or start the server with a higher limit.'],
+    example: 'HTTP 503, Retry-After: 60',
+  },
+  MCP_TOO_LARGE: {
+    title: 'Request body too large',
+    meaning: 'The HTTP transport refused a request body larger than its limit (4 MiB by default), without reading the rest.',
+    causes: ['A definition or a document pasted with data it does not need.', 'A client that sends a file instead of a reference to it.'],
+    fix: ['Send the definition alone; keep samples and data out of tool arguments.'],
+    example: 'HTTP 413',
+  },
   MCP_CANCELLED: {
     title: 'Cancelled',
     meaning: 'The call was cancelled before it finished (the client sent notifications/cancelled, cancel_run was called, or the server is closing). Nothing is wrong with the definition or the connection.',
