@@ -16,28 +16,43 @@ function complaint(error: unknown): string {
   return String((error as Error).message).replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s+is not valid JSON$/, ': not valid JSON');
 }
 
+function parse(text: string, format: BodyFormat): unknown {
+  if (format === 'jsonl') {
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  }
+  if (format === 'csv') return parseCsv(text, { columns: true, skip_empty_lines: true, bom: true }) as unknown;
+  // A test for any non-space character stops at the first one, where trim() would copy the whole body.
+  return /\S/.test(text) ? (JSON.parse(text) as unknown) : null;
+}
+
 /**
  * The parsed body, with the connection's secrets hidden in it: an API that echoes a credential (a "who am I"
  * record, an error that quotes the key) must not carry it into records, reports or stores. One scan of the text
- * decides; only a body that holds a secret is walked. The redactor also hides secrets in the parse error.
+ * decides; a body that holds a secret is redacted as text and parsed so (JSON.parse walks any depth without
+ * recursion). Where the redacted text no longer parses (a secret of digits inside a number), the parsed value is
+ * redacted instead. The redactor also hides secrets in the parse error.
  */
 export function parseBody(body: Buffer, format: BodyFormat, shownUrl: string, redactor?: Redactor): unknown {
   const text = body.toString('utf8');
+  const secret = redactor?.finds(text) === true;
+  if (secret) {
+    try {
+      return parse((redactor as Redactor).text(text), format);
+    } catch {
+      // Parsed below as it came, then redacted value by value.
+    }
+  }
   let parsed: unknown;
   try {
-    if (format === 'jsonl') {
-      parsed = text
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as unknown);
-    } else if (format === 'csv') parsed = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true }) as unknown;
-    // A test for any non-space character stops at the first one, where trim() would copy the whole body.
-    else parsed = /\S/.test(text) ? (JSON.parse(text) as unknown) : null;
+    parsed = parse(text, format);
   } catch (error) {
     // No cause: the parser's error quotes the body, and causes end up in logs.
     throw new PullPushError(EngineErrorCode.InvalidBody, `The ${format.toUpperCase()} body of ${shownUrl} does not parse: ${redactor ? redactor.text(complaint(error)) : complaint(error)}`, {
       hint: 'The response may be truncated or not in the format the definition declares (http.format).',
     });
   }
-  return redactor?.finds(text) ? redactor.value(parsed) : parsed;
+  return secret ? (redactor as Redactor).value(parsed) : parsed;
 }

@@ -189,6 +189,20 @@ describe('credentials go only to the hosts auth declares', () => {
   });
 });
 
+describe('a page nested 200,000 levels deep that echoes the credential', () => {
+  it('is read without overflowing the stack, and the credential is hidden in its record', async () => {
+    const CANARY = 'canary-deep-77e1c9b2';
+    const deep = `${'['.repeat(200_000)}"${CANARY}"${']'.repeat(200_000)}`;
+    const api = await serve({ auth: { kind: 'bearer', token: CANARY }, faults: [{ kind: 'malformedJson', route: '/cursor', body: `{"data":[{"id":1,"nested":${deep}}],"next_cursor":null}` }] });
+    const connector = await connect(definition({ customers: cursorStream() }, { config: secretConfig, auth: { kind: 'bearer', token: '{{ $config.apiKey }}' } }), { apiKey: CANARY }, local(api));
+    const messages = await collect(connector.read('customers'));
+    const [record] = ofType(messages, 'raw').map((message) => message.record as { nested: unknown });
+    let inner: unknown = record?.nested;
+    for (let level = 0; level < 200_000 && Array.isArray(inner); level += 1) inner = inner[0];
+    expect(inner).toBe('***');
+  });
+});
+
 describe('no write reaches Object.prototype', () => {
   it.each(['__proto__.allowPrivateNetwork', 'constructor.prototype.polluted', 'filters.__proto__'])('a body placement named %s is refused by the validator and by the engine', async (name) => {
     const search = {
