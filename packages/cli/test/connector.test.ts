@@ -52,6 +52,21 @@ describe.concurrent('pullpush test', () => {
     expect(allOutput(result)).not.toContain(apiKey);
   });
 
+  it('never prints the key, even when the API echoes it in records (test --json, test, read native and canonical)', async () => {
+    const { api, apiKey, dir, definition, config } = await shop();
+    // A "who am I" style API: the caller's token in every customer, one of them failing validation because of it.
+    for (const customer of api.data.customers) api.update('customers', customer.id, { note: `token ${apiKey}`, first_name: apiKey.toUpperCase() });
+    api.update('customers', api.data.customers[0]?.id as number, { email: `${apiKey}@` });
+    const json = await pullpush(['test', definition, '--config', config, '--stream', 'customers', '--json', ...local(api)], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ streams: [{ stream: 'customers' }] });
+    const text = await pullpush(['test', definition, '--config', config, '--stream', 'customers', ...local(api)], { cwd: dir });
+    const native = await pullpush(['read', definition, 'customers', '--config', config, '--native', ...local(api)], { cwd: dir });
+    const canonical = await pullpush(['read', definition, 'customers', '--config', config, ...local(api)], { cwd: dir });
+    expect(native.stdout.split('\n').filter(Boolean)).toHaveLength(15);
+    expect(native.stdout).toContain('token ***');
+    expect(allOutput(json, text, native, canonical).toLowerCase()).not.toContain(apiKey.toLowerCase());
+  });
+
   it('takes config values from PULLPUSH_<KEY> and explains missing ones', async () => {
     const { api, apiKey, dir, definition } = await shop();
     const fromEnv = await pullpush(['test', definition, '--stream', 'locations', ...local(api)], { cwd: dir, env: { PULLPUSH_API_KEY: apiKey } });

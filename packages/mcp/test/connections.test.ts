@@ -173,6 +173,15 @@ describe('test_connection, rotate_secret, delete_connection', () => {
 describe('secrets never leave', () => {
   it('no result of any testing, connections, sync or monitoring tool contains a secret, and no workspace file does', async () => {
     const api = await serve();
+    // The API echoes the caller's token in records (a "who am I" field), whichever token that is.
+    let echoed: string | undefined;
+    api.setOnRequest((request, server) => {
+      const token = request.headers['authorization']?.replace(/^Bearer /, '');
+      if (token === undefined || token === echoed) return;
+      echoed = token;
+      for (const order of server.data.orders.slice(0, 3)) server.update('orders', order.id, { note: `echo ${token}` });
+      for (const customer of server.data.customers.slice(0, 2)) server.update('customers', customer.id, { note: token, first_name: token.toUpperCase() });
+    });
     const { call, server, dir } = await setup(api);
     const results: Array<{ name: string; result: CallToolResult }> = [];
     const run = async (name: string, args: Record<string, unknown> = {}) => {
