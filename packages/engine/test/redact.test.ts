@@ -26,6 +26,35 @@ describe('Redactor', () => {
     );
   });
 
+  it('hides every form a URL, a header or a JSON body gives a secret, in any case (property)', () => {
+    const forms = (secret: string) => [
+      secret,
+      secret.toLowerCase(),
+      secret.toUpperCase(),
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase(),
+      new URLSearchParams({ k: secret }).toString().slice(2),
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      JSON.stringify(secret).slice(1, -1),
+    ];
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'aZ09~!\'()* "\\/+=%&?#é'.split('')), minLength: 6, maxLength: 30 }), fc.string(), (secret, around) => {
+        const redactor = new Redactor();
+        redactor.add(secret);
+        for (const form of forms(secret)) {
+          const shown = redactor.text(`${around}${form}${around}`);
+          expect(shown.includes(form), `${JSON.stringify(form)} in ${JSON.stringify(shown)}`).toBe(false);
+        }
+        // What a URL with the secret in its query shows.
+        const url = new URL('https://api.example.com/x');
+        url.searchParams.set('credential', secret);
+        expect(redactor.url(url)).toBe('https://api.example.com/x?credential=***');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('redacts deep values', () => {
     const redactor = new Redactor();
     redactor.add('tok-123456');
