@@ -42,7 +42,7 @@ export function listResourceTemplates(): ResourceTemplate[] {
 }
 
 function json(uri: string, value: unknown): ReadResourceResult {
-  return { contents: [{ uri, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) }] };
+  return { contents: [{ uri, mimeType: JSON_TYPE, text: JSON.stringify(value) }] };
 }
 
 export function readResource(runtime: ServerRuntime, uri: string): ReadResourceResult {

@@ -1,15 +1,18 @@
 // createPullPushServer: the MCP SDK's low-level Server with PullPush's tools, resources and prompts. Input and
 // output schemas are the TypeBox schemas the tools are written with (plain JSON Schema), arguments are checked
-// against them before a handler runs, and every failure becomes an `isError` result a model can act on.
+// against them before a handler runs, and every failure of a tool becomes an `isError` result a model can act on;
+// failures of the protocol (an unknown tool, prompt or resource) are the JSON-RPC errors the specification names.
 import { readFileSync } from 'node:fs';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  McpError,
   ReadResourceRequestSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -77,6 +80,27 @@ export function errorResult(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: lines.join('\n') }, { type: 'text', text: JSON.stringify({ error: failure }) }] };
 }
 
+/** MCP's code for a resource that does not exist (the specification's "Resource not found"). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+/**
+ * A failure of the protocol itself (an unknown tool, prompt or resource; a missing prompt argument) as the JSON-RPC
+ * error the specification names, with PullPush's code, hint and pointers in `data`.
+ */
+export function protocolError(jsonRpcCode: number, error: PullPushError): McpError {
+  return new McpError(jsonRpcCode, error.message, { code: error.code, ...(error.hint ? { hint: error.hint } : {}), issues: [...error.issues] });
+}
+
+/** Runs a resource or prompt handler; its PullPushErrors become protocol errors with `jsonRpcCode`. */
+async function answering<T>(jsonRpcCode: number, handle: () => T | Promise<T>): Promise<T> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (error instanceof PullPushError) throw protocolError(jsonRpcCode, error);
+    throw error;
+  }
+}
+
 export function createPullPushServer(options: PullPushServerOptions = {}): PullPushServer {
   const runtime =
     options.runtime ?? new ServerRuntime(options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {}), options.engine);
@@ -95,7 +119,8 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
 
   const server = new Server(
     { name: 'pullpush', title: 'PullPush', version: packageVersion() },
-    { capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS },
+    // No `logging` capability: the server sends no log notifications (progress goes through notifications/progress).
+    { capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } }, instructions: INSTRUCTIONS },
   ) as PullPushServer;
   Object.defineProperty(server, 'runtime', { value: runtime });
 
@@ -113,7 +138,7 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args = {} } = request.params;
     const tool = byName.get(name);
-    if (!tool) return errorResult(new PullPushError(McpErrorCode.UnknownTool, `No tool named "${name}".`, { hint: 'tools/list gives the tools.' }));
+    if (!tool) throw protocolError(ErrorCode.InvalidParams, new PullPushError(McpErrorCode.UnknownTool, `No tool named "${name}".`, { hint: 'tools/list gives the tools.' }));
     const started = performance.now();
     const validate = validatorOf(tool);
     if (!validate(args)) {
@@ -134,7 +159,8 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
     try {
       const result = (await tool.handler(args, context)) as Record<string, unknown>;
       runtime.record(name, performance.now() - started, false);
-      return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
+      // Compact: the text is for a model's context, where indentation nearly doubles the cost.
+      return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     } catch (error) {
       runtime.record(name, performance.now() - started, true);
       return errorResult(error);
@@ -143,9 +169,9 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
 
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: listResources(runtime) }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: listResourceTemplates() }));
-  server.setRequestHandler(ReadResourceRequestSchema, (request) => readResource(runtime, request.params.uri));
+  server.setRequestHandler(ReadResourceRequestSchema, (request) => answering(RESOURCE_NOT_FOUND, () => readResource(runtime, request.params.uri)));
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: listPrompts() }));
-  server.setRequestHandler(GetPromptRequestSchema, (request) => getPrompt(request.params.name, request.params.arguments ?? {}));
+  server.setRequestHandler(GetPromptRequestSchema, (request) => answering(ErrorCode.InvalidParams, () => getPrompt(request.params.name, request.params.arguments ?? {})));
 
   const close = server.close.bind(server);
   server.close = async () => {

@@ -1,6 +1,9 @@
 // The server itself: tools listed with titles, schemas and annotations; arguments refused by schema with
-// pointers; failures as isError results (never protocol errors); resources and prompts.
+// pointers; tool failures as isError results, protocol failures (unknown tool, prompt, resource) as the JSON-RPC
+// errors the specification names; resources and prompts.
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
+import { RESOURCE_NOT_FOUND } from '../src/server.ts';
 import { connect } from './support.ts';
 
 describe('tools/list', () => {
@@ -31,9 +34,19 @@ describe('tools/call', () => {
     expect(error.issues.find((issue) => issue.pointer === '/extra')?.message).toBe('unknown argument "extra"');
   });
 
-  it('answers an unknown tool with an isError result naming the fix', async () => {
-    const { fails } = await connect();
-    expect(await fails('no_such_tool')).toMatchObject({ code: 'MCP_UNKNOWN_TOOL', hint: expect.stringContaining('tools/list') });
+  it('answers an unknown tool with JSON-RPC -32602, PullPush\'s code and hint in data', async () => {
+    const { client } = await connect();
+    const error = await client.callTool({ name: 'no_such_tool', arguments: {} }).then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(McpError);
+    expect(error).toMatchObject({ code: ErrorCode.InvalidParams, data: { code: 'MCP_UNKNOWN_TOOL', hint: expect.stringContaining('tools/list') } });
+  });
+
+  it('writes tool results as compact JSON text, and declares no logging it does not do', async () => {
+    const { client } = await connect();
+    const result = await client.callTool({ name: 'list_template_variables', arguments: { place: 'auth' } });
+    const [text] = result.content as Array<{ type: string; text: string }>;
+    expect(text?.text).toBe(JSON.stringify(result.structuredContent));
+    expect(client.getServerCapabilities()?.logging).toBeUndefined();
   });
 
   it('validates an inline definition: every problem with code, pointer and hint', async () => {
@@ -70,7 +83,8 @@ describe('resources and prompts', () => {
     expect(resources.map((resource) => resource.uri)).toEqual(expect.arrayContaining(['pullpush://schema/connector-definition.v1.json', 'pullpush://canonical/commerce.order@1']));
     const order = await client.readResource({ uri: 'pullpush://canonical/commerce.order@1' });
     expect(JSON.parse((order.contents[0] as { text: string }).text)).toMatchObject({ $id: 'urn:pullpush:canonical:commerce.order:1' });
-    await expect(client.readResource({ uri: 'pullpush://nothing/here' })).rejects.toThrow(/No resource/);
+    await expect(client.readResource({ uri: 'pullpush://nothing/here' })).rejects.toMatchObject({ code: RESOURCE_NOT_FOUND, message: expect.stringMatching(/No resource/), data: { code: 'MCP_NOT_FOUND' } });
+    expect((order.contents[0] as { text: string }).text).not.toContain('\n');
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.map((template) => template.uriTemplate)).toContain('pullpush://definitions/{id}');
   });
@@ -81,7 +95,12 @@ describe('resources and prompts', () => {
     expect(prompts.map((prompt) => prompt.name)).toEqual(['build_connector', 'debug_failing_stream']);
     const build = await client.getPrompt({ name: 'build_connector', arguments: { api: 'Acme Shop (https://acme.example.com/openapi.json)' } });
     expect((build.messages[0]?.content as { text: string }).text).toContain('validate_definition');
-    await expect(client.getPrompt({ name: 'debug_failing_stream', arguments: { definition: 'shop' } })).rejects.toThrow(/stream/);
+    await expect(client.getPrompt({ name: 'debug_failing_stream', arguments: { definition: 'shop' } })).rejects.toMatchObject({
+      code: ErrorCode.InvalidParams,
+      message: expect.stringMatching(/stream/),
+      data: { code: 'MCP_INVALID_ARGUMENTS' },
+    });
+    await expect(client.getPrompt({ name: 'no_such_prompt' })).rejects.toMatchObject({ code: ErrorCode.InvalidParams, data: { code: 'MCP_NOT_FOUND', hint: expect.stringContaining('build_connector') } });
   });
 });
 

@@ -577,7 +577,7 @@ const MCP: Record<McpErrorCode, Explanation> = {
   },
   MCP_UNKNOWN_TOOL: {
     title: 'Unknown tool',
-    meaning: 'No tool of this server has that name, so nothing was run.',
+    meaning: 'No tool of this server has that name, so nothing was run. It comes as a JSON-RPC error -32602 with this code in its data.',
     causes: ['A misspelled or invented tool name.'],
     fix: ['tools/list gives every tool; names are snake_case.'],
     example: 'validateDefinition → validate_definition',
