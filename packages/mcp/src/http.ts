@@ -41,6 +41,14 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
+/** RFC 9728's well-known path of protected-resource metadata; the resource's own path follows it. */
+const METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+/** The origin a client used, from its (already checked) Host header. */
+function originOf(host: string): string {
+  return `http://${host}`;
+}
+
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
@@ -104,10 +112,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!allowedHosts.has(hostHeader)) return reply(res, 403, McpErrorCode.Unauthorized, `Host ${hostHeader || '(none)'} is not allowed.`);
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) return reply(res, 403, McpErrorCode.Unauthorized, `Origin ${origin} is not allowed.`);
-    if (new URL(req.url ?? '/', 'http://x').pathname !== path) return reply(res, 404, McpErrorCode.NotFound, `No endpoint here; MCP is at ${path}.`);
+    const requested = new URL(req.url ?? '/', 'http://x').pathname;
+    // RFC 9728: what protects this resource, public like any metadata. No authorization server is named: the token
+    // is given to the client by whoever runs the server, so clients do not start an OAuth flow.
+    if (req.method === 'GET' && (requested === METADATA_PATH || requested === `${METADATA_PATH}${path}`)) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' });
+      res.end(JSON.stringify({ resource: `${originOf(hostHeader)}${path}`, bearer_methods_supported: ['header'], resource_name: 'PullPush MCP server' }));
+      return;
+    }
+    if (requested !== path) return reply(res, 404, McpErrorCode.NotFound, `No endpoint here; MCP is at ${path}.`);
     const authorization = req.headers.authorization ?? '';
     if (!timingSafeEqual(digest(authorization), expected)) {
-      return reply(res, 401, McpErrorCode.Unauthorized, 'A valid bearer token is required.', { 'www-authenticate': 'Bearer realm="pullpush"' });
+      return reply(res, 401, McpErrorCode.Unauthorized, 'A valid bearer token is required.', {
+        'www-authenticate': `Bearer realm="pullpush", resource_metadata="${originOf(hostHeader)}${METADATA_PATH}${path}"`,
+      });
     }
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;

@@ -44,5 +44,8 @@ export function defineTool<I extends TSchema, O extends TSchema>(tool: ToolDefin
 export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 export const WRITES: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
 export const DESTROYS: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
-/** Calls a remote API (reads only). */
-export const READS_REMOTE: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+/**
+ * Calls a remote API, which it only reads; not read-only nor idempotent for the client all the same: with a stored
+ * connection, a refresh token the API rotates is written back into the workspace.
+ */
+export const READS_REMOTE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };

@@ -127,4 +127,18 @@ describe('Streamable HTTP', () => {
     expect(expired.status).toBe(404);
     expect((await post({ authorization: `Bearer ${TOKEN}` }, initialize)).status).toBe(200);
   });
+
+  it('serves RFC 9728 protected-resource metadata, and its 401 points to it', async () => {
+    const refused = await post({}, initialize);
+    expect(refused.status).toBe(401);
+    const challenge = String(refused.headers['www-authenticate']);
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge)?.[1];
+    expect(metadataUrl).toBe(`${new URL(running.url).origin}/.well-known/oauth-protected-resource/mcp`);
+    for (const url of [metadataUrl as string, `${new URL(running.url).origin}/.well-known/oauth-protected-resource`]) {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      // No authorization server: the token comes from whoever runs the server, so no OAuth flow is started.
+      expect(await response.json()).toEqual({ resource: running.url, bearer_methods_supported: ['header'], resource_name: 'PullPush MCP server' });
+    }
+  });
 });

@@ -41,6 +41,14 @@ describe('tools/call', () => {
     expect(error).toMatchObject({ code: ErrorCode.InvalidParams, data: { code: 'MCP_UNKNOWN_TOOL', hint: expect.stringContaining('tools/list') } });
   });
 
+  it('marks the tools that may write a rotated refresh token back as neither read-only nor idempotent', async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    for (const name of ['test_connection', 'check_auth', 'read_sample']) {
+      expect(tools.find((tool) => tool.name === name)?.annotations, name).toMatchObject({ readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true });
+    }
+  });
+
   it('writes tool results as compact JSON text, and declares no logging it does not do', async () => {
     const { client } = await connect();
     const result = await client.callTool({ name: 'list_template_variables', arguments: { place: 'auth' } });

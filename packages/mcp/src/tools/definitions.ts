@@ -320,7 +320,7 @@ export const definitionsTools = [
     name: 'export_definition',
     title: 'Export a definition as a file',
     description:
-      'Returns a stored definition (latest or a given revision) as pretty-printed JSON text with the suggested file name <id>.pullpush.json, ready to write to disk, commit or publish.',
+      'Returns a stored definition (latest or a given revision) as pretty-printed JSON text with the suggested file name <id>.pullpush.json, ready to write to disk or commit (pullpush validate and pullpush test take such a file).',
     group: 'definitions',
     input: Type.Object({ id: DefinitionId, revision: Type.Optional(Revision) }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), revision: Type.Integer(), fileName: Type.String(), mediaType: Type.Literal('application/json'), text: Type.String() }),
