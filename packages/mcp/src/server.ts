@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
@@ -19,6 +20,7 @@ import {
 import { PullPushError, type Issue } from '@pullpush/canonical';
 import type { ConnectorOptions } from '@pullpush/engine';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { complete } from './completions.ts';
 import { McpErrorCode } from './errors.ts';
 import { getPrompt, listPrompts } from './prompts.ts';
 import { listResources, listResourceTemplates, readResource } from './resources.ts';
@@ -120,7 +122,7 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
   const server = new Server(
     { name: 'pullpush', title: 'PullPush', version: packageVersion() },
     // No `logging` capability: the server sends no log notifications (progress goes through notifications/progress).
-    { capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false }, completions: {} }, instructions: INSTRUCTIONS },
   ) as PullPushServer;
   Object.defineProperty(server, 'runtime', { value: runtime });
 
@@ -170,6 +172,7 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: listResources(runtime) }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: listResourceTemplates() }));
   server.setRequestHandler(ReadResourceRequestSchema, (request) => answering(RESOURCE_NOT_FOUND, () => readResource(runtime, request.params.uri)));
+  server.setRequestHandler(CompleteRequestSchema, (request) => complete(runtime, request.params));
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: listPrompts() }));
   server.setRequestHandler(GetPromptRequestSchema, (request) => answering(ErrorCode.InvalidParams, () => getPrompt(request.params.name, request.params.arguments ?? {})));
 

@@ -2,6 +2,7 @@
 // pointers; tool failures as isError results, protocol failures (unknown tool, prompt, resource) as the JSON-RPC
 // errors the specification names; resources and prompts.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { shopConnectorDefinition } from '@pullpush/testkit';
 import { describe, expect, it } from 'vitest';
 import { RESOURCE_NOT_FOUND } from '../src/server.ts';
 import { connect } from './support.ts';
@@ -109,6 +110,24 @@ describe('resources and prompts', () => {
       data: { code: 'MCP_INVALID_ARGUMENTS' },
     });
     await expect(client.getPrompt({ name: 'no_such_prompt' })).rejects.toMatchObject({ code: ErrorCode.InvalidParams, data: { code: 'MCP_NOT_FOUND', hint: expect.stringContaining('build_connector') } });
+  });
+});
+
+describe('completion/complete', () => {
+  it('completes prompt arguments and resource template variables from the workspace and the catalogue', async () => {
+    const { client, ok } = await connect();
+    expect(client.getServerCapabilities()?.completions).toEqual({});
+    await ok('create_definition', { document: shopConnectorDefinition() as unknown as Record<string, unknown> });
+    const values = async (ref: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string }, name: string, value: string, context?: Record<string, string>) =>
+      (await client.complete({ ref, argument: { name, value }, ...(context ? { context: { arguments: context } } : {}) })).completion.values;
+    const prompt = { type: 'ref/prompt', name: 'debug_failing_stream' } as const;
+    expect(await values(prompt, 'definition', 'test')).toEqual(['testkit-shop']);
+    expect(await values(prompt, 'definition', 'zz')).toEqual([]);
+    expect(await values(prompt, 'stream', 'or', { definition: 'testkit-shop' })).toEqual(['orders']);
+    expect(await values(prompt, 'stream', '')).toEqual([]);
+    expect(await values({ type: 'ref/prompt', name: 'build_connector' }, 'api', 'Acme')).toEqual([]);
+    expect(await values({ type: 'ref/resource', uri: 'pullpush://canonical/{type}' }, 'type', 'commerce.ord')).toEqual(['commerce.order@1']);
+    expect(await values({ type: 'ref/resource', uri: 'pullpush://definitions/{id}/revisions/{revision}' }, 'revision', '', { id: 'testkit-shop' })).toEqual(['1']);
   });
 });
 
