@@ -1,6 +1,7 @@
 // What the tools share while a server runs: the workspace, engine options applied to every connector (the
 // network policy of the embedding application), the SQLite store syncs write to, runs in progress and call
 // statistics for system_health.
+import { EventEmitter } from 'node:events';
 import { PullPushError } from '@pullpush/canonical';
 import type { ConnectorOptions } from '@pullpush/engine';
 import { validateDefinition, type ValidationResult } from '@pullpush/schema';
@@ -39,6 +40,11 @@ export class ServerRuntime {
   readonly startedAt = new Date();
   readonly runs = new Map<string, ActiveRun>();
   readonly stats = new Map<string, ToolStats>();
+  /**
+   * 'resources-changed': a tool added or removed something resources/list shows. Every session's server over this
+   * runtime listens, so each of its clients gets notifications/resources/list_changed.
+   */
+  readonly events = new EventEmitter<{ 'resources-changed': [] }>();
   #store: SqliteStore | undefined;
 
   constructor(workspace: Workspace, engine: Omit<ConnectorOptions, 'connection'> = {}) {

@@ -82,6 +82,13 @@ export function errorResult(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: lines.join('\n') }, { type: 'text', text: JSON.stringify({ error: failure }) }] };
 }
 
+/** What resources/list shows, as one string to compare. */
+function resourceSignature(runtime: ServerRuntime): string {
+  return listResources(runtime)
+    .map((resource) => resource.uri)
+    .join('\n');
+}
+
 /** MCP's code for a resource that does not exist (the specification's "Resource not found"). */
 export const RESOURCE_NOT_FOUND = -32002;
 
@@ -122,7 +129,7 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
   const server = new Server(
     { name: 'pullpush', title: 'PullPush', version: packageVersion() },
     // No `logging` capability: the server sends no log notifications (progress goes through notifications/progress).
-    { capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false }, completions: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: { listChanged: false }, resources: { listChanged: true }, prompts: { listChanged: false }, completions: {} }, instructions: INSTRUCTIONS },
   ) as PullPushServer;
   Object.defineProperty(server, 'runtime', { value: runtime });
 
@@ -158,9 +165,12 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
         await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } });
       },
     };
+    // A tool that may write can change what resources/list shows: compared before and after.
+    const resourcesBefore = tool.annotations.readOnlyHint === true ? undefined : resourceSignature(runtime);
     try {
       const result = (await tool.handler(args, context)) as Record<string, unknown>;
       runtime.record(name, performance.now() - started, false);
+      if (resourcesBefore !== undefined && resourceSignature(runtime) !== resourcesBefore) runtime.events.emit('resources-changed');
       // Compact: the text is for a model's context, where indentation nearly doubles the cost.
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     } catch (error) {
@@ -176,8 +186,11 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: listPrompts() }));
   server.setRequestHandler(GetPromptRequestSchema, (request) => answering(ErrorCode.InvalidParams, () => getPrompt(request.params.name, request.params.arguments ?? {})));
 
+  const announce = () => void server.sendResourceListChanged().catch(() => undefined);
+  runtime.events.on('resources-changed', announce);
   const close = server.close.bind(server);
   server.close = async () => {
+    runtime.events.off('resources-changed', announce);
     if (ownsRuntime) await runtime.close();
     await close();
   };

@@ -1,9 +1,9 @@
 // The server itself: tools listed with titles, schemas and annotations; arguments refused by schema with
 // pointers; tool failures as isError results, protocol failures (unknown tool, prompt, resource) as the JSON-RPC
 // errors the specification names; resources and prompts.
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { shopConnectorDefinition } from '@pullpush/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RESOURCE_NOT_FOUND } from '../src/server.ts';
 import { connect } from './support.ts';
 
@@ -128,6 +128,30 @@ describe('completion/complete', () => {
     expect(await values({ type: 'ref/prompt', name: 'build_connector' }, 'api', 'Acme')).toEqual([]);
     expect(await values({ type: 'ref/resource', uri: 'pullpush://canonical/{type}' }, 'type', 'commerce.ord')).toEqual(['commerce.order@1']);
     expect(await values({ type: 'ref/resource', uri: 'pullpush://definitions/{id}/revisions/{revision}' }, 'revision', '', { id: 'testkit-shop' })).toEqual(['1']);
+  });
+});
+
+describe('notifications/resources/list_changed', () => {
+  it('tells every session over the runtime when a tool adds or removes a resource, and only then', async () => {
+    const first = await connect();
+    // A second session over the same runtime (as Streamable HTTP has one per client).
+    const second = await connect({ runtime: first.server.runtime });
+    const seen = { first: 0, second: 0 };
+    first.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void (seen.first += 1));
+    second.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void (seen.second += 1));
+    expect(first.client.getServerCapabilities()?.resources).toMatchObject({ listChanged: true });
+
+    await first.ok('create_definition', { document: shopConnectorDefinition() as unknown as Record<string, unknown> });
+    // The notification goes out before the result; the other session's may still be on its way.
+    expect(seen.first).toBe(1);
+    await vi.waitFor(() => expect(seen.second).toBe(1));
+    await first.ok('list_definitions');
+    await first.ok('validate_definition', { definition: 'testkit-shop' });
+    await second.ok('delete_definition', { id: 'testkit-shop' });
+    expect(seen.second).toBe(2);
+    await vi.waitFor(() => expect(seen.first).toBe(2));
+    // Read-only calls in between announced nothing.
+    expect(seen).toEqual({ first: 2, second: 2 });
   });
 });
 
