@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { shopConnectorDefinition, startTestApi, type AuthOptions, type TestApi } from '@pullpush/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALL_TOOLS } from '../src/tools/index.ts';
-import { connect, type Connected } from './support.ts';
+import { connect, TEST_KEY, type Connected } from './support.ts';
 
 const TOKEN = 'sk_canary_conn_7d41e0a9';
 const NEW_TOKEN = 'sk_canary_rotated_93bf2c';
@@ -26,8 +26,12 @@ async function serve(auth: AuthOptions = { kind: 'bearer', token: TOKEN }): Prom
 }
 
 /** A connected client (tools listed, so the client checks every result against its output schema) and the shop definition. */
-async function setup(api: TestApi, definition: Record<string, unknown> = shopConnectorDefinition({ baseUrl: api.url, pageSize: 10 }) as unknown as Record<string, unknown>): Promise<Connected> {
-  const connected = await connect();
+async function setup(
+  api: TestApi,
+  definition: Record<string, unknown> = shopConnectorDefinition({ baseUrl: api.url, pageSize: 10 }) as unknown as Record<string, unknown>,
+  env: Record<string, string> = {},
+): Promise<Connected> {
+  const connected = await connect(Object.keys(env).length > 0 ? { env: { PULLPUSH_SECRET_KEY: TEST_KEY, ...env } } : {});
   await connected.client.listTools();
   connected.server.runtime.workspace.saveDefinition(String(definition['id']), definition);
   return connected;
@@ -40,6 +44,49 @@ function files(dir: string): string[] {
     return statSync(path).isDirectory() ? files(path) : [path];
   });
 }
+
+describe('secrets by reference', () => {
+  it('a connection whose key comes from the server\'s environment works, and the key is in no result, notification or file', async () => {
+    const api = await serve();
+    const { ok, fails, client, server, dir } = await setup(api, undefined, { PULLPUSH_SHOP_API_KEY: TOKEN });
+    const notifications: unknown[] = [];
+    client.fallbackNotificationHandler = async (notification) => void notifications.push(notification);
+    const results: unknown[] = [];
+    const created = await ok<{ connection: { config: Record<string, unknown> }; warnings?: string[] }>('create_connection', {
+      name: 'main',
+      definition: DEFINITION,
+      config: {},
+      secretsFrom: { apiKey: { env: 'PULLPUSH_SHOP_API_KEY' } },
+    });
+    results.push(created);
+    expect(created.warnings).toBeUndefined();
+    expect(created.connection.config['apiKey']).toBe('••••••');
+    // The stored key is the environment's: the API accepts it.
+    const tested = await client.callTool({ name: 'test_connector', arguments: { connection: 'main', maxRecords: 10 }, _meta: { progressToken: 'p1' } });
+    results.push(tested);
+    expect((tested.structuredContent as { verdict: string }).verdict).not.toBe('fail');
+    results.push(await ok('read_sample', { connection: 'main', stream: 'orders', limit: 2 }), await ok('get_connection', { name: 'main' }));
+    expect(notifications.length).toBeGreaterThan(0);
+    for (const text of [JSON.stringify(results), JSON.stringify(notifications)]) expect(text).not.toContain(TOKEN);
+    for (const path of files(dir)) expect(readFileSync(path).includes(TOKEN), path).toBe(false);
+
+    // Refusals name the variable, never a value; the server's own secrets cannot be read this way.
+    expect(await fails('create_connection', { name: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'PULLPUSH_UNSET_KEY' } } })).toMatchObject({
+      code: 'MCP_INVALID_ARGUMENTS',
+      message: 'PULLPUSH_UNSET_KEY is not set in the server\'s environment.',
+    });
+    expect((await fails('create_connection', { name: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'PULLPUSH_SECRET_KEY' } } })).message).toContain("server's own secret");
+    expect((await fails('create_connection', { name: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'HOME' } } })).code).toBe('MCP_INVALID_ARGUMENTS');
+    expect(server.runtime.workspace.listConnections().map((connection) => connection.name)).toEqual(['main']);
+  });
+
+  it('accepts a key in plain text, with a warning that it passed through the model', async () => {
+    const api = await serve();
+    const { ok } = await setup(api);
+    const created = await ok<{ warnings?: string[] }>('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    expect(created.warnings).toEqual([expect.stringContaining('"apiKey" was given in plain text')]);
+  });
+});
 
 describe('create_connection', () => {
   it('keeps a base URL per connection: the definition names a production host, the connection a self-hosted one', async () => {

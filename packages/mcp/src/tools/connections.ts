@@ -9,7 +9,7 @@ import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import type { ServerRuntime } from '../runtime.ts';
 import { defineTool, DESTROYS, READ_ONLY, READS_REMOTE, WRITES } from '../tool.ts';
-import type { MaskedConnection } from '../workspace/workspace.ts';
+import type { MaskedConnection, Workspace } from '../workspace/workspace.ts';
 import { compact, ConnectionName, DefinitionId, JsonObject, Revision, FreeObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -220,18 +220,48 @@ const Masked = Type.Object({
 
 const masked = (connection: MaskedConnection) => ({ ...connection, config: { ...connection.config }, secretKeys: [...connection.secretKeys] });
 
+/** Variables that hold the server's own secrets: never readable as a connection's config. */
+const SERVER_SECRETS = new Set(['PULLPUSH_SECRET_KEY', 'PULLPUSH_MCP_TOKEN']);
+
+/** The values of `secretsFrom`, read from the server's environment; errors name variables, never values. */
+function resolveSecretReferences(workspace: Workspace, inline: Json, references: Record<string, { env: string }>): Json {
+  const values: Json = {};
+  for (const [key, { env }] of Object.entries(references)) {
+    if (Object.hasOwn(inline, key)) {
+      throw new PullPushError(McpErrorCode.InvalidArguments, `"${key}" is given both in config and in secretsFrom.`, { hint: 'Give it once, by reference (secretsFrom).' });
+    }
+    if (SERVER_SECRETS.has(env)) throw new PullPushError(McpErrorCode.InvalidArguments, `${env} holds the server's own secret and cannot be a connection's config.`, { hint: 'Name the variable that holds the API credential.' });
+    const value = workspace.environmentValue(env);
+    if (value === undefined || value === '') {
+      throw new PullPushError(McpErrorCode.InvalidArguments, `${env} is not set in the server's environment.`, { hint: `Ask the user to set ${env} where the PullPush MCP server runs, then call create_connection again.` });
+    }
+    values[key] = value;
+  }
+  return values;
+}
+
 export const connectionsTools = [
   defineTool({
     name: 'create_connection',
     title: 'Create a connection',
     description:
-      "Stores a connection: a name, the definition it is for and its config. The config is checked against the definition's config schema first (every problem at its pointer); keys the schema marks secret: true are encrypted at rest and never shown again (results show ••••••). Use it instead of passing secrets inline; then test_connection, run_sync.",
+      "Stores a connection: a name, the definition it is for and its config. Give secrets by reference, not as values: secretsFrom { \"apiKey\": { \"env\": \"PULLPUSH_SHOP_API_KEY\" } } has the server read the value from its own environment, so it never passes through your context (ask the user to set the variable where the server runs). The config is checked against the definition's config schema first (every problem at its pointer); keys the schema marks secret: true are encrypted at rest and never shown again (results show ••••••). A secret given in plain text in config is accepted with a warning. Then test_connection, run_sync.",
     group: 'connections',
     input: Type.Object(
       {
         name: ConnectionName,
         definition: DefinitionId,
         config: JsonObject,
+        secretsFrom: Type.Optional(
+          Type.Record(
+            Type.String({ minLength: 1 }),
+            Type.Object(
+              { env: Type.String({ pattern: '^PULLPUSH_[A-Z0-9_]+$', description: 'A variable of the server\'s environment, named PULLPUSH_… (not PULLPUSH_SECRET_KEY or PULLPUSH_MCP_TOKEN).' }) },
+              { additionalProperties: false },
+            ),
+            { description: 'Config values the server reads from its environment, by config key: the values never pass through the model.' },
+          ),
+        ),
         baseUrl: Type.Optional(
           Type.String({
             format: 'uri',
@@ -244,11 +274,15 @@ export const connectionsTools = [
       },
       { additionalProperties: false },
     ),
-    output: Type.Object({ connection: Masked }),
+    output: Type.Object({
+      connection: Masked,
+      warnings: Type.Optional(Type.Array(Type.String(), { description: 'Secrets that were given in plain text, and so passed through the model.' })),
+    }),
     annotations: WRITES,
     handler(args, { workspace }) {
       const { document } = workspace.getDefinition(args.definition);
-      const issues = validateConfig(document, args.config);
+      const config = { ...args.config, ...resolveSecretReferences(workspace, args.config, args.secretsFrom ?? {}) };
+      const issues = validateConfig(document, config);
       if (issues.length > 0) {
         const keys = Object.keys(((document['config'] as Json | undefined)?.['properties'] ?? {}) as Json);
         throw new PullPushError(McpErrorCode.InvalidArguments, `The config does not match the config schema of ${args.definition}: ${issues.length} problem(s).`, {
@@ -259,12 +293,14 @@ export const connectionsTools = [
       const connection = workspace.saveConnection({
         name: args.name,
         connector: args.definition,
-        config: args.config,
+        config,
         secretKeys: secretKeysOf(document),
         ...(args.baseUrl === undefined ? {} : { baseUrl: args.baseUrl }),
         ...(args.replace ? { replace: true } : {}),
       });
-      return { connection: masked(connection) };
+      const inline = secretKeysOf(document).filter((key) => Object.hasOwn(args.config, key));
+      const warnings = inline.map((key) => `"${key}" was given in plain text, so it passed through the model's context; give it by reference next time (secretsFrom: { "${key}": { "env": "PULLPUSH_…" } }).`);
+      return { connection: masked(connection), ...(warnings.length > 0 ? { warnings } : {}) };
     },
   }),
   defineTool({

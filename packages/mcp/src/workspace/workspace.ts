@@ -65,7 +65,7 @@ export interface StoredReport {
 export const SECRET_MASK = '••••••';
 
 export interface WorkspaceOptions {
-  /** Environment for PULLPUSH_SECRET_KEY (default process.env). */
+  /** Environment for PULLPUSH_SECRET_KEY and secrets given by reference (default process.env). */
   env?: Record<string, string | undefined>;
   /** Key file (default <workspace>/.secret-key); created with a fresh key when no key is configured. */
   keyFile?: string;
@@ -91,6 +91,11 @@ export class Workspace {
     } catch (error) {
       throw new PullPushError(McpErrorCode.Workspace, `Cannot use ${this.root} as the workspace: ${(error as Error).message}`, { hint: 'Pass a writable directory (--workspace).' });
     }
+  }
+
+  /** A variable of the server's environment (the `env` option, else the process's): secrets given by reference. */
+  environmentValue(name: string): string | undefined {
+    return (this.#options.env ?? process.env)[name];
   }
 
   #now(): string {
