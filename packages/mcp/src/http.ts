@@ -8,6 +8,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { PullPushError } from '@pullpush/canonical';
 import { McpErrorCode } from './errors.ts';
+import { BoundedEventStore } from './event-store.ts';
 import { ServerRuntime } from './runtime.ts';
 import { createPullPushServer, type PullPushServer, type PullPushServerOptions } from './server.ts';
 import { Workspace } from './workspace/workspace.ts';
@@ -147,6 +148,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const server = createPullPushServer({ ...options, runtime });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // SSE events carry ids, and a client that reconnects with Last-Event-ID gets what it missed.
+      eventStore: new BoundedEventStore(),
       onsessioninitialized: (id) => void sessions.set(id, { transport, server, open: 0, lastSeen: Date.now() }),
     });
     transport.onclose = () => {

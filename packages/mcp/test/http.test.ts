@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BoundedEventStore } from '../src/event-store.ts';
 import { startHttpServer, type RunningHttpServer } from '../src/index.ts';
 import { TEST_KEY } from './support.ts';
 
@@ -141,4 +142,74 @@ describe('Streamable HTTP', () => {
       expect(await response.json()).toEqual({ resource: running.url, bearer_methods_supported: ['header'], resource_name: 'PullPush MCP server' });
     }
   });
+
+  it('gives SSE events ids and replays what a client missed when it reconnects with Last-Event-ID', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const opened = await post(auth, initialize);
+    const session = { ...auth, 'mcp-session-id': String(opened.headers['mcp-session-id']) };
+    await post(session, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    const definition = { dsl: 'pullpush/v1', id: 'tiny', name: 'Tiny', version: '1.0.0', http: { baseUrl: 'https://api.example.com' }, auth: { kind: 'none' }, streams: { items: { request: { path: '/items' }, primaryKey: ['id'] } } };
+
+    // The server's own stream (GET): a resource change arrives there with an event id.
+    const first = listen(session);
+    await post(session, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'create_definition', arguments: { document: definition } } });
+    const seen = (await first.until((events) => events.some((event) => event.data.includes('list_changed')))).find((event) => event.data.includes('list_changed'));
+    first.close();
+    expect(seen?.id).toMatch(/^\d+$/);
+
+    // Disconnected, the next change is kept; reconnecting after the last event seen delivers it.
+    await post(session, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'delete_definition', arguments: { id: 'tiny' } } });
+    const resumed = listen({ ...session, 'last-event-id': String(seen?.id) });
+    const replayed = await resumed.until((events) => events.some((event) => event.data.includes('list_changed')));
+    resumed.close();
+    expect(replayed.filter((event) => event.data.includes('list_changed'))).toHaveLength(1);
+    expect(Number(replayed.find((event) => event.data.includes('list_changed'))?.id)).toBeGreaterThan(Number(seen?.id));
+  });
 });
+
+describe('BoundedEventStore', () => {
+  it('replays the later events of the same stream, and keeps only the newest events', async () => {
+    const store = new BoundedEventStore(3);
+    const message = (n: number) => ({ jsonrpc: '2.0' as const, method: `m${n}` });
+    const ids = [await store.storeEvent('a', message(1)), await store.storeEvent('b', message(2)), await store.storeEvent('a', message(3))];
+    const sent: string[] = [];
+    expect(await store.replayEventsAfter(ids[0] as string, { send: async (id, event) => void sent.push(`${id}:${(event as { method: string }).method}`) })).toBe('a');
+    expect(sent).toEqual([`${ids[2]}:m3`]);
+    await store.storeEvent('a', message(4));
+    // The first event was dropped: resuming from it is refused, so the client starts afresh.
+    await expect(store.replayEventsAfter(ids[0] as string, { send: async () => undefined })).rejects.toThrow(/no longer kept/);
+    expect(await store.getStreamIdForEventId(ids[1] as string)).toBe('b');
+  });
+});
+
+/** An SSE GET on the MCP endpoint: its events as they come (id and data), until a condition holds. */
+function listen(headers: Record<string, string>): { until: (done: (events: Array<{ id?: string; data: string }>) => boolean) => Promise<Array<{ id?: string; data: string }>>; close: () => void } {
+  const url = new URL(running.url);
+  const events: Array<{ id?: string; data: string }> = [];
+  const waiters: Array<() => void> = [];
+  let buffer = '';
+  const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'GET', headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+    res.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const id = /^id: (.*)$/m.exec(block)?.[1];
+        const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((match) => match[1]).join('\n');
+        events.push({ ...(id === undefined ? {} : { id }), data });
+        end = buffer.indexOf('\n\n');
+      }
+      for (const wake of waiters.splice(0)) wake();
+    });
+  });
+  req.on('error', () => undefined);
+  req.end();
+  return {
+    async until(done) {
+      while (!done(events)) await new Promise<void>((resolve) => waiters.push(resolve));
+      return events;
+    },
+    close: () => req.destroy(),
+  };
+}
