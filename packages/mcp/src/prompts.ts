@@ -16,7 +16,7 @@ const PROMPTS: Array<Prompt & { render(args: Record<string, string>): string }> 
     render: (args) => `Build a PullPush connector for ${args['api']}${args['data'] ? ` that reads ${args['data']}` : ''}.
 
 1. Discover: read the API documentation. Note the base URL, the auth scheme, how lists are paged, the incremental filter (updated since), rate limits, and the endpoints holding the data.
-2. Model: call list_canonical_types and get_canonical_type for the types the data fits (commerce.order, crm.contact, …). Call get_connector_schema for the DSL and list_template_variables for what templates may use.
+2. Model: call list_canonical_types and get_canonical_type for the types the data fits (commerce.order, crm.contact, …). Call get_connector_schema with section "outline", then the sections you need (auth, pagination, mapping…), and list_template_variables for what templates may use.
 3. Generate: create_definition with one stream per endpoint: request, records path, primaryKey, pagination, incremental, and a mapping of native fields to the canonical type. Secrets only in config (secret: true) and auth.
 4. Validate: validate_definition; fix every error at its pointer (update_definition with a JSON Patch); explain_error for a code you do not understand. Repeat until valid.
 5. Test: test_connector with a config holding test credentials (read-only: nothing is written to the API). Read the report: auth, pages, pagination end, mapping failures with pointers; map_record on a failing sample; fix and test again until the verdict passes.

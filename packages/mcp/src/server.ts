@@ -55,7 +55,7 @@ function packageVersion(): string {
 }
 
 const INSTRUCTIONS = `PullPush builds, validates, tests and runs data connectors: declarative JSON definitions that a deterministic engine runs against real APIs, mapping records to canonical types (commerce.order, crm.contact, …).
-Workflow: get_connector_schema and list_canonical_types → create_definition → validate_definition (fix each error at its pointer; explain_error helps) → test_connector (read-only) → create_connection → run_sync → sync_status.
+Workflow: get_connector_schema (section "outline", then the sections you write) and list_canonical_types → create_definition → validate_definition (fix each error at its pointer; explain_error helps) → test_connector (read-only) → create_connection → run_sync → sync_status.
 Secrets go into connections only (create_connection); they are stored encrypted and never returned.`;
 
 /** A pointer for each Ajv error: the failing value's place, or the missing / unknown property's. */

@@ -77,6 +77,30 @@ describe('tools/call', () => {
     expect((await fails('get_connector_schema', { kind: 'yaml' })).issues[0]?.pointer).toBe('/kind');
   });
 
+  it('get_connector_schema teaches the DSL in pieces: an outline, then one section at a time', async () => {
+    const { ok, fails } = await connect();
+    const size = (value: unknown) => JSON.stringify(value).length;
+    const whole = size((await ok('get_connector_schema', {})).schema);
+    const outline = (await ok<{ schema: { definition: { properties: Record<string, { description?: string }> }; stream: { properties: Record<string, unknown> } } }>('get_connector_schema', { section: 'outline' })).schema;
+    expect(Object.keys(outline.definition.properties)).toEqual(expect.arrayContaining(['http', 'auth', 'streams', 'writes']));
+    expect(Object.keys(outline.stream.properties)).toEqual(expect.arrayContaining(['request', 'pagination', 'mapping']));
+    expect(outline.definition.properties['auth']?.description).toBeTruthy();
+    expect(size(outline)).toBeLessThan(whole / 8);
+    const sections = ['connection', 'auth', 'stream', 'pagination', 'incremental', 'partitions', 'mapping', 'writes', 'webhooks'];
+    const sizes: number[] = [];
+    for (const section of sections) {
+      const { schema } = await ok<{ schema: Record<string, unknown> }>('get_connector_schema', { section });
+      expect(schema, section).toBeTypeOf('object');
+      sizes.push(size(schema));
+    }
+    // Every section is a part: together they cover what the whole holds, none is the whole.
+    expect(Math.max(...sizes)).toBeLessThan(whole / 2);
+    expect(JSON.stringify((await ok('get_connector_schema', { section: 'pagination' })).schema)).toContain('"cursor"');
+    const stream = (await ok<{ schema: { properties: Record<string, { $comment?: string }> } }>('get_connector_schema', { section: 'stream' })).schema;
+    expect(stream.properties['pagination']?.$comment).toBe('get_connector_schema { "section": "pagination" }');
+    expect((await fails('get_connector_schema', { section: 'everything' })).issues[0]?.pointer).toBe('/section');
+  });
+
   it('lists template variables by place and refuses an unknown place', async () => {
     const { ok, fails } = await connect();
     const { places } = await ok<{ places: Array<{ place: string; variables: Array<{ name: string }> }> }>('list_template_variables', { place: 'mapping' });

@@ -5,6 +5,7 @@ import Type from 'typebox';
 import { PullPushError } from '@pullpush/canonical';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
+import { definitionSchemaSection, SCHEMA_SECTIONS } from './schema-sections.ts';
 import { compact, DefinitionId, JsonObject, Problem, Revision, type ProblemOut } from './schemas.ts';
 
 export const validationTools = [
@@ -37,12 +38,19 @@ export const validationTools = [
   defineTool({
     name: 'get_connector_schema',
     title: 'Get the connector DSL JSON Schema',
-    description: 'Returns the JSON Schema of connector definitions (DSL v1), or of flows with kind "flow": every key, kind and option with its description. Read it before writing a definition.',
+    description:
+      'Returns the JSON Schema of connector definitions (DSL v1) in pieces: section "outline" lists every key with its description (start there), then one section for what you are writing: connection (http, config, retry, rate limits, response filters, check), auth, stream, pagination, incremental, partitions, mapping, writes or webhooks. Without a section, the whole schema (about 55 KB); kind "flow" gives the flow schema.',
     group: 'validation',
-    input: Type.Object({ kind: Type.Optional(Type.Enum(['definition', 'flow'])) }, { additionalProperties: false }),
+    input: Type.Object(
+      {
+        kind: Type.Optional(Type.Enum(['definition', 'flow'])),
+        section: Type.Optional(Type.Enum([...SCHEMA_SECTIONS], { description: 'One part of the definition schema; "outline" first.' })),
+      },
+      { additionalProperties: false },
+    ),
     output: Type.Object({ schema: JsonObject }),
     annotations: READ_ONLY,
-    handler: (args) => ({ schema: args.kind === 'flow' ? flowJsonSchema() : definitionJsonSchema() }),
+    handler: (args) => ({ schema: args.kind === 'flow' ? flowJsonSchema() : args.section ? definitionSchemaSection(args.section) : definitionJsonSchema() }),
   }),
   defineTool({
     name: 'list_template_variables',
