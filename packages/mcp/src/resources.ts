@@ -1,9 +1,10 @@
 // Resources: what an assistant may read by URI — workspace definitions, canonical type schemas, the DSL JSON
-// Schemas and test reports.
+// Schemas, example definitions of real APIs and test reports.
 import type { ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJsonSchema, getCanonicalType, listCanonicalTypes, PullPushError } from '@pullpush/canonical';
 import { definitionJsonSchema, flowJsonSchema } from '@pullpush/schema';
 import { McpErrorCode } from './errors.ts';
+import { getExample, listExamples } from './examples.ts';
 import type { ServerRuntime } from './runtime.ts';
 
 const JSON_TYPE = 'application/json';
@@ -20,6 +21,12 @@ export function listResources(runtime: ServerRuntime): Resource[] {
       name: `${type.name}@${type.version}`,
       title: `Canonical type ${type.name}@${type.version}`,
       description: type.description,
+      mimeType: JSON_TYPE,
+    })),
+    ...listExamples().map((example) => ({
+      uri: `pullpush://examples/${example.name}`,
+      name: `example ${example.name}`,
+      title: `Example definition: ${example.title} (${example.auth} auth; ${example.pagination.join(', ')} pagination)`,
       mimeType: JSON_TYPE,
     })),
     ...runtime.workspace.listDefinitions().map((definition) => ({
@@ -58,5 +65,6 @@ export function readResource(runtime: ServerRuntime, uri: string): ReadResourceR
     return json(uri, runtime.workspace.getDefinition(id ?? '', revision === undefined ? undefined : Number(revision)).document);
   }
   if (kind === 'reports') return json(uri, runtime.workspace.getReport(rest));
+  if (kind === 'examples') return json(uri, getExample(rest));
   throw new PullPushError(McpErrorCode.NotFound, `No resource ${uri}.`, { hint: 'resources/list and resources/templates/list give what exists.' });
 }

@@ -77,6 +77,21 @@ describe('tools/call', () => {
     expect((await fails('get_connector_schema', { kind: 'yaml' })).issues[0]?.pointer).toBe('/kind');
   });
 
+  it('get_example lists the example definitions of real APIs and gives one whole, also as a resource', async () => {
+    const { ok, fails, client } = await connect();
+    const listed = await ok<{ examples: Array<{ name: string; auth: string; pagination: string[] }>; definition?: unknown }>('get_example', {});
+    expect(listed.examples.map((example) => example.name)).toEqual(['github', 'jira', 'slack', 'stripe']);
+    expect(listed.definition).toBeUndefined();
+    expect(new Set(listed.examples.flatMap((example) => example.pagination)).size).toBeGreaterThan(1);
+    const stripe = await ok<{ definition: { id: string; streams: Record<string, unknown> } }>('get_example', { name: 'stripe' });
+    expect(stripe.definition.id).toBe('stripe');
+    // Each example is a valid definition: what an assistant copies from validates.
+    expect(await ok<{ ok: boolean }>('validate_definition', { document: stripe.definition })).toMatchObject({ ok: true });
+    const resource = await client.readResource({ uri: 'pullpush://examples/stripe' });
+    expect(JSON.parse((resource.contents[0] as { text: string }).text)).toEqual(stripe.definition);
+    expect(await fails('get_example', { name: 'strype' })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Examples: github, jira, slack, stripe.' });
+  });
+
   it('get_connector_schema teaches the DSL in pieces: an outline, then one section at a time', async () => {
     const { ok, fails } = await connect();
     const size = (value: unknown) => JSON.stringify(value).length;

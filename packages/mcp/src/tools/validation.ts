@@ -4,6 +4,7 @@ import { EXPRESSION_CONTEXTS, EXPRESSION_VARIABLES, definitionJsonSchema, flowJs
 import Type from 'typebox';
 import { PullPushError } from '@pullpush/canonical';
 import { McpErrorCode } from '../errors.ts';
+import { getExample, listExamples } from '../examples.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
 import { definitionSchemaSection, SCHEMA_SECTIONS } from './schema-sections.ts';
 import { compact, DefinitionId, JsonObject, Problem, Revision, type ProblemOut } from './schemas.ts';
@@ -51,6 +52,20 @@ export const validationTools = [
     output: Type.Object({ schema: JsonObject }),
     annotations: READ_ONLY,
     handler: (args) => ({ schema: args.kind === 'flow' ? flowJsonSchema() : args.section ? definitionSchemaSection(args.section) : definitionJsonSchema() }),
+  }),
+  defineTool({
+    name: 'get_example',
+    title: 'Get an example definition',
+    description:
+      'Example connector definitions of real APIs (Stripe, GitHub, Jira, Slack), each validating and using a different auth and pagination: without a name, the list (name, auth kind, streams, pagination kinds); with a name, the whole definition. Read the one closest to the API you are writing for. Also resources pullpush://examples/{name}.',
+    group: 'validation',
+    input: Type.Object({ name: Type.Optional(Type.String({ description: 'An example name from the list (stripe, github…).' })) }, { additionalProperties: false }),
+    output: Type.Object({
+      examples: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), auth: Type.String(), streams: Type.Array(Type.String()), pagination: Type.Array(Type.String()) })),
+      definition: Type.Optional(JsonObject),
+    }),
+    annotations: READ_ONLY,
+    handler: (args) => ({ examples: listExamples(), ...(args.name === undefined ? {} : { definition: getExample(args.name) }) }),
   }),
   defineTool({
     name: 'list_template_variables',
