@@ -35,11 +35,15 @@ export function getExample(name: string): Json {
   return JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) as Json;
 }
 
+let summaries: ExampleSummary[] | undefined;
+
+/** The examples, read once: they ship with the package and do not change while the server runs. */
 export function listExamples(): ExampleSummary[] {
-  return names().map((name) => {
+  summaries ??= names().map((name) => {
     const document = getExample(name);
     const streams = (document['streams'] ?? {}) as Record<string, Json>;
     const kinds = Object.values(streams).map((stream) => String((stream['pagination'] as Json | undefined)?.['kind'] ?? 'none'));
     return { name, title: String(document['name'] ?? name), auth: String((document['auth'] as Json | undefined)?.['kind'] ?? 'none'), streams: Object.keys(streams), pagination: [...new Set(kinds)].sort() };
   });
+  return summaries;
 }
