@@ -8,6 +8,7 @@ import { CanonicalErrorCode, PullPushError, formatIssues, type Issue } from './e
 import { canonicalSchemaId } from './json-schema.ts';
 import { compileCanonicalJson, type CanonicalJsonWriter } from './jcs-compiled.ts';
 import { canonicalKey } from './keys.ts';
+import { perDefinition } from './per-definition.ts';
 import { resolveCanonicalType, type CanonicalRegistry } from './registry.ts';
 import { assertCanonical, compiledValidator, toIssues, validateCanonical } from './validate.ts';
 
@@ -102,17 +103,8 @@ export function deterministicEventId(parts: readonly string[]): string {
 }
 
 const GENERAL_CONTENT = compileCanonicalJson(undefined, { omit: ['raw'] });
-const contentWriters = new WeakMap<CanonicalTypeDefinition, CanonicalJsonWriter>();
-
 /** The writer of a type's records without `raw`, generated from its schema once per definition. */
-function contentWriter(definition: CanonicalTypeDefinition): CanonicalJsonWriter {
-  let write = contentWriters.get(definition);
-  if (!write) {
-    write = compileCanonicalJson(definition.schema, { omit: ['raw'] });
-    contentWriters.set(definition, write);
-  }
-  return write;
-}
+const contentWriter: (definition: CanonicalTypeDefinition) => CanonicalJsonWriter = perDefinition((definition) => compileCanonicalJson(definition.schema, { omit: ['raw'] }));
 
 /** A record's canonical content: its RFC 8785 text without `raw` (the type, when given, only makes it faster). */
 function contentText(record: unknown, type?: string | CanonicalTypeDefinition, registry?: CanonicalRegistry): string {

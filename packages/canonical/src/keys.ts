@@ -1,6 +1,7 @@
 // Canonical keys: a stable string per record, built from the fields its type declares as the key.
 import { type CanonicalTypeDefinition } from './definition.ts';
 import { CanonicalErrorCode, PullPushError } from './errors.ts';
+import { perDefinition } from './per-definition.ts';
 import { resolveCanonicalType, type CanonicalRegistry } from './registry.ts';
 
 function valueAt(record: unknown, keys: readonly string[]): unknown {
@@ -23,15 +24,7 @@ interface KeyPath {
 }
 
 // A key is made twice per record read (its id, its event's subject): the paths are split once per type.
-const keyPathsOf = new WeakMap<CanonicalTypeDefinition, readonly KeyPath[]>();
-function keyPaths(definition: CanonicalTypeDefinition): readonly KeyPath[] {
-  let paths = keyPathsOf.get(definition);
-  if (!paths) {
-    paths = definition.key.map((path) => ({ path, keys: path.split('.') }));
-    keyPathsOf.set(definition, paths);
-  }
-  return paths;
-}
+const keyPaths: (definition: CanonicalTypeDefinition) => readonly KeyPath[] = perDefinition((definition) => definition.key.map((path) => ({ path, keys: path.split('.') })));
 
 function keyPart(definition: CanonicalTypeDefinition, record: unknown, { path, keys }: KeyPath): string {
   const value = valueAt(record, keys);

@@ -7,6 +7,7 @@ import { CURRENCY_FORMAT, DECIMAL_PATTERN } from './conventions.ts';
 import { typeRef, type CanonicalTypeDefinition } from './definition.ts';
 import { CanonicalErrorCode, PullPushError, formatIssues, type Issue } from './errors.ts';
 import { isDate, isDateTime } from './formats.ts';
+import { perDefinition } from './per-definition.ts';
 import { resolveCanonicalType, type CanonicalRegistry } from './registry.ts';
 
 // ajv-formats is CommonJS: Node hands over module.exports, whose `default` is the plugin; bundlers may unwrap it.
@@ -24,18 +25,12 @@ function createAjv(): Ajv2020 {
 }
 
 let sharedAjv: Ajv2020 | undefined;
-const compiled = new WeakMap<CanonicalTypeDefinition, ValidateFunction>();
 
 /** The compiled validator of a type; compiled once per definition object. */
-export function compiledValidator(definition: CanonicalTypeDefinition): ValidateFunction {
-  let validate = compiled.get(definition);
-  if (!validate) {
-    sharedAjv ??= createAjv();
-    validate = sharedAjv.compile(definition.schema);
-    compiled.set(definition, validate);
-  }
-  return validate;
-}
+export const compiledValidator: (definition: CanonicalTypeDefinition) => ValidateFunction = perDefinition((definition) => {
+  sharedAjv ??= createAjv();
+  return sharedAjv.compile(definition.schema);
+});
 
 function escapePointer(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');

@@ -32,8 +32,9 @@ function parse(text: string, format: BodyFormat): unknown {
  * The parsed body, with the connection's secrets hidden in it: an API that echoes a credential (a "who am I"
  * record, an error that quotes the key) must not carry it into records, reports or stores. One scan of the text
  * decides; a body that holds a secret is redacted as text and parsed so (JSON.parse walks any depth without
- * recursion). Where the redacted text no longer parses (a secret of digits inside a number), the parsed value is
- * redacted instead. The redactor also hides secrets in the parse error.
+ * recursion). Where the redacted text no longer parses (a secret of digits inside a number), the parsed value's
+ * strings are redacted instead, and such a number stays as the API sent it. The redactor also hides secrets in the
+ * parse error.
  */
 export function parseBody(body: Buffer, format: BodyFormat, shownUrl: string, redactor?: Redactor): unknown {
   const text = body.toString('utf8');

@@ -20,12 +20,15 @@ export interface ExampleSummary {
 
 const folder = join(dirname(createRequire(import.meta.url).resolve('@pullpush/schema/package.json')), 'examples');
 
-/** Connector definitions only: the folder also holds flows. */
+let known: string[] | undefined;
+
+/** Connector definitions only (the folder also holds flows); read once, as they ship with the package. */
 function names(): string[] {
-  return readdirSync(folder)
+  known ??= readdirSync(folder)
     .filter((file) => file.endsWith('.json') && !file.startsWith('flow-'))
     .map((file) => file.slice(0, -'.json'.length))
     .sort();
+  return known;
 }
 
 export function getExample(name: string): Json {
