@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCanonical } from './commands/canonical.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDiscover } from './commands/discover.ts';
+import { registerDraft } from './commands/draft.ts';
 import { registerMcp } from './commands/mcp.ts';
+import { registerMock } from './commands/mock.ts';
+import { registerProbe } from './commands/probe.ts';
 import { registerRead } from './commands/read.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerState } from './commands/state.ts';
@@ -67,6 +71,10 @@ function buildProgram(ctx: Context, usage: UsageProblem[]): Command {
       '\nExit codes: 0 ok, 1 the work failed, 2 usage error, 3 some records failed (kept), 130 interrupted.\n' +
       'Colours only on a terminal (NO_COLOR=1 turns them off, FORCE_COLOR=1 on). Run `pullpush <command> --help` for details.\n',
   );
+  registerDiscover(program, ctx);
+  registerDraft(program, ctx);
+  registerMock(program, ctx);
+  registerProbe(program, ctx);
   registerValidate(program, ctx);
   registerTest(program, ctx);
   registerRead(program, ctx);

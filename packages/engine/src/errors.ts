@@ -3,6 +3,8 @@
 export const EngineErrorCode = {
   InvalidDefinition: 'ENGINE_INVALID_DEFINITION',
   InvalidConfig: 'ENGINE_INVALID_CONFIG',
+  /** A URL given to the engine (a document to fetch) that does not parse. */
+  InvalidUrl: 'ENGINE_INVALID_URL',
   HostNotAllowed: 'ENGINE_HOST_NOT_ALLOWED',
   PrivateAddress: 'ENGINE_PRIVATE_ADDRESS',
   InsecureUrl: 'ENGINE_INSECURE_URL',

@@ -59,6 +59,16 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Attach the native record to record and failure messages (test runs infer the native schema from them). */
   withNative?: boolean;
+  /** Called with each accepted page's response, secrets redacted (probes read headers and the body's shape). */
+  onResponse?: (response: ObservedResponse) => void;
+}
+
+/** A page's response as a probe sees it: URL, header values and body with every secret redacted. */
+export interface ObservedResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
 }
 
 export interface StreamContext {
@@ -272,6 +282,10 @@ export class CompiledStream {
           const ignore = verdict.action === 'ignore';
           const body = ignore ? null : parseBody(response.body, this.#context.format, shown, this.#context.redactor);
           const headers = Object.fromEntries(response.headers);
+          if (options.onResponse) {
+            const redacted = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, this.#context.redactor.text(value)]));
+            options.onResponse({ url: shown, status: response.status, headers: redacted, body });
+          }
           const { records, received } = ignore ? { records: [], received: 0 } : await this.#records.extract(body, { ...base, headers });
           // An error of the walk (an incomplete read) comes after this page's records, which are good.
           let next: PageRequest | null = null;

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { PullPushError } from '@pullpush/canonical';
 import type { ConnectorOptions } from '@pullpush/engine';
+import type { MockApi } from '@pullpush/discovery';
 import { validateDefinition, type ValidationResult } from '@pullpush/schema';
 import { openSqliteStore, type SqliteStore, type SyncSummary } from '@pullpush/sync';
 import { McpErrorCode } from './errors.ts';
@@ -45,6 +46,8 @@ export class ServerRuntime {
    * runtime listens, so each of its clients gets notifications/resources/list_changed.
    */
   readonly events = new EventEmitter<{ 'resources-changed': [] }>();
+  /** Mock APIs started by start_mock_api, by id; closed with the runtime. */
+  readonly mocks = new Map<string, MockApi>();
   #store: SqliteStore | undefined;
 
   constructor(workspace: Workspace, engine: Omit<ConnectorOptions, 'connection'> = {}) {
@@ -92,6 +95,8 @@ export class ServerRuntime {
   async close(): Promise<void> {
     for (const run of this.runs.values()) run.controller.abort();
     await Promise.allSettled([...this.runs.values()].map((run) => run.done));
+    await Promise.allSettled([...this.mocks.values()].map((mock) => mock.close()));
+    this.mocks.clear();
     this.#store?.close();
     this.#store = undefined;
   }

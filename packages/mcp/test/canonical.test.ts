@@ -211,7 +211,7 @@ describe('suggest_mappings', () => {
       pointer: '/total_price',
       confidence: 0.57,
       reason: 'synonym (total_price → total); top level in the sample, nested under totals in canonical; a decimal string as the amount, currency from currency',
-      mapping: { expr: "total_price = null ? null : { 'amount': total_price, 'currency': currency }" },
+      mapping: { expr: "$exists(total_price) and total_price != null and $exists(currency) and currency != null ? { 'amount': total_price, 'currency': $uppercase(currency) } : null" },
     });
     expect(by['paymentStatus']).toMatchObject({ path: 'financial_status', mapping: { expr: expect.stringContaining("'native': financial_status") } });
     expect(by['billingAddress.postalCode']).toMatchObject({ path: 'billing_address.zip', pointer: '/billing_address/zip', confidence: 0.85 });
@@ -237,9 +237,9 @@ describe('suggest_mappings', () => {
     const result = await ok<Suggestions>('suggest_mappings', { type: 'commerce.stocklevel@1', record: sample });
     const by = Object.fromEntries(result.suggestions.map((suggestion) => [suggestion.field, suggestion]));
     expect(by['sku']).toMatchObject({ path: 'item_sku', confidence: 0.6, reason: expect.stringContaining('partial name match'), mapping: { path: 'item_sku' } });
-    expect(by['quantity']).toMatchObject({ path: 'qty', confidence: 0.68, mapping: { expr: 'qty = null ? null : $number(qty)' } });
+    expect(by['quantity']).toMatchObject({ path: 'qty', confidence: 0.68, mapping: { expr: '$exists(qty) and qty != null ? $number(qty) : null' } });
     expect(by['locationId']).toMatchObject({ path: 'warehouse_id', mapping: { expr: '$string(warehouse_id)' } });
-    expect(by['updatedAt']).toMatchObject({ path: 'modified', confidence: 0.72, mapping: { expr: 'modified = null ? null : $fromMillis(modified * 1000)' }, reason: expect.stringContaining('Unix seconds') });
+    expect(by['updatedAt']).toMatchObject({ path: 'modified', confidence: 0.72, mapping: { expr: '$exists(modified) and modified != null ? $fromMillis(modified * 1000) : null' }, reason: expect.stringContaining('Unix seconds') });
     expect(by['available']).toMatchObject({ path: 'Available', confidence: 0.95 });
     expect(result.unmappedNative.map((field) => field.path)).toEqual(expect.arrayContaining(['price', 'currency_code']));
 

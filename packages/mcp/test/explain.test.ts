@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CanonicalErrorCode } from '@pullpush/canonical';
+import { DiscoveryErrorCode } from '@pullpush/discovery';
 import { EngineErrorCode } from '@pullpush/engine';
 import { DslCode } from '@pullpush/schema';
 import { SyncErrorCode } from '@pullpush/sync';
@@ -26,6 +27,7 @@ const SOURCES = [
   ['@pullpush/schema', DslCode],
   ['@pullpush/engine', EngineErrorCode],
   ['@pullpush/sync', SyncErrorCode],
+  ['@pullpush/discovery', DiscoveryErrorCode],
   ['@pullpush/mcp', McpErrorCode],
   ['@pullpush/canonical', CanonicalErrorCode],
 ] as const;

@@ -86,6 +86,13 @@ export type AuthOptions =
 
 export type AuthKind = AuthOptions['kind'];
 
+/** An auth's kind and where its credentials go, without their values. */
+export type AuthScheme =
+  | { kind: 'none' | 'bearer' | 'basic' | 'oauth2ClientCredentials' | 'oauth2RefreshToken' }
+  | { kind: 'apiKey'; in: ApiKeyPlace['in']; name: string }
+  | { kind: 'headers'; names: string[] }
+  | { kind: 'session'; header: string };
+
 export const TOKEN_PATH = '/oauth/token';
 export const SESSION_PATH = '/session';
 export const DEFAULT_SESSION_HEADER = 'X-Session-Token';
@@ -131,6 +138,21 @@ export class AuthState {
 
   get kind(): AuthKind {
     return this.#options.kind;
+  }
+
+  /** Where the credentials go, without their values: what a published API description says of them. */
+  get scheme(): AuthScheme {
+    const options = this.#options;
+    switch (options.kind) {
+      case 'apiKey':
+        return { kind: 'apiKey', in: options.in, name: options.name };
+      case 'headers':
+        return { kind: 'headers', names: Object.keys(options.headers) };
+      case 'session':
+        return { kind: 'session', header: options.header ?? DEFAULT_SESSION_HEADER };
+      default:
+        return { kind: options.kind };
+    }
   }
 
   /** Requests to the token and session endpoints since the start (or the last resetCounters). */

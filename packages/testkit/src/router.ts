@@ -18,7 +18,7 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   pattern: string;
   style: ApiStyle;
-  /** False only for the endpoints that hand out credentials (token, session). */
+  /** False only for the endpoints that hand out credentials (token, session) and the API description. */
   authenticated: boolean;
   handle(ctx: RequestContext, services: Services): Reply | Promise<Reply>;
 }

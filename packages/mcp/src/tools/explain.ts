@@ -1,7 +1,8 @@
 // explain_error: every stable error code of PullPush — definition validation (DSL_), the engine (ENGINE_), sync
-// (SYNC_), this server (MCP_) and the canonical model (CANONICAL_) — with what it means, its common causes, how
+// (SYNC_), discovery (DISCOVERY_), this server (MCP_) and the canonical model (CANONICAL_) — with what it means, its common causes, how
 // to fix it and an example fix; tailored to the pointer and message of the failing report when given.
 import { PullPushError, type CanonicalErrorCode } from '@pullpush/canonical';
+import type { DiscoveryErrorCode } from '@pullpush/discovery';
 import type { EngineErrorCode } from '@pullpush/engine';
 import { DslCode } from '@pullpush/schema';
 import type { SyncErrorCode } from '@pullpush/sync';
@@ -321,6 +322,14 @@ const ENGINE: Record<CodeOf<typeof EngineErrorCode>, Explanation> = {
     example: 'create_connection { "name": "acme", "definition": "shop", "config": { "apiKey": "…" } }',
     related: ['DSL_UNKNOWN_CONFIG_KEY', 'SYNC_INVALID_CONFIG'],
   },
+  ENGINE_INVALID_URL: {
+    title: 'Not a URL',
+    meaning: 'A URL given to the engine to fetch (an API description for discover_api) does not parse as an absolute URL.',
+    causes: ['A relative path or a bare host name where a full URL was expected.', 'A typo in the scheme (htps://).'],
+    fix: ['Give the absolute https URL of the document: https://api.example.com/openapi.json.'],
+    example: 'discover_api { "url": "https://api.example.com/openapi.json" }',
+    related: ['ENGINE_INSECURE_URL'],
+  },
   ENGINE_HOST_NOT_ALLOWED: {
     title: 'Host not allowed',
     meaning: 'A request (or a next-page URL) would go to a host the definition does not declare. Requests go only to the base URL host and http.allowedHosts, so credentials never leak elsewhere.',
@@ -567,6 +576,49 @@ const SYNC: Record<CodeOf<typeof SyncErrorCode>, Explanation> = {
   },
 };
 
+const DISCOVERY: Record<CodeOf<typeof DiscoveryErrorCode>, Explanation> = {
+  DISCOVERY_UNPARSEABLE: {
+    title: 'Description does not parse',
+    meaning: 'The API description is neither valid JSON nor valid YAML; the message gives the position (JSON) or the line and column (YAML) where parsing stopped.',
+    causes: ['A trailing comma or an unquoted key in JSON.', 'Wrong indentation or an unquoted colon in YAML.', 'An HTML page saved instead of the description file.'],
+    fix: ['Fix the text at the position given.', 'Download the raw description file (openapi.json, swagger.yaml), not the documentation page.'],
+    example: 'discover_api { "path": "openapi.yaml" } → fix line 12, then call it again',
+    related: ['DISCOVERY_NOT_A_DESCRIPTION'],
+  },
+  DISCOVERY_NOT_A_DESCRIPTION: {
+    title: 'Not an API description',
+    meaning: 'The document parses but is not an OpenAPI 2.0/3.0/3.1 description or a Postman v2.0/v2.1 collection: it has no "openapi", "swagger" or Postman "info.schema" key, or declares a version discovery does not read.',
+    causes: ['Another JSON or YAML file (a package.json, a config file).', 'An OpenAPI 4 or Postman v1 document.'],
+    fix: ['Give the OpenAPI or Postman collection file of the API.', 'Convert a Postman v1 collection to v2.1 in Postman first.'],
+    example: 'discover_api { "url": "https://api.example.com/openapi.json" }',
+    related: ['DISCOVERY_UNPARSEABLE'],
+  },
+  DISCOVERY_UNREADABLE: {
+    title: 'Description or URL cannot be read',
+    meaning: 'The description file could not be read, or the URL to probe is not a URL or gave no response body.',
+    causes: ['A wrong path, or a file without read permission.', 'A URL without its scheme.', 'A URL holding "{{", which would be read as a template.'],
+    fix: ['Check the path (relative to where the command runs).', 'Give the full URL: https://api.example.com/v1/items?limit=5.'],
+    example: 'pullpush discover ./specs/openapi.yaml',
+    related: ['ENGINE_INVALID_URL'],
+  },
+  DISCOVERY_NO_LIST_OPERATIONS: {
+    title: 'Nothing lists records',
+    meaning: 'No GET operation of the description returns a list of records (a JSON array of objects, or an object holding one), so there is no stream to draft.',
+    causes: ['The description declares no response schemas (common in Postman collections without saved responses).', 'The API only has RPC-style POST endpoints.'],
+    fix: ['Probe an endpoint of the API instead (probe_endpoint, pullpush probe) and write the stream from what it shows.', 'Use a description with response schemas.'],
+    example: 'probe_endpoint { "url": "https://api.example.com/v1/items?limit=5", "connection": "example" }',
+    related: ['DISCOVERY_UNKNOWN_OPERATION'],
+  },
+  DISCOVERY_UNKNOWN_OPERATION: {
+    title: 'No such list operation',
+    meaning: 'A stream asked for by name is not one of the list operations discovery found: it names no operationId, "GET /path", path or stream name of them.',
+    causes: ['A typo in the operationId.', 'An operation that returns one record, or is not a GET.'],
+    fix: ['List the operations (discover_api, pullpush discover) and name one of them.'],
+    example: 'generate_connector { "path": "openapi.yaml", "streams": ["listInvoices", "GET /customers"] }',
+    related: ['DISCOVERY_NO_LIST_OPERATIONS'],
+  },
+};
+
 const MCP: Record<McpErrorCode, Explanation> = {
   MCP_INVALID_ARGUMENTS: {
     title: 'Arguments do not match the tool',
@@ -719,12 +771,13 @@ const CANONICAL: Record<CodeOf<typeof CanonicalErrorCode>, Explanation> = {
   },
 };
 
-type Source = 'schema' | 'engine' | 'sync' | 'mcp' | 'canonical';
+type Source = 'schema' | 'engine' | 'sync' | 'discovery' | 'mcp' | 'canonical';
 
 const TABLE = new Map<string, Explanation & { source: Source }>([
   ...Object.entries(DSL).map(([code, entry]) => [code, { ...entry, source: 'schema' as const }] as const),
   ...Object.entries(ENGINE).map(([code, entry]) => [code, { ...entry, source: 'engine' as const }] as const),
   ...Object.entries(SYNC).map(([code, entry]) => [code, { ...entry, source: 'sync' as const }] as const),
+  ...Object.entries(DISCOVERY).map(([code, entry]) => [code, { ...entry, source: 'discovery' as const }] as const),
   ...Object.entries(MCP).map(([code, entry]) => [code, { ...entry, source: 'mcp' as const }] as const),
   ...Object.entries(CANONICAL).map(([code, entry]) => [code, { ...entry, source: 'canonical' as const }] as const),
 ]);
@@ -732,7 +785,7 @@ const TABLE = new Map<string, Explanation & { source: Source }>([
 /** Every code explain_error knows. */
 export const EXPLAINED_CODES: readonly string[] = [...TABLE.keys()];
 
-const PACKAGES: Record<Source, string> = { schema: '@pullpush/schema', engine: '@pullpush/engine', sync: '@pullpush/sync', mcp: '@pullpush/mcp', canonical: '@pullpush/canonical' };
+const PACKAGES: Record<Source, string> = { schema: '@pullpush/schema', engine: '@pullpush/engine', sync: '@pullpush/sync', discovery: '@pullpush/discovery', mcp: '@pullpush/mcp', canonical: '@pullpush/canonical' };
 
 function unescape(segment: string): string {
   return segment.replaceAll('~1', '/').replaceAll('~0', '~');
@@ -832,7 +885,7 @@ export const explainTools = [
         const byTail = EXPLAINED_CODES.filter((known) => known.endsWith(`_${code}`));
         const suggestion = byTail.length === 1 ? byTail[0] : closestName(code, EXPLAINED_CODES);
         throw new PullPushError(McpErrorCode.NotFound, `No error code "${args.code}".`, {
-          hint: suggestion ? `Did you mean "${suggestion}"?` : 'Codes start with DSL_, ENGINE_, SYNC_, MCP_ or CANONICAL_; the failing report shows the exact code.',
+          hint: suggestion ? `Did you mean "${suggestion}"?` : 'Codes start with DSL_, ENGINE_, SYNC_, DISCOVERY_, MCP_ or CANONICAL_; the failing report shows the exact code.',
         });
       }
       const tailored =

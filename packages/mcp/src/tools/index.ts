@@ -3,6 +3,7 @@ import type { ToolDefinition } from '../tool.ts';
 import { canonicalTools } from './canonical.ts';
 import { connectionsTools } from './connections.ts';
 import { definitionsTools } from './definitions.ts';
+import { discoveryTools } from './discovery.ts';
 import { explainTools } from './explain.ts';
 import { flowsTools } from './flows.ts';
 import { monitoringTools } from './monitoring.ts';
@@ -16,6 +17,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...validationTools,
   ...explainTools,
   ...canonicalTools,
+  ...discoveryTools,
   ...testingTools,
   ...connectionsTools,
   ...syncTools,

@@ -5,6 +5,7 @@ import type { Route } from '../router.ts';
 import { formatRoutes } from './formats.ts';
 import { githubRoutes } from './github.ts';
 import { jiraRoutes } from './jira.ts';
+import { descriptionRoutes } from './openapi.ts';
 import { recordRoutes } from './records.ts';
 import { redmineRoutes } from './redmine.ts';
 import { searchRoutes } from './search.ts';
@@ -21,6 +22,7 @@ const credentialRoutes: Route[] = [
 
 export const ROUTES: readonly Route[] = [
   ...credentialRoutes,
+  ...descriptionRoutes,
   ...stripeRoutes,
   ...githubRoutes,
   ...jiraRoutes,
@@ -40,7 +42,7 @@ export interface RouteInfo {
   path: string;
   /** The API whose shapes (and error bodies) the route imitates. */
   api: Route['style'];
-  /** False for the credential endpoints, which need no auth and are outside the rate limit. */
+  /** False for the credential endpoints and the API description, which need no auth and are outside the rate limit. */
   authenticated: boolean;
 }
 
