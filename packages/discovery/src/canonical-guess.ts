@@ -44,8 +44,11 @@ const RESOURCE_NAMES: Record<string, readonly string[]> = {
   'ticketing.ticket': ['ticket', 'issue', 'case', 'incident'],
 };
 
-/** Fields the engine fills; a mapping never produces them. */
-const ENGINE_FIELDS = new Set(['id', 'remote', 'deleted', 'custom', 'raw']);
+/**
+ * Fields that say nothing of which type a record is: the engine fills id and remote, every type has deleted (false
+ * unless mapped), custom and raw. They count neither for coverage nor as fields a mapping must produce.
+ */
+const COMMON_FIELDS = new Set(['id', 'remote', 'deleted', 'custom', 'raw']);
 /** Fields are mapped from suggestions this sure; a field the type cannot do without takes one from 0.5. */
 const MAPPED_CONFIDENCE = 0.65;
 const NEEDED_CONFIDENCE = 0.5;
@@ -65,7 +68,7 @@ export function guessCanonical(resource: string, recordSchema: JsonObject, key: 
 function guessFor(definition: CanonicalTypeDefinition, resource: string, recordSchema: JsonObject, key: string | undefined): CanonicalGuess {
   const sample = sampleRecord(recordSchema, 0, key);
   const suggestions = suggestMappings(definition, sample);
-  const fields = canonicalFields(definition).filter((field) => !field.inArray && !ENGINE_FIELDS.has(root(field.path)));
+  const fields = canonicalFields(definition).filter((field) => !field.inArray && !COMMON_FIELDS.has(root(field.path)));
   const topLevel = fields.filter((field) => !field.path.includes('.'));
   const confident = suggestions.suggestions.filter((suggestion) => suggestion.mapping && suggestion.confidence >= MAPPED_CONFIDENCE);
   const coverage = topLevel.length === 0 ? 0 : topLevel.filter((field) => confident.some((suggestion) => root(suggestion.field) === field.path)).length / topLevel.length;
@@ -77,19 +80,20 @@ function guessFor(definition: CanonicalTypeDefinition, resource: string, recordS
   const missing: string[] = [];
   for (const field of mustMap(definition)) {
     const produced = Object.keys(fieldsOut).some((mapped) => mapped === field.path || mapped.startsWith(`${field.path}.`));
+    const source = produced
+      ? confident.find((suggestion) => suggestion.field === field.path)
+      : suggestions.suggestions.find((suggestion) => suggestion.field === field.path && suggestion.mapping && suggestion.confidence >= NEEDED_CONFIDENCE);
     // A field that may not be null, copied from one the description says may be: records would fail on every null.
-    const source = confident.find((suggestion) => suggestion.field === field.path);
-    const sources = source ? [source.path, ...[...JSON.stringify(source.mapping).matchAll(/\$uppercase\(([^)]+)\)/g)].map((match) => match[1] as string)] : [];
-    const nullable = sources.find((path) => nullableAt(recordSchema, path));
-    if (produced && source && NULL_UNSAFE_KINDS.has(field.kind) && nullable) {
+    const nullable = source && NULL_UNSAFE_KINDS.has(field.kind) ? sourcePaths(source).find((path) => nullableAt(recordSchema, path)) : undefined;
+    if (nullable) {
+      delete fieldsOut[field.path];
       missing.push(`${field.path} (its source ${nullable} may be null)`);
       continue;
     }
     if (produced) continue;
-    const likely = suggestions.suggestions.find((suggestion) => suggestion.field === field.path && suggestion.mapping && suggestion.confidence >= NEEDED_CONFIDENCE);
-    if (likely) {
-      fieldsOut[field.path] = likely.mapping;
-      evidence.push(`${field.path}: from ${likely.path} (${likely.confidence}: ${likely.reason})`);
+    if (source) {
+      fieldsOut[field.path] = source.mapping;
+      evidence.push(`${field.path}: from ${source.path} (${source.confidence}: ${source.reason})`);
       continue;
     }
     const parts = field.kind === 'object' ? objectMapping(definition, field, suggestions.suggestions) : undefined;
@@ -117,6 +121,11 @@ function guessFor(definition: CanonicalTypeDefinition, resource: string, recordS
   if (coverage < MIN_COVERAGE) return { type: ref, confidence, evidence, check: [], missing: [`more of its fields (${Math.round(coverage * 100)}% found, ${Math.round(MIN_COVERAGE * 100)}% needed)`] };
   if (missing.length > 0) return { type: ref, confidence, evidence, check: [], missing };
   return { type: ref, confidence, evidence, check, mapping: { fields: fieldsOut as MappingSpec['fields'] } };
+}
+
+/** The native fields a suggested mapping reads: its path, and a money mapping's currency. */
+function sourcePaths(suggestion: MappingSuggestion): string[] {
+  return [suggestion.path, ...[...JSON.stringify(suggestion.mapping).matchAll(/\$uppercase\(([^)]+)\)/g)].map((match) => match[1] as string)];
 }
 
 /** Kinds a null cannot be mapped into without inventing a value (enums become "other", lists empty, booleans false). */
@@ -159,7 +168,7 @@ function dropIncompleteObjects(definition: CanonicalTypeDefinition, fields: Reco
 
 /** Top-level fields that are required and may not be null: a mapping must produce them. */
 function mustMap(definition: CanonicalTypeDefinition): CanonicalField[] {
-  return canonicalFields(definition).filter((field) => !field.inArray && !field.path.includes('.') && field.required && !field.nullable && !ENGINE_FIELDS.has(field.path));
+  return canonicalFields(definition).filter((field) => !field.inArray && !field.path.includes('.') && field.required && !field.nullable && !COMMON_FIELDS.has(field.path));
 }
 
 /**

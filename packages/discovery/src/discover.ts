@@ -1,10 +1,8 @@
 // Discovery: a description in, the API model out — servers, auth schemes, and every operation that lists records
 // with its record schema, pagination, key, incremental and parent candidates.
-import { PullPushError } from '@pullpush/canonical';
 import { inferSchema } from '@pullpush/engine';
 import { authSchemes } from './auth-schemes.ts';
 import { readDescription, type Description, type DescriptionSource, type Skipped } from './description.ts';
-import { DiscoveryErrorCode } from './errors.ts';
 import { incrementalCandidates } from './incremental.ts';
 import { arrayAt, isObject, objectAt, pointerOf, stringAt, type JsonObject } from './json.ts';
 import type { ApiModel, ListOperation, Parameter, ParentLink, RateLimitHint, Server } from './model.ts';
@@ -68,14 +66,6 @@ export function discoverDescription(description: Description): ApiModel {
     rateLimits: dedupeRateLimits(rateLimits),
     skipped,
   };
-}
-
-/** Like `discover`, but throws DISCOVERY_NO_LIST_OPERATIONS when nothing lists records. */
-export function requireListOperations(model: ApiModel): ApiModel {
-  if (model.listOperations.length > 0) return model;
-  throw new PullPushError(DiscoveryErrorCode.NoListOperations, `${model.origin} has ${model.operations.get} GET operations, none of which returns a list of records.`, {
-    hint: 'Discovery drafts streams from GET operations whose 2xx JSON response is an array of objects or holds one. Check that the description declares response schemas.',
-  });
 }
 
 /** Servers as declared; a relative server URL is relative to where the description was fetched from. */

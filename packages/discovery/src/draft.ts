@@ -164,6 +164,11 @@ function pickOperations(model: ApiModel, options: DraftOptions): Array<{ operati
     resources.add(resource);
     add(operation, `ranked ${value} (confidence ${operation.confidence}, pagination ${operation.pagination.spec.kind})`);
   }
+  if (chosen.length === 0) {
+    throw new PullPushError(DiscoveryErrorCode.NoListOperations, `Every list operation of ${model.origin} is deprecated, so none is picked.`, {
+      hint: 'Name the operations to draft (pullpush draft --stream, generate_connector streams).',
+    });
+  }
   return chosen;
 }
 
