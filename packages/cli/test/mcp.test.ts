@@ -36,6 +36,31 @@ describe('pullpush mcp (stdio)', () => {
     await client.close();
     expect(pid).toBeTypeOf('number');
   });
+
+  it('serves only the toolsets --toolsets names, or starts dynamic; an unknown toolset is a usage error', async () => {
+    const dir = tempDir();
+    const start = async (toolsets: string) => {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: ['--conditions=@pullpush/source', BIN, 'mcp', '--workspace', join(dir, 'ws'), '--toolsets', toolsets],
+        env: { PATH: process.env['PATH'] ?? '', PULLPUSH_SECRET_KEY: KEY },
+        cwd: dir,
+        stderr: 'pipe',
+      });
+      const client = new Client({ name: 'cli-test', version: '0' });
+      await client.connect(transport);
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      await client.close();
+      return names;
+    };
+    expect((await start('discover,connect')).sort()).toEqual(
+      ['create_connection', 'list_connections', 'get_connection', 'test_connection', 'delete_connection', 'rotate_secret', 'discover_api', 'generate_connector', 'start_mock_api', 'stop_mock_api', 'probe_endpoint'].sort(),
+    );
+    expect(await start('dynamic')).toEqual(['list_toolsets', 'enable_toolset']);
+    const refused = await pullpush(['mcp', '--toolsets', 'discover,everything'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('no toolset everything');
+  });
 });
 
 function post(url: URL, headers: Record<string, string>): Promise<number> {

@@ -2,10 +2,9 @@
 // → accounting.invoice); the record's fields confirm one, through the mapping suggestions. A mapping is drafted only
 // when every field the type cannot do without is produced with confidence; otherwise the stream stays raw and the
 // report says what was missing. Fields that may be null and are not matched default to null.
-import { listCanonicalTypes, typeRef, type CanonicalTypeDefinition } from '@pullpush/canonical';
+import { canonicalFields, listCanonicalTypes, typeRef, type CanonicalField, type CanonicalTypeDefinition } from '@pullpush/canonical';
 import type { MappingSpec } from '@pullpush/schema';
-import { canonicalFields, isSchema, type CanonicalField } from './canonical-fields.ts';
-import type { JsonObject } from './json.ts';
+import { isObject, type JsonObject } from './json.ts';
 import { suggestMappings, type MappingSuggestion } from './mapping-suggestions.ts';
 import { normal, singular } from './names.ts';
 import { sampleRecord } from './sample-records.ts';
@@ -135,11 +134,11 @@ const NULL_UNSAFE_KINDS = new Set(['string', 'timestamp', 'date', 'decimal', 'em
 function nullableAt(schema: JsonObject, path: string): boolean {
   let node: unknown = schema;
   for (const segment of path.split('.').map((part) => part.replaceAll('`', ''))) {
-    const properties = isSchema(node) && isSchema(node['properties']) ? node['properties'] : undefined;
+    const properties = isObject(node) && isObject(node['properties']) ? node['properties'] : undefined;
     // Without a required list a schema says nothing of presence; with one, a field not in it may be missing.
-    const required = isSchema(node) && Array.isArray(node['required']) ? (node['required'] as unknown[]) : undefined;
+    const required = isObject(node) && Array.isArray(node['required']) ? (node['required'] as unknown[]) : undefined;
     node = properties?.[segment];
-    if (!isSchema(node)) return true;
+    if (!isObject(node)) return true;
     const type = node['type'];
     if ((Array.isArray(type) && type.includes('null')) || (required !== undefined && !required.includes(segment))) return true;
   }
@@ -196,7 +195,7 @@ function arrayMapping(definition: CanonicalTypeDefinition, field: CanonicalField
   const native = valueAt(sample, list.path.split('.'));
   const item = Array.isArray(native) ? native[0] : undefined;
   const schema = itemSchema(definition, field.path);
-  if (!isSchema(item) || !schema) return undefined;
+  if (!isObject(item) || !schema) return undefined;
   const itemDefinition = { ...definition, schema } as CanonicalTypeDefinition;
   // Items often carry no currency of their own (order lines): the record's currency, reached as $$.currency.
   const borrowed = typeof sample['currency'] === 'string' && !Object.keys(item).some((name) => /currency/i.test(name));
@@ -219,15 +218,15 @@ function arrayMapping(definition: CanonicalTypeDefinition, field: CanonicalField
 
 function valueAt(value: unknown, path: readonly string[]): unknown {
   let node = value;
-  for (const segment of path) node = isSchema(node) ? node[segment.replaceAll('`', '')] : undefined;
+  for (const segment of path) node = isObject(node) ? node[segment.replaceAll('`', '')] : undefined;
   return node;
 }
 
 /** The item schema of an array field of the type (lines → the line object). */
 function itemSchema(definition: CanonicalTypeDefinition, path: string): Record<string, unknown> | undefined {
   const property = (definition.schema as { properties?: Record<string, unknown> }).properties?.[path];
-  if (!isSchema(property)) return undefined;
-  const branch = Array.isArray(property['anyOf']) ? (property['anyOf'] as unknown[]).find((entry) => isSchema(entry) && entry['type'] !== 'null') : property;
-  const items = isSchema(branch) ? branch['items'] : undefined;
-  return isSchema(items) ? items : undefined;
+  if (!isObject(property)) return undefined;
+  const branch = Array.isArray(property['anyOf']) ? (property['anyOf'] as unknown[]).find((entry) => isObject(entry) && entry['type'] !== 'null') : property;
+  const items = isObject(branch) ? branch['items'] : undefined;
+  return isObject(items) ? items : undefined;
 }

@@ -7,5 +7,4 @@ export { draftConnector, rankOperations, type Draft, type DraftChoice, type Draf
 export { MOCK_CREDENTIALS, mockConfig, startMockApi, type MockApi, type MockApiOptions, type MockRequest } from './mock-api.ts';
 export { probeEndpoint, type ProbeOptions, type ProbeResult } from './probe.ts';
 export { verifyDraft, type VerifyOptions } from './verify.ts';
-export { canonicalFields, type CanonicalField, type FieldKind } from './canonical-fields.ts';
 export { suggestMappings, type MappingSuggestion, type MappingSuggestions } from './mapping-suggestions.ts';

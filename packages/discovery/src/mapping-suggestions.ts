@@ -1,8 +1,8 @@
 // Mapping suggestions: for each field of a canonical type, the native field of a sample record that most likely
 // holds it, with a confidence, the reason and a ready field mapping. Deterministic: names (exact, case, synonyms),
 // places and value types are compared, nothing else.
-import { DECIMAL_PATTERN, typeRef, type CanonicalTypeDefinition } from '@pullpush/canonical';
-import { canonicalFields, isSchema, type CanonicalField } from './canonical-fields.ts';
+import { canonicalFields, DECIMAL_PATTERN, typeRef, type CanonicalField, type CanonicalTypeDefinition } from '@pullpush/canonical';
+import { isObject } from './json.ts';
 
 type Json = Record<string, unknown>;
 
@@ -67,7 +67,7 @@ function nativeKind(value: unknown): NativeKind {
 function nativeFields(sample: unknown): NativeField[] {
   const out: NativeField[] = [];
   const walk = (value: unknown, segments: string[]): void => {
-    if (!isSchema(value)) return;
+    if (!isObject(value)) return;
     for (const [key, child] of Object.entries(value)) {
       if (out.length >= MAX_NATIVE_FIELDS) return;
       if (key === '' || key.includes('`')) continue;
@@ -258,7 +258,7 @@ function fit(field: CanonicalField, native: NativeField, currencyPath: string | 
         const note = `a JSON number as the amount (check the unit: cents need dividing by 100), ${amountNote}`;
         return currencyPath ? { factor: 0.75, note, mapping: { expr: `${present(p)} and ${present(currencyPath)} ? { 'amount': $string(${p}), 'currency': $uppercase(${currencyPath}) } : null` } } : { factor: 0.65, note };
       }
-      if (kind === 'object' && isSchema(value) && typeof value['amount'] === 'string' && DECIMAL.test(value['amount']) && typeof value['currency'] === 'string' && currencies.has(value['currency'])) {
+      if (kind === 'object' && isObject(value) && typeof value['amount'] === 'string' && DECIMAL.test(value['amount']) && typeof value['currency'] === 'string' && currencies.has(value['currency'])) {
         return { factor: 1, note: 'already { amount, currency }', mapping: { path: p } };
       }
       return { factor: 0, note: 'not an amount' };
@@ -320,8 +320,8 @@ function fit(field: CanonicalField, native: NativeField, currencyPath: string | 
     case 'array': {
       if (kind === 'array') {
         const first = (value as unknown[])[0];
-        if (field.itemKind === 'object' && isSchema(first)) return { factor: 0.7, note: `a list of objects: each item needs its own fields, an expr such as [${p}.{ 'id': $string(id), … }]` };
-        if (field.itemKind !== 'object' && !isSchema(first)) return { factor: 1, note: 'a list', mapping: field.nullable ? { path: p } : { expr: `${present(p)} ? ${p} : []` } };
+        if (field.itemKind === 'object' && isObject(first)) return { factor: 0.7, note: `a list of objects: each item needs its own fields, an expr such as [${p}.{ 'id': $string(id), … }]` };
+        if (field.itemKind !== 'object' && !isObject(first)) return { factor: 1, note: 'a list', mapping: field.nullable ? { path: p } : { expr: `${present(p)} ? ${p} : []` } };
         return { factor: 0.3, note: 'a list of other items' };
       }
       if (field.itemKind === 'string' && (kind === 'string' || kind === 'code-string')) {

@@ -6,7 +6,8 @@ import { PullPushError } from '@pullpush/canonical';
 import type { ConnectorOptions } from '@pullpush/engine';
 import type { MockApi } from '@pullpush/discovery';
 import { validateDefinition, type ValidationResult } from '@pullpush/schema';
-import { openSqliteStore, type SqliteStore, type SyncSummary } from '@pullpush/sync';
+import type { SqliteStore, SyncSummary } from '@pullpush/sync';
+import { loadSync } from './libraries/load.ts';
 import { McpErrorCode } from './errors.ts';
 import type { Workspace } from './workspace/workspace.ts';
 
@@ -55,9 +56,15 @@ export class ServerRuntime {
     this.engine = engine;
   }
 
-  /** The workspace's SQLite file (destination, checkpoints, run log), opened once. */
-  get store(): SqliteStore {
-    this.#store ??= openSqliteStore(this.workspace.databasePath);
+  /**
+   * The workspace's SQLite file (destination, checkpoints, run log), opened once. @pullpush/sync is loaded the first
+   * time a tool needs it, so a server starts without it.
+   */
+  async store(): Promise<SqliteStore> {
+    if (!this.#store) {
+      const { openSqliteStore } = await loadSync();
+      this.#store ??= openSqliteStore(this.workspace.databasePath);
+    }
     return this.#store;
   }
 

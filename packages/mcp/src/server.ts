@@ -25,8 +25,10 @@ import { McpErrorCode } from './errors.ts';
 import { getPrompt, listPrompts } from './prompts.ts';
 import { listResources, listResourceTemplates, readResource } from './resources.ts';
 import { ServerRuntime } from './runtime.ts';
-import type { ToolDefinition } from './tool.ts';
+import { defineTool, READ_ONLY, type ToolDefinition } from './tool.ts';
 import { ALL_TOOLS } from './tools/index.ts';
+import { TOOLSET_NAMES, TOOLSETS, toolsetOf, toolsOf, unknownToolsets, type ToolsetName, type ToolsetSelection } from './toolsets.ts';
+import Type from 'typebox';
 import { Workspace } from './workspace/workspace.ts';
 
 export interface PullPushServerOptions {
@@ -41,6 +43,11 @@ export interface PullPushServerOptions {
   engine?: Omit<ConnectorOptions, 'connection'>;
   /** Tools to serve (default all). */
   tools?: readonly ToolDefinition[];
+  /**
+   * Which of them a session lists: 'all' (default), some toolsets (['discover', 'sync']), or 'dynamic': only
+   * list_toolsets and enable_toolset until the assistant enables toolsets (tools/list_changed announces them).
+   */
+  toolsets?: ToolsetSelection;
   /** Shares runs, statistics and the store between servers (one per HTTP session); its workspace is used. */
   runtime?: ServerRuntime;
 }
@@ -55,8 +62,11 @@ function packageVersion(): string {
 }
 
 const INSTRUCTIONS = `PullPush builds, validates, tests and runs data connectors: declarative JSON definitions that a deterministic engine runs against real APIs, mapping records to canonical types (commerce.order, crm.contact, …).
-Workflow: get_connector_schema (section "outline", then the sections you write) and list_canonical_types → create_definition → validate_definition (fix each error at its pointer; explain_error helps) → test_connector (read-only) → create_connection → run_sync → sync_status.
-Secrets go into connections only (create_connection); they are stored encrypted and never returned.`;
+Workflow: with an OpenAPI or Postman description, discover_api → generate_connector (save: true, verify: true); without one, get_connector_schema (section "outline", then the sections you write) → create_definition → validate_definition (fix each error at its pointer; explain_error helps). Then create_connection → test_connector (read-only) → run_sync → sync_status.
+Secrets go into connections only, by reference (secretsFrom an environment variable); they are stored encrypted and never returned.`;
+
+const DYNAMIC_INSTRUCTIONS = `${INSTRUCTIONS}
+This session starts with two tools: list_toolsets shows the toolsets (discover, author, canonical, test, connect, sync, flows, manage) and enable_toolset adds the ones the task needs.`;
 
 /** A pointer for each Ajv error: the failing value's place, or the missing / unknown property's. */
 function argumentIssues(errors: readonly ErrorObject[] | null | undefined): Issue[] {
@@ -110,14 +120,55 @@ async function answering<T>(jsonRpcCode: number, handle: () => T | Promise<T>): 
   }
 }
 
+/** The two tools of dynamic mode: what toolsets there are, and enabling some (which announces tools/list_changed). */
+function toolsetTools(enabled: Set<ToolsetName>, announce: () => void): ToolDefinition[] {
+  const Names = Type.Array(Type.Enum(TOOLSET_NAMES), { minItems: 1, uniqueItems: true, description: `Toolsets to enable: ${TOOLSET_NAMES.join(', ')}.` });
+  return [
+    defineTool({
+      name: 'list_toolsets',
+      title: 'List toolsets',
+      description: 'Lists the toolsets of this server — what each is for, its tools, whether it is enabled. Enable the ones your task needs with enable_toolset.',
+      group: 'toolsets',
+      input: Type.Object({}, { additionalProperties: false }),
+      output: Type.Object({ toolsets: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), tools: Type.Array(Type.String()), enabled: Type.Boolean() })) }),
+      annotations: READ_ONLY,
+      handler: () => ({ toolsets: TOOLSET_NAMES.map((name) => ({ name, description: TOOLSETS[name].description, tools: [...TOOLSETS[name].tools], enabled: enabled.has(name) })) }),
+    }),
+    defineTool({
+      name: 'enable_toolset',
+      title: 'Enable toolsets',
+      description: 'Adds the tools of one or more toolsets to this session (tools/list_changed tells the client; list the tools again). For a description-driven connector: discover, then connect, test and sync.',
+      group: 'toolsets',
+      input: Type.Object({ toolsets: Names }, { additionalProperties: false }),
+      output: Type.Object({ enabled: Type.Array(Type.String()), added: Type.Array(Type.String({ description: 'Tools added now.' })) }),
+      annotations: { ...READ_ONLY, idempotentHint: true },
+      handler: (args) => {
+        const fresh = (args.toolsets as ToolsetName[]).filter((name) => !enabled.has(name));
+        for (const name of fresh) enabled.add(name);
+        if (fresh.length > 0) announce();
+        return { enabled: [...enabled], added: fresh.flatMap((name) => [...TOOLSETS[name].tools]) };
+      },
+    }),
+  ];
+}
+
 export function createPullPushServer(options: PullPushServerOptions = {}): PullPushServer {
   const runtime =
     options.runtime ?? new ServerRuntime(options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {}), options.engine);
   const workspace = runtime.workspace;
   // A shared runtime outlives each session's server: only the server that made it closes it.
   const ownsRuntime = options.runtime === undefined;
-  const tools = options.tools ?? ALL_TOOLS;
-  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const universe = options.tools ?? ALL_TOOLS;
+  const selection = options.toolsets ?? 'all';
+  const dynamic = selection === 'dynamic';
+  if (Array.isArray(selection) && unknownToolsets(selection).length > 0) {
+    throw new PullPushError(McpErrorCode.InvalidArguments, `No toolset ${unknownToolsets(selection).map((name) => `"${name}"`).join(', ')}.`, { hint: `Toolsets: ${TOOLSET_NAMES.join(', ')} (or dynamic).` });
+  }
+  const enabled = new Set<ToolsetName>(selection === 'all' ? TOOLSET_NAMES : dynamic ? [] : (selection as readonly ToolsetName[]));
+  const metaTools = dynamic ? toolsetTools(enabled, () => void server.sendToolListChanged().catch(() => undefined)) : [];
+  // Tools outside every toolset (an application's own) are always served.
+  const served = () => [...metaTools, ...(selection === 'all' ? universe : [...toolsOf(universe, [...enabled]), ...universe.filter((tool) => toolsetOf(tool.name) === undefined)])];
+  const inUniverse = new Map([...metaTools, ...universe].map((tool) => [tool.name, tool]));
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   const validators = new Map<string, ValidateFunction>();
   const validatorOf = (tool: ToolDefinition) => {
@@ -129,12 +180,12 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
   const server = new Server(
     { name: 'pullpush', title: 'PullPush', version: packageVersion() },
     // No `logging` capability: the server sends no log notifications (progress goes through notifications/progress).
-    { capabilities: { tools: { listChanged: false }, resources: { listChanged: true }, prompts: { listChanged: false }, completions: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: { listChanged: dynamic }, resources: { listChanged: true }, prompts: { listChanged: false }, completions: {} }, instructions: dynamic ? DYNAMIC_INSTRUCTIONS : INSTRUCTIONS },
   ) as PullPushServer;
   Object.defineProperty(server, 'runtime', { value: runtime });
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: tools.map((tool) => ({
+    tools: served().map((tool) => ({
       name: tool.name,
       title: tool.title,
       description: tool.description,
@@ -146,8 +197,13 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args = {} } = request.params;
-    const tool = byName.get(name);
-    if (!tool) throw protocolError(ErrorCode.InvalidParams, new PullPushError(McpErrorCode.UnknownTool, `No tool named "${name}".`, { hint: 'tools/list gives the tools.' }));
+    const known = inUniverse.get(name);
+    const tool = known && served().includes(known) ? known : undefined;
+    if (!tool) {
+      const toolset = known ? toolsetOf(name) : undefined;
+      const hint = !toolset ? 'tools/list gives the tools.' : dynamic ? `It is in the toolset "${toolset}": call enable_toolset with toolsets ["${toolset}"] first.` : `It is in the toolset "${toolset}", which this server does not serve (pullpush mcp --toolsets).`;
+      throw protocolError(ErrorCode.InvalidParams, new PullPushError(McpErrorCode.UnknownTool, known ? `The tool "${name}" is not enabled in this session.` : `No tool named "${name}".`, { hint }));
+    }
     const started = performance.now();
     const validate = validatorOf(tool);
     if (!validate(args)) {

@@ -163,7 +163,7 @@ describe('validate_canonical and map_record', () => {
   it('maps with an older revision, and fails with the engine code for unknown streams and broken definitions', async () => {
     const { ok, fails } = await connect();
     await ok('create_definition', { document: shop });
-    await ok('update_definition', { id: 'testkit-shop', patch: [{ op: 'replace', path: '/streams/orders/mapping/fields/email', value: { const: null } }] });
+    await ok('update_definition', { definition: 'testkit-shop', patch: [{ op: 'replace', path: '/streams/orders/mapping/fields/email', value: { const: null } }] });
     expect(await ok('map_record', { definition: 'testkit-shop', stream: 'orders', record: nativeOrder })).toMatchObject({ revision: 2, record: { email: null } });
     expect(await ok('map_record', { definition: 'testkit-shop', revision: 1, stream: 'orders', record: nativeOrder })).toMatchObject({ revision: 1, record: { email: nativeOrder['email'] } });
     expect(await fails('map_record', { definition: 'testkit-shop', stream: 'order', record: nativeOrder })).toMatchObject({
@@ -171,7 +171,7 @@ describe('validate_canonical and map_record', () => {
       message: 'Connector testkit-shop has no stream "order".',
       hint: 'Streams: locations, products, stock_levels, customers, orders.',
     });
-    await ok('update_definition', { id: 'testkit-shop', patch: [{ op: 'add', path: '/streams/orders/mapping/fields/shoeSize', value: { path: 'x' } }] });
+    await ok('update_definition', { definition: 'testkit-shop', patch: [{ op: 'add', path: '/streams/orders/mapping/fields/shoeSize', value: { path: 'x' } }] });
     const broken = await fails('map_record', { definition: 'testkit-shop', stream: 'orders', record: nativeOrder });
     expect(broken.code).toBe('ENGINE_INVALID_DEFINITION');
     expect(broken.issues).toContainEqual(expect.objectContaining({ pointer: '/streams/orders/mapping/fields/shoeSize', rule: 'DSL_UNKNOWN_CANONICAL_FIELD' }));

@@ -53,7 +53,7 @@ describe('secrets by reference', () => {
     client.fallbackNotificationHandler = async (notification) => void notifications.push(notification);
     const results: unknown[] = [];
     const created = await ok<{ connection: { config: Record<string, unknown> }; warnings?: string[] }>('create_connection', {
-      name: 'main',
+      connection: 'main',
       definition: DEFINITION,
       config: {},
       secretsFrom: { apiKey: { env: 'PULLPUSH_SHOP_API_KEY' } },
@@ -65,25 +65,25 @@ describe('secrets by reference', () => {
     const tested = await client.callTool({ name: 'test_connector', arguments: { connection: 'main', maxRecords: 10 }, _meta: { progressToken: 'p1' } });
     results.push(tested);
     expect((tested.structuredContent as { verdict: string }).verdict).not.toBe('fail');
-    results.push(await ok('read_sample', { connection: 'main', stream: 'orders', limit: 2 }), await ok('get_connection', { name: 'main' }));
+    results.push(await ok('read_sample', { connection: 'main', stream: 'orders', limit: 2 }), await ok('get_connection', { connection: 'main' }));
     expect(notifications.length).toBeGreaterThan(0);
     for (const text of [JSON.stringify(results), JSON.stringify(notifications)]) expect(text).not.toContain(TOKEN);
     for (const path of files(dir)) expect(readFileSync(path).includes(TOKEN), path).toBe(false);
 
     // Refusals name the variable, never a value; the server's own secrets cannot be read this way.
-    expect(await fails('create_connection', { name: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'PULLPUSH_UNSET_KEY' } } })).toMatchObject({
+    expect(await fails('create_connection', { connection: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'PULLPUSH_UNSET_KEY' } } })).toMatchObject({
       code: 'MCP_INVALID_ARGUMENTS',
       message: 'PULLPUSH_UNSET_KEY is not set in the server\'s environment.',
     });
-    expect((await fails('create_connection', { name: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'PULLPUSH_SECRET_KEY' } } })).message).toContain("server's own secret");
-    expect((await fails('create_connection', { name: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'HOME' } } })).code).toBe('MCP_INVALID_ARGUMENTS');
+    expect((await fails('create_connection', { connection: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'PULLPUSH_SECRET_KEY' } } })).message).toContain("server's own secret");
+    expect((await fails('create_connection', { connection: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'HOME' } } })).code).toBe('MCP_INVALID_ARGUMENTS');
     expect(server.runtime.workspace.listConnections().map((connection) => connection.name)).toEqual(['main']);
   });
 
   it('accepts a key in plain text, with a warning that it passed through the model', async () => {
     const api = await serve();
     const { ok } = await setup(api);
-    const created = await ok<{ warnings?: string[] }>('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    const created = await ok<{ warnings?: string[] }>('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
     expect(created.warnings).toEqual([expect.stringContaining('"apiKey" was given in plain text')]);
   });
 });
@@ -93,9 +93,9 @@ describe('create_connection', () => {
     const api = await serve();
     const definition = shopConnectorDefinition({ baseUrl: 'https://shop.example.com', pageSize: 10 }) as unknown as Record<string, unknown>;
     const { ok } = await setup(api, definition);
-    const created = await ok<{ connection: { baseUrl?: string } }>('create_connection', { name: 'on-prem', definition: DEFINITION, config: { apiKey: TOKEN }, baseUrl: api.url });
+    const created = await ok<{ connection: { baseUrl?: string } }>('create_connection', { connection: 'on-prem', definition: DEFINITION, config: { apiKey: TOKEN }, baseUrl: api.url });
     expect(created.connection.baseUrl).toBe(api.url);
-    expect(await ok('test_connection', { name: 'on-prem' })).toMatchObject({ ok: true, status: 200 });
+    expect(await ok('test_connection', { connection: 'on-prem' })).toMatchObject({ ok: true, status: 200 });
     api.resetRequests();
     const synced = await ok<{ status: string }>('run_sync', { connection: 'on-prem', streams: ['locations'] });
     expect(synced.status).toBe('succeeded');
@@ -106,14 +106,14 @@ describe('create_connection', () => {
     const api = await serve();
     const { ok, server } = await setup(api);
     const created = await ok<{ connection: { name: string; connector: string; config: Record<string, unknown>; secretKeys: string[] } }>('create_connection', {
-      name: 'main',
+      connection: 'main',
       definition: DEFINITION,
       config: { apiKey: TOKEN },
     });
     expect(created.connection).toMatchObject({ name: 'main', connector: DEFINITION, config: { apiKey: '••••••' }, secretKeys: ['apiKey'] });
-    expect((await ok('get_connection', { name: 'main' })).connection).toEqual(created.connection);
+    expect((await ok('get_connection', { connection: 'main' })).connection).toEqual(created.connection);
     expect((await ok<{ connections: unknown[] }>('list_connections', {})).connections).toEqual([created.connection]);
-    expect((await ok<{ connections: unknown[] }>('list_connections', { connector: 'other' })).connections).toEqual([]);
+    expect((await ok<{ connections: unknown[] }>('list_connections', { definition: 'other' })).connections).toEqual([]);
 
     const file = join(server.runtime.workspace.root, 'connections', 'main.json');
     const text = readFileSync(file, 'utf8');
@@ -128,23 +128,23 @@ describe('create_connection', () => {
   it("checks the config against the definition's config schema, every problem at its pointer, without quoting values", async () => {
     const api = await serve();
     const { fails, call } = await setup(api);
-    const error = await fails('create_connection', { name: 'bad', definition: DEFINITION, config: { extra: TOKEN } });
+    const error = await fails('create_connection', { connection: 'bad', definition: DEFINITION, config: { extra: TOKEN } });
     expect(error.code).toBe('MCP_INVALID_ARGUMENTS');
     expect(error.issues.map((issue) => issue.pointer).sort()).toEqual(['/config/apiKey', '/config/extra']);
     expect(error.hint).toContain('apiKey');
-    const typed = await fails('create_connection', { name: 'bad', definition: DEFINITION, config: { apiKey: 42 } });
+    const typed = await fails('create_connection', { connection: 'bad', definition: DEFINITION, config: { apiKey: 42 } });
     expect(typed.issues.map((issue) => issue.pointer)).toEqual(['/config/apiKey', '/config/apiKey']);
-    const raw = await call('create_connection', { name: 'bad', definition: DEFINITION, config: { apiKey: '', extra: TOKEN } });
+    const raw = await call('create_connection', { connection: 'bad', definition: DEFINITION, config: { apiKey: '', extra: TOKEN } });
     expect(JSON.stringify(raw)).not.toContain(TOKEN);
-    expect((await fails('create_connection', { name: 'x', definition: 'nope', config: {} })).code).toBe('MCP_NOT_FOUND');
+    expect((await fails('create_connection', { connection: 'x', definition: 'nope', config: {} })).code).toBe('MCP_NOT_FOUND');
   });
 
   it('refuses to overwrite a connection unless replace is set', async () => {
     const api = await serve();
     const { ok, fails } = await setup(api);
-    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
-    expect((await fails('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: NEW_TOKEN } })).code).toBe('MCP_ALREADY_EXISTS');
-    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: NEW_TOKEN }, replace: true });
+    await ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    expect((await fails('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: NEW_TOKEN } })).code).toBe('MCP_ALREADY_EXISTS');
+    await ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: NEW_TOKEN }, replace: true });
   });
 });
 
@@ -152,28 +152,28 @@ describe('test_connection, rotate_secret, delete_connection', () => {
   it('tests the stored connection; after the API changes its token a rotated secret makes it work again', async () => {
     const api = await serve();
     const { ok, fails, server } = await setup(api);
-    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
-    const working = await ok('test_connection', { name: 'main' });
+    await ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    const working = await ok('test_connection', { connection: 'main' });
     expect(working).toMatchObject({ ok: true, connector: DEFINITION, connection: 'main', stream: 'locations', status: 200, records: 3, requests: 1 });
 
     api.setAuth({ kind: 'bearer', token: NEW_TOKEN });
-    const failing = await ok<{ ok: boolean; error: { code: string; message: string } }>('test_connection', { name: 'main' });
+    const failing = await ok<{ ok: boolean; error: { code: string; message: string } }>('test_connection', { connection: 'main' });
     expect(failing.ok).toBe(false);
     expect(failing.error.code).toMatch(/^ENGINE_/);
     expect(failing.error.message).toContain('401');
 
-    const rotated = await ok<{ rotated: string; connection: { config: Record<string, unknown> } }>('rotate_secret', { name: 'main', key: 'apiKey', value: NEW_TOKEN });
+    const rotated = await ok<{ rotated: string; connection: { config: Record<string, unknown> } }>('rotate_secret', { connection: 'main', key: 'apiKey', value: NEW_TOKEN });
     expect(rotated).toMatchObject({ rotated: 'apiKey', connection: { config: { apiKey: '••••••' } } });
     expect(readFileSync(join(server.runtime.workspace.root, 'connections', 'main.json'), 'utf8')).not.toContain(NEW_TOKEN);
-    expect(await ok('test_connection', { name: 'main' })).toMatchObject({ ok: true, status: 200 });
+    expect(await ok('test_connection', { connection: 'main' })).toMatchObject({ ok: true, status: 200 });
 
-    const notSecret = await fails('rotate_secret', { name: 'main', key: 'region', value: 'eu' });
+    const notSecret = await fails('rotate_secret', { connection: 'main', key: 'region', value: 'eu' });
     expect(notSecret).toMatchObject({ code: 'MCP_INVALID_ARGUMENTS', hint: expect.stringContaining('apiKey') });
     expect(notSecret.issues[0]?.pointer).toBe('/key');
 
-    expect(await ok('delete_connection', { name: 'main' })).toEqual({ deleted: 'main' });
-    expect((await fails('get_connection', { name: 'main' })).code).toBe('MCP_NOT_FOUND');
-    expect((await fails('test_connection', { name: 'main' })).code).toBe('MCP_NOT_FOUND');
+    expect(await ok('delete_connection', { connection: 'main' })).toEqual({ deleted: 'main' });
+    expect((await fails('get_connection', { connection: 'main' })).code).toBe('MCP_NOT_FOUND');
+    expect((await fails('test_connection', { connection: 'main' })).code).toBe('MCP_NOT_FOUND');
   });
 
   it('writes a refresh token the API rotates back to the connection, sealed, so the next run uses it', async () => {
@@ -196,13 +196,13 @@ describe('test_connection, rotate_secret, delete_connection', () => {
     };
     const { ok, server } = await setup(api, definition);
     const created = await ok<{ connection: { config: Record<string, unknown> } }>('create_connection', {
-      name: 'oauth',
+      connection: 'oauth',
       definition: DEFINITION,
       config: { clientId: 'cid', clientSecret: 'cs_canary_0b7e', refreshToken: initial },
     });
     expect(created.connection.config).toEqual({ clientId: 'cid', clientSecret: '••••••', refreshToken: '••••••' });
 
-    const first = await ok('test_connection', { name: 'oauth' });
+    const first = await ok('test_connection', { connection: 'oauth' });
     expect(first).toMatchObject({ ok: true, status: 200 });
     const stored = server.runtime.workspace.connectionConfig('oauth').config;
     expect(stored['refreshToken']).toBe(api.refreshToken);
@@ -212,7 +212,7 @@ describe('test_connection, rotate_secret, delete_connection', () => {
 
     // The initial refresh token is used up; the connection works because it holds the rotated one.
     api.expireTokens();
-    expect(await ok('test_connection', { name: 'oauth' })).toMatchObject({ ok: true });
+    expect(await ok('test_connection', { connection: 'oauth' })).toMatchObject({ ok: true });
     expect(api.tokenRequests).toBe(2);
   });
 });
@@ -238,38 +238,38 @@ describe('secrets never leave', () => {
     };
     const structured = (result: CallToolResult) => result.structuredContent as Record<string, never>;
 
-    await run('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
-    await run('create_connection', { name: 'other', definition: DEFINITION, config: { apiKey: TOKEN, nope: TOKEN } });
-    await run('get_connection', { name: 'main' });
+    await run('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    await run('create_connection', { connection: 'other', definition: DEFINITION, config: { apiKey: TOKEN, nope: TOKEN } });
+    await run('get_connection', { connection: 'main' });
     await run('list_connections');
-    await run('test_connection', { name: 'main' });
+    await run('test_connection', { connection: 'main' });
     await run('check_auth', { connection: 'main' });
     await run('check_auth', { definition: DEFINITION, config: { apiKey: TOKEN } });
     await run('check_auth', { definition: DEFINITION, config: { apiKey: `${TOKEN}-wrong` } });
     const tested = await run('test_connector', { connection: 'main', maxRecords: 20 });
     await run('test_connector', { definition: DEFINITION, config: { apiKey: `${TOKEN}-wrong` } });
     await run('test_stream', { definition: DEFINITION, config: { apiKey: TOKEN }, stream: 'customers' });
-    await run('get_test_report', { id: structured(tested)['reportId'] });
+    await run('get_test_report', { report: structured(tested)['reportId'] });
     await run('list_test_reports');
     await run('read_sample', { connection: 'main', stream: 'orders', limit: 3 });
     await run('read_sample', { definition: DEFINITION, config: { apiKey: TOKEN }, stream: 'orders', native: true });
     await run('read_sample', { definition: DEFINITION, config: { apiKey: `${TOKEN}-wrong` }, stream: 'orders' });
     const synced = await run('run_sync', { connection: 'main' });
     const runId = structured(synced)['runId'];
-    await run('sync_status', { runId });
+    await run('sync_status', { run: runId });
     await run('list_runs');
-    await run('get_run', { runId });
+    await run('get_run', { run: runId });
     await run('get_state', { connection: 'main' });
     await run('list_failed_records');
     await run('event_stats');
     await run('system_health');
     await run('reset_state', { connection: 'main' });
-    await run('rotate_secret', { name: 'main', key: 'apiKey', value: NEW_TOKEN });
+    await run('rotate_secret', { connection: 'main', key: 'apiKey', value: NEW_TOKEN });
     api.setAuth({ kind: 'bearer', token: NEW_TOKEN });
-    await run('test_connection', { name: 'main' });
+    await run('test_connection', { connection: 'main' });
     const background = await run('run_sync', { connection: 'main', streams: ['orders'], wait: false });
-    await run('cancel_run', { runId: structured(background)['runId'] });
-    await run('delete_connection', { name: 'main' });
+    await run('cancel_run', { run: structured(background)['runId'] });
+    await run('delete_connection', { connection: 'main' });
 
     // Every tool of the four groups was called.
     const groups = ['testing', 'connections', 'sync', 'monitoring'];

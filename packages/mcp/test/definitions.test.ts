@@ -109,20 +109,20 @@ describe('list_definitions and get_definition', () => {
     expect(await ok('list_definitions')).toEqual({ definitions: [] });
     await ok('create_definition', { document: example('stripe') });
     await ok('create_definition', { document: example('jira') });
-    await ok('update_definition', { id: 'jira', patch: [{ op: 'replace', path: '/version', value: '1.1.0' }] });
+    await ok('update_definition', { definition: 'jira', patch: [{ op: 'replace', path: '/version', value: '1.1.0' }] });
     expect(await ok('list_definitions')).toEqual({
       definitions: [
         { id: 'jira', name: 'Jira Cloud', version: '1.1.0', revision: 2, revisions: 2, streams: ['issues', 'comments'], updatedAt: expect.any(String) },
         { id: 'stripe', name: 'Stripe', version: '1.0.0', revision: 1, revisions: 1, streams: ['customers', 'invoices'], updatedAt: expect.any(String) },
       ],
     });
-    const latest = await ok<{ revision: number; revisions: number[]; document: Json }>('get_definition', { id: 'jira' });
+    const latest = await ok<{ revision: number; revisions: number[]; document: Json }>('get_definition', { definition: 'jira' });
     expect(latest).toEqual({ id: 'jira', revision: 2, revisions: [1, 2], savedAt: expect.any(String), document: { ...example('jira'), version: '1.1.0' } });
-    const first = await ok<{ document: Json }>('get_definition', { id: 'jira', revision: 1 });
+    const first = await ok<{ document: Json }>('get_definition', { definition: 'jira', revision: 1 });
     expect(first.document).toEqual(example('jira'));
 
-    expect(await fails('get_definition', { id: 'jiraa' })).toMatchObject({ code: 'MCP_NOT_FOUND', message: 'No definition "jiraa" in the workspace.', hint: 'Definitions: jira, stripe.' });
-    expect(await fails('get_definition', { id: 'jira', revision: 7 })).toMatchObject({ code: 'MCP_NOT_FOUND', message: 'Definition jira has no revision 7.', hint: 'Revisions: 1, 2.' });
+    expect(await fails('get_definition', { definition: 'jiraa' })).toMatchObject({ code: 'MCP_NOT_FOUND', message: 'No definition "jiraa" in the workspace.', hint: 'Definitions: jira, stripe.' });
+    expect(await fails('get_definition', { definition: 'jira', revision: 7 })).toMatchObject({ code: 'MCP_NOT_FOUND', message: 'Definition jira has no revision 7.', hint: 'Revisions: 1, 2.' });
   });
 });
 
@@ -131,7 +131,7 @@ describe('update_definition', () => {
     const { ok, dir } = await connect();
     await ok('create_definition', { document: example('github') });
     const updated = await ok<Updated>('update_definition', {
-      id: 'github',
+      definition: 'github',
       patch: [
         { op: 'test', path: '/version', value: '1.0.0' },
         { op: 'replace', path: '/version', value: '1.1.0' },
@@ -156,10 +156,10 @@ describe('update_definition', () => {
   it('saves a patch that breaks validation and returns the errors, so the next patch can fix them', async () => {
     const { ok } = await connect();
     await ok('create_definition', { document: example('github') });
-    const broken = await ok<Updated>('update_definition', { id: 'github', patch: [{ op: 'move', from: '/streams/issues/pagination', path: '/streams/issues/paginaton' }] });
+    const broken = await ok<Updated>('update_definition', { definition: 'github', patch: [{ op: 'move', from: '/streams/issues/pagination', path: '/streams/issues/paginaton' }] });
     expect(broken).toMatchObject({ revision: 2, changed: true, ok: false, summary: '2 changes: removed /streams/issues/pagination, added /streams/issues/paginaton.' });
     expect(broken.errors.find((error) => error.code === 'DSL_UNKNOWN_KEY')).toMatchObject({ pointer: '/streams/issues/paginaton', hint: expect.stringContaining('Did you mean "pagination"?') });
-    const fixed = await ok<Updated>('update_definition', { id: 'github', patch: [{ op: 'move', from: '/streams/issues/paginaton', path: '/streams/issues/pagination' }] });
+    const fixed = await ok<Updated>('update_definition', { definition: 'github', patch: [{ op: 'move', from: '/streams/issues/paginaton', path: '/streams/issues/pagination' }] });
     expect(fixed).toMatchObject({ revision: 3, ok: true, errors: [] });
   });
 
@@ -167,7 +167,7 @@ describe('update_definition', () => {
     const { ok, fails, dir } = await connect();
     await ok('create_definition', { document: example('github') });
     const error = await fails('update_definition', {
-      id: 'github',
+      definition: 'github',
       patch: [
         { op: 'replace', path: '/name', value: 'GitHub (changed)' },
         { op: 'test', path: '/version', value: '2.0.0' },
@@ -180,65 +180,65 @@ describe('update_definition', () => {
       issues: [{ pointer: '/patch/1/value', message: 'test failed: the value at /version is "1.0.0", not "2.0.0"', rule: 'test' }],
     });
     expect(readdirSync(definitionDir(dir, 'github'))).toEqual(['v0001.json']);
-    expect((await ok<{ document: Json }>('get_definition', { id: 'github' })).document['name']).toBe('GitHub');
+    expect((await ok<{ document: Json }>('get_definition', { definition: 'github' })).document['name']).toBe('GitHub');
   });
 
   it('refuses operations on missing locations with the pointer of the operation', async () => {
     const { ok, fails } = await connect();
     await ok('create_definition', { document: example('github') });
-    const replace = await fails('update_definition', { id: 'github', patch: [{ op: 'replace', path: '/streams/pulls/description', value: 'x' }] });
+    const replace = await fails('update_definition', { definition: 'github', patch: [{ op: 'replace', path: '/streams/pulls/description', value: 'x' }] });
     expect(replace).toMatchObject({
       code: 'MCP_INVALID_PATCH',
       message: 'Patch operation 0 (replace /streams/pulls/description) failed: nothing at /streams/pulls/description. Nothing was saved.',
       hint: expect.stringContaining('add a new key with "add"'),
       issues: [{ pointer: '/patch/0/path', message: 'nothing at /streams/pulls/description', rule: 'replace' }],
     });
-    const add = await fails('update_definition', { id: 'github', patch: [{ op: 'add', path: '/nothing/here', value: 1 }] });
+    const add = await fails('update_definition', { definition: 'github', patch: [{ op: 'add', path: '/nothing/here', value: 1 }] });
     expect(add).toMatchObject({ issues: [{ pointer: '/patch/0/path', message: 'nothing at /nothing/here (its parent does not exist)' }], hint: expect.stringContaining('Add the parent object first') });
-    const remove = await fails('update_definition', { id: 'github', patch: [{ op: 'test', path: '/id', value: 'github' }, { op: 'remove', path: '/streams/pulls' }] });
+    const remove = await fails('update_definition', { definition: 'github', patch: [{ op: 'test', path: '/id', value: 'github' }, { op: 'remove', path: '/streams/pulls' }] });
     expect(remove.issues).toEqual([{ pointer: '/patch/1/path', message: 'nothing at /streams/pulls', rule: 'remove' }]);
-    const move = await fails('update_definition', { id: 'github', patch: [{ op: 'move', from: '/nope', path: '/description' }] });
+    const move = await fails('update_definition', { definition: 'github', patch: [{ op: 'move', from: '/nope', path: '/description' }] });
     expect(move.issues).toEqual([{ pointer: '/patch/0/from', message: 'nothing at /nope', rule: 'move' }]);
   });
 
   it('refuses malformed operations and pointers', async () => {
     const { ok, fails } = await connect();
     await ok('create_definition', { document: example('github') });
-    expect((await fails('update_definition', { id: 'github', patch: [{ op: 'add', path: '/description' }] })).issues).toEqual([
+    expect((await fails('update_definition', { definition: 'github', patch: [{ op: 'add', path: '/description' }] })).issues).toEqual([
       { pointer: '/patch/0', message: '"add" needs a "value"', rule: 'add' },
     ]);
-    expect((await fails('update_definition', { id: 'github', patch: [{ op: 'copy', path: '/description' }] })).issues).toEqual([
+    expect((await fails('update_definition', { definition: 'github', patch: [{ op: 'copy', path: '/description' }] })).issues).toEqual([
       { pointer: '/patch/0', message: '"copy" needs a "from" pointer', rule: 'copy' },
     ]);
-    expect((await fails('update_definition', { id: 'github', patch: [{ op: 'replace', path: 'version', value: '2.0.0' }] })).issues).toEqual([
+    expect((await fails('update_definition', { definition: 'github', patch: [{ op: 'replace', path: 'version', value: '2.0.0' }] })).issues).toEqual([
       { pointer: '/patch/0/path', message: '"version" is not a JSON pointer', rule: 'replace' },
     ]);
-    expect((await fails('update_definition', { id: 'github', patch: [{ op: 'replace', path: '', value: {} }] })).issues[0]?.message).toBe('the whole document cannot be replaced by a patch');
-    expect((await fails('update_definition', { id: 'github', patch: [{ op: 'add', path: '/__proto__/polluted', value: true }] })).issues[0]?.message).toBe('the key "__proto__" cannot be patched');
-    const schema = await fails('update_definition', { id: 'github', patch: [{ op: 'rename', path: '/x' }] });
+    expect((await fails('update_definition', { definition: 'github', patch: [{ op: 'replace', path: '', value: {} }] })).issues[0]?.message).toBe('the whole document cannot be replaced by a patch');
+    expect((await fails('update_definition', { definition: 'github', patch: [{ op: 'add', path: '/__proto__/polluted', value: true }] })).issues[0]?.message).toBe('the key "__proto__" cannot be patched');
+    const schema = await fails('update_definition', { definition: 'github', patch: [{ op: 'rename', path: '/x' }] });
     expect(schema.code).toBe('MCP_INVALID_ARGUMENTS');
     expect(schema.issues.map((issue) => issue.pointer)).toContain('/patch/0/op');
-    expect((await fails('update_definition', { id: 'github', patch: [] })).code).toBe('MCP_INVALID_ARGUMENTS');
-    expect(await fails('update_definition', { id: 'gitlab', patch: [{ op: 'remove', path: '/check' }] })).toMatchObject({ code: 'MCP_NOT_FOUND' });
+    expect((await fails('update_definition', { definition: 'github', patch: [] })).code).toBe('MCP_INVALID_ARGUMENTS');
+    expect(await fails('update_definition', { definition: 'gitlab', patch: [{ op: 'remove', path: '/check' }] })).toMatchObject({ code: 'MCP_NOT_FOUND' });
   });
 
   it('refuses a patch that changes the id', async () => {
     const { ok, fails, dir } = await connect();
     await ok('create_definition', { document: example('github') });
-    expect(await fails('update_definition', { id: 'github', patch: [{ op: 'replace', path: '/id', value: 'gitlab' }] })).toEqual({
+    expect(await fails('update_definition', { definition: 'github', patch: [{ op: 'replace', path: '/id', value: 'gitlab' }] })).toEqual({
       code: 'MCP_INVALID_PATCH',
       message: 'The patch changes the definition\'s id from "github" to "gitlab". Nothing was saved.',
       hint: expect.stringContaining('export_definition'),
       issues: [{ pointer: '/id', message: 'must stay "github"', rule: 'id' }],
     });
-    expect((await fails('update_definition', { id: 'github', patch: [{ op: 'remove', path: '/id' }] })).message).toContain('to undefined');
+    expect((await fails('update_definition', { definition: 'github', patch: [{ op: 'remove', path: '/id' }] })).message).toContain('to undefined');
     expect(readdirSync(definitionDir(dir, 'github'))).toEqual(['v0001.json']);
   });
 
   it('saves nothing for a patch that changes nothing', async () => {
     const { ok, dir } = await connect();
     await ok('create_definition', { document: example('github') });
-    const same = await ok<Updated>('update_definition', { id: 'github', patch: [{ op: 'replace', path: '/version', value: '1.0.0' }] });
+    const same = await ok<Updated>('update_definition', { definition: 'github', patch: [{ op: 'replace', path: '/version', value: '1.0.0' }] });
     expect(same).toMatchObject({ revision: 1, previousRevision: 1, changed: false, summary: 'No changes.', ok: true });
     expect(readdirSync(definitionDir(dir, 'github'))).toEqual(['v0001.json']);
   });
@@ -249,10 +249,10 @@ describe('revisions: list, diff, rollback, export', () => {
     const { ok, dir } = await connect();
     const original = example('stripe');
     await ok('create_definition', { document: original });
-    await ok('update_definition', { id: 'stripe', patch: [{ op: 'replace', path: '/version', value: '1.1.0' }] });
-    await ok('update_definition', { id: 'stripe', patch: [{ op: 'replace', path: '/version', value: '1.2.0' }, { op: 'remove', path: '/documentationUrl' }] });
+    await ok('update_definition', { definition: 'stripe', patch: [{ op: 'replace', path: '/version', value: '1.1.0' }] });
+    await ok('update_definition', { definition: 'stripe', patch: [{ op: 'replace', path: '/version', value: '1.2.0' }, { op: 'remove', path: '/documentationUrl' }] });
 
-    expect(await ok('list_definition_versions', { id: 'stripe' })).toEqual({
+    expect(await ok('list_definition_versions', { definition: 'stripe' })).toEqual({
       id: 'stripe',
       latest: 3,
       versions: [
@@ -262,7 +262,7 @@ describe('revisions: list, diff, rollback, export', () => {
       ],
     });
 
-    const diff = await ok<{ patch: Json[] }>('diff_definition_versions', { id: 'stripe', from: 1 });
+    const diff = await ok<{ patch: Json[] }>('diff_definition_versions', { definition: 'stripe', from: 1 });
     expect(diff).toEqual({
       id: 'stripe',
       from: 1,
@@ -274,20 +274,20 @@ describe('revisions: list, diff, rollback, export', () => {
       changed: ['/documentationUrl', '/version'],
       summary: '2 changes: removed /documentationUrl, replaced /version.',
     });
-    const back = await ok<{ patch: Json[] }>('diff_definition_versions', { id: 'stripe', from: 3, to: 1 });
+    const back = await ok<{ patch: Json[] }>('diff_definition_versions', { definition: 'stripe', from: 3, to: 1 });
     expect(back.patch).toEqual([
       { op: 'add', path: '/documentationUrl', value: 'https://stripe.com/docs/api' },
       { op: 'replace', path: '/version', value: '1.0.0' },
     ]);
 
     // Replaying the reverse diff on the latest revision gives revision 1 back.
-    const replayed = await ok<Updated>('update_definition', { id: 'stripe', patch: back.patch });
+    const replayed = await ok<Updated>('update_definition', { definition: 'stripe', patch: back.patch });
     expect(replayed).toMatchObject({ revision: 4, changed: true, ok: true });
     expect(onDisk(dir, 'stripe', 4)).toEqual(original);
-    expect(await ok('diff_definition_versions', { id: 'stripe', from: 1, to: 4 })).toMatchObject({ patch: [], changed: [], summary: 'No changes.' });
+    expect(await ok('diff_definition_versions', { definition: 'stripe', from: 1, to: 4 })).toMatchObject({ patch: [], changed: [], summary: 'No changes.' });
 
     // Roll back to revision 2: a new revision 5, history kept.
-    expect(await ok('rollback_definition', { id: 'stripe', revision: 2 })).toEqual({
+    expect(await ok('rollback_definition', { definition: 'stripe', revision: 2 })).toEqual({
       id: 'stripe',
       revision: 5,
       restoredFrom: 2,
@@ -300,24 +300,24 @@ describe('revisions: list, diff, rollback, export', () => {
     expect(readdirSync(definitionDir(dir, 'stripe'))).toEqual(['v0001.json', 'v0002.json', 'v0003.json', 'v0004.json', 'v0005.json']);
     expect(onDisk(dir, 'stripe', 5)).toEqual(onDisk(dir, 'stripe', 2));
     // Rolling back to a document equal to the latest saves nothing; rolling back the rollback works.
-    expect(await ok('rollback_definition', { id: 'stripe', revision: 2 })).toMatchObject({ revision: 5, changed: false, summary: 'No changes.' });
-    expect(await ok('rollback_definition', { id: 'stripe', revision: 4 })).toMatchObject({ revision: 6, changed: true });
+    expect(await ok('rollback_definition', { definition: 'stripe', revision: 2 })).toMatchObject({ revision: 5, changed: false, summary: 'No changes.' });
+    expect(await ok('rollback_definition', { definition: 'stripe', revision: 4 })).toMatchObject({ revision: 6, changed: true });
     expect(onDisk(dir, 'stripe', 6)).toEqual(original);
   });
 
   it('refuses unknown revisions in diff and rollback', async () => {
     const { ok, fails } = await connect();
     await ok('create_definition', { document: example('github') });
-    expect(await fails('diff_definition_versions', { id: 'github', from: 1, to: 3 })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Revisions: 1.' });
-    expect(await fails('rollback_definition', { id: 'github', revision: 2 })).toMatchObject({ code: 'MCP_NOT_FOUND', message: 'Definition github has no revision 2.' });
-    expect((await fails('rollback_definition', { id: 'github', revision: 0 })).code).toBe('MCP_INVALID_ARGUMENTS');
+    expect(await fails('diff_definition_versions', { definition: 'github', from: 1, to: 3 })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Revisions: 1.' });
+    expect(await fails('rollback_definition', { definition: 'github', revision: 2 })).toMatchObject({ code: 'MCP_NOT_FOUND', message: 'Definition github has no revision 2.' });
+    expect((await fails('rollback_definition', { definition: 'github', revision: 0 })).code).toBe('MCP_INVALID_ARGUMENTS');
   });
 
   it('exports a revision as pretty JSON text with the suggested file name', async () => {
     const { ok } = await connect();
     await ok('create_definition', { document: example('jira') });
-    await ok('update_definition', { id: 'jira', patch: [{ op: 'replace', path: '/version', value: '2.0.0' }] });
-    const latest = await ok<{ text: string }>('export_definition', { id: 'jira' });
+    await ok('update_definition', { definition: 'jira', patch: [{ op: 'replace', path: '/version', value: '2.0.0' }] });
+    const latest = await ok<{ text: string }>('export_definition', { definition: 'jira' });
     expect(latest).toEqual({
       id: 'jira',
       revision: 2,
@@ -325,7 +325,7 @@ describe('revisions: list, diff, rollback, export', () => {
       mediaType: 'application/json',
       text: `${JSON.stringify({ ...example('jira'), version: '2.0.0' }, null, 2)}\n`,
     });
-    const first = await ok<{ text: string; revision: number }>('export_definition', { id: 'jira', revision: 1 });
+    const first = await ok<{ text: string; revision: number }>('export_definition', { definition: 'jira', revision: 1 });
     expect(first.revision).toBe(1);
     expect(JSON.parse(first.text)).toEqual(example('jira'));
   });
@@ -335,12 +335,12 @@ describe('delete_definition', () => {
   it('deletes every revision and names the flows that still refer to it', async () => {
     const { ok, fails, dir } = await connect();
     await ok('create_definition', { document: example('stripe') });
-    await ok('update_definition', { id: 'stripe', patch: [{ op: 'replace', path: '/version', value: '1.0.1' }] });
+    await ok('update_definition', { definition: 'stripe', patch: [{ op: 'replace', path: '/version', value: '1.0.1' }] });
     await ok('create_flow', { flow: example('flow-stripe-to-sqlite') });
-    expect(await ok('delete_definition', { id: 'stripe' })).toEqual({ id: 'stripe', deleted: true, revisions: 2, flows: ['stripe-to-sqlite'] });
+    expect(await ok('delete_definition', { definition: 'stripe' })).toEqual({ id: 'stripe', deleted: true, revisions: 2, flows: ['stripe-to-sqlite'] });
     expect(existsSync(definitionDir(dir, 'stripe'))).toBe(false);
-    expect((await fails('get_definition', { id: 'stripe' })).code).toBe('MCP_NOT_FOUND');
-    expect(await fails('delete_definition', { id: 'stripe' })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Definitions: none yet (create_definition).' });
+    expect((await fails('get_definition', { definition: 'stripe' })).code).toBe('MCP_NOT_FOUND');
+    expect(await fails('delete_definition', { definition: 'stripe' })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Definitions: none yet (create_definition).' });
   });
 
   it('is annotated as destructive; reads are read-only and idempotent', async () => {
@@ -377,7 +377,7 @@ describe('flows', () => {
       ],
     });
     expect(JSON.parse(readFileSync(join(dir, 'workspace', 'flows', 'stripe-to-sqlite.json'), 'utf8'))).toEqual(flow);
-    expect(await ok('get_flow', { id: 'stripe-to-sqlite' })).toEqual({ id: 'stripe-to-sqlite', flow });
+    expect(await ok('get_flow', { flow: 'stripe-to-sqlite' })).toEqual({ id: 'stripe-to-sqlite', flow });
     expect(await ok('list_flows')).toEqual({
       flows: [
         {
@@ -430,10 +430,10 @@ describe('flows', () => {
     const changed = { ...flow, mode: 'shadow', schedule: { cron: '0 * * * *' } };
     expect(await ok('create_flow', { flow: changed, replace: true })).toMatchObject({ id: 'stripe-to-sqlite', replaced: true });
     expect(await ok('list_flows')).toMatchObject({ flows: [{ id: 'stripe-to-sqlite', mode: 'shadow', schedule: 'cron 0 * * * *' }] });
-    expect(await ok('delete_flow', { id: 'stripe-to-sqlite' })).toEqual({ id: 'stripe-to-sqlite', deleted: true });
+    expect(await ok('delete_flow', { flow: 'stripe-to-sqlite' })).toEqual({ id: 'stripe-to-sqlite', deleted: true });
     expect(existsSync(join(dir, 'workspace', 'flows', 'stripe-to-sqlite.json'))).toBe(false);
-    expect(await fails('get_flow', { id: 'stripe-to-sqlite' })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Flows: none yet (create_flow).' });
-    expect((await fails('delete_flow', { id: 'stripe-to-sqlite' })).code).toBe('MCP_NOT_FOUND');
+    expect(await fails('get_flow', { flow: 'stripe-to-sqlite' })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Flows: none yet (create_flow).' });
+    expect((await fails('delete_flow', { flow: 'stripe-to-sqlite' })).code).toBe('MCP_NOT_FOUND');
     expect(await ok('list_flows')).toEqual({ flows: [] });
   });
 });

@@ -77,11 +77,12 @@ describe('generate_connector', () => {
       { text, verify: true, save: true },
     );
     expect(result.ok).toBe(true);
-    expect(result.definition.streams['tickets']?.canonical).toBe('ticketing.ticket@1');
+    expect(result.definition).toBeUndefined();
+    expect((await ok<{ document: { streams: Record<string, { canonical?: string }> } }>('get_definition', { definition: 'help-desk' })).document.streams['tickets']?.canonical).toBe('ticketing.ticket@1');
     expect(result.verification.verdict).toBe('pass');
     expect(result.verification.streams[0]?.pages).toBeGreaterThanOrEqual(2);
     expect(result.saved).toEqual({ id: 'help-desk', revision: 1 });
-    expect(await ok('get_definition', { id: 'help-desk' })).toMatchObject({ revision: 1 });
+    expect(await ok('get_definition', { definition: 'help-desk' })).toMatchObject({ revision: 1 });
     expect(await fails('generate_connector', { text, save: true })).toMatchObject({ code: 'MCP_ALREADY_EXISTS' });
     expect(await fails('generate_connector', { text, streams: ['listTicket'] })).toMatchObject({ code: 'DISCOVERY_UNKNOWN_OPERATION' });
   });
@@ -93,9 +94,9 @@ describe('start_mock_api and stop_mock_api', () => {
     const mock = await ok<{ id: string; url: string; credentials: { accessToken: string } }>('start_mock_api', { text: JSON.stringify(description), records: 12 });
     const page = await fetch(`${mock.url}/tickets?limit=50`, { headers: { authorization: `Bearer ${mock.credentials.accessToken}` } });
     expect(((await page.json()) as { data: unknown[] }).data).toHaveLength(10);
-    expect(await ok('stop_mock_api', { id: mock.id })).toEqual({ id: mock.id, requests: 1 });
+    expect(await ok('stop_mock_api', { mock: mock.id })).toEqual({ id: mock.id, requests: 1 });
     await expect(fetch(`${mock.url}/tickets`)).rejects.toThrow();
-    expect(await fails('stop_mock_api', { id: mock.id })).toMatchObject({ code: 'MCP_NOT_FOUND' });
+    expect(await fails('stop_mock_api', { mock: mock.id })).toMatchObject({ code: 'MCP_NOT_FOUND' });
   });
 });
 
@@ -116,7 +117,7 @@ describe('probe_endpoint', () => {
         streams: { customers: { request: { path: '/cursor/customers' }, records: { path: 'data' }, primaryKey: ['id'] } },
       };
       await ok('create_definition', { document: definition });
-      await ok('create_connection', { name: 'target', definition: 'probe-target', config: { token }, baseUrl: api.url });
+      await ok('create_connection', { connection: 'target', definition: 'probe-target', config: { token }, baseUrl: api.url });
       const result = await ok<{ pagination: { spec: { kind: string } }; records: { path: string } }>('probe_endpoint', { url: `${api.url}/cursor/customers?limit=3`, connection: 'target' });
       expect(result).toMatchObject({ pagination: { spec: { kind: 'cursor' } }, records: { path: 'data' } });
       expect(JSON.stringify(result)).not.toContain(token);

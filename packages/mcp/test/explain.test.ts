@@ -90,7 +90,7 @@ describe('explain_error', () => {
     const github = JSON.parse(readFileSync(join(import.meta.dirname, '../../schema/examples/github.json'), 'utf8')) as Record<string, unknown>;
     await ok('create_definition', { document: github });
     const broken = await ok<{ ok: boolean; errors: Array<{ code: string; pointer: string; message: string; hint?: string }> }>('update_definition', {
-      id: 'github',
+      definition: 'github',
       patch: [{ op: 'move', from: '/streams/issues/pagination', path: '/streams/issues/paginaton' }],
     });
     const problem = broken.errors.find((error) => error.code === 'DSL_UNKNOWN_KEY');
@@ -102,7 +102,7 @@ describe('explain_error', () => {
       advice: expect.stringMatching(/^At \/streams\/issues\/paginaton \(stream "issues" › paginaton\): unknown key "paginaton"\. Did you mean "pagination"\?.* Rename the key/),
       patch: [{ op: 'move', from: '/streams/issues/paginaton', path: '/streams/issues/pagination' }],
     });
-    const fixed = await ok<{ ok: boolean }>('update_definition', { id: 'github', patch: explained.tailored?.patch });
+    const fixed = await ok<{ ok: boolean }>('update_definition', { definition: 'github', patch: explained.tailored?.patch });
     expect(fixed.ok).toBe(true);
   });
 

@@ -158,7 +158,7 @@ describe('Streamable HTTP', () => {
     expect(seen?.id).toMatch(/^\d+$/);
 
     // Disconnected, the next change is kept; reconnecting after the last event seen delivers it.
-    await post(session, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'delete_definition', arguments: { id: 'tiny' } } });
+    await post(session, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'delete_definition', arguments: { definition: 'tiny' } } });
     const resumed = listen({ ...session, 'last-event-id': String(seen?.id) });
     const replayed = await resumed.until((events) => events.some((event) => event.data.includes('list_changed')));
     resumed.close();

@@ -38,10 +38,10 @@ describe('system_health', () => {
     expect(await ok('event_stats', {})).toEqual({ tables: [], runs: [], failedRecords: 0 });
 
     workspace.saveDefinition(DEFINITION, shopConnectorDefinition({ baseUrl: api.url }) as unknown as Record<string, unknown>);
-    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    await ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
     await ok('test_connector', { connection: 'main', streams: ['locations'] });
     await ok('run_sync', { connection: 'main', streams: ['orders', 'customers'] });
-    await fails('get_connection', { name: 'nope' });
+    await fails('get_connection', { connection: 'nope' });
 
     const health = await ok<Health>('system_health', {});
     expect(health.workspace).toMatchObject({ definitions: 1, connections: 1, flows: 0, reports: 1 });
@@ -70,7 +70,7 @@ describe('event_stats', () => {
     await client.listTools();
     const definition = shopConnectorDefinition({ baseUrl: api.url, pageSize: 10 }) as unknown as { streams: Record<string, { mapping: { fields: Record<string, unknown> } }> };
     server.runtime.workspace.saveDefinition(DEFINITION, definition as unknown as Record<string, unknown>);
-    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    await ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
     await ok('run_sync', { connection: 'main', streams: ['orders', 'customers'] });
 
     // Two customers deleted, then a run whose orders mapping fails for every fifth id.
@@ -98,7 +98,7 @@ describe('event_stats', () => {
       expect.objectContaining({ stream: 'orders', records: 23, failed: bad, unchanged: 23 - bad }),
     ]);
     expect((await ok<{ runs: unknown[] }>('event_stats', { runs: 1 })).runs).toHaveLength(1);
-    expect(await ok('event_stats', { connector: 'other' })).toEqual({ tables: [], runs: [], failedRecords: 0 });
-    expect((await ok<{ tables: unknown[] }>('event_stats', { connector: DEFINITION })).tables).toHaveLength(2);
+    expect(await ok('event_stats', { definition: 'other' })).toEqual({ tables: [], runs: [], failedRecords: 0 });
+    expect((await ok<{ tables: unknown[] }>('event_stats', { definition: DEFINITION })).tables).toHaveLength(2);
   });
 });

@@ -186,7 +186,7 @@ describe('notifications/resources/list_changed', () => {
     await vi.waitFor(() => expect(seen.second).toBe(1));
     await first.ok('list_definitions');
     await first.ok('validate_definition', { definition: 'testkit-shop' });
-    await second.ok('delete_definition', { id: 'testkit-shop' });
+    await second.ok('delete_definition', { definition: 'testkit-shop' });
     expect(seen.second).toBe(2);
     await vi.waitFor(() => expect(seen.first).toBe(2));
     // Read-only calls in between announced nothing.

@@ -25,7 +25,7 @@ async function setup(orders = 23): Promise<Connected & { api: TestApi; definitio
   await connected.client.listTools();
   const definition = shopConnectorDefinition({ baseUrl: api.url, pageSize: PAGE }) as unknown as Json;
   connected.server.runtime.workspace.saveDefinition(DEFINITION, definition);
-  await connected.ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+  await connected.ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
   return { ...connected, api, definition };
 }
 
@@ -144,15 +144,15 @@ describe('run_sync and what it leaves', () => {
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(new Set(values).size).toBe(values.length);
 
-    const finished = await ok<{ status: string; active: boolean; summary: Summary }>('sync_status', { runId });
+    const finished = await ok<{ status: string; active: boolean; summary: Summary }>('sync_status', { run: runId });
     expect(finished).toMatchObject({ runId, status: 'succeeded', active: false, connector: DEFINITION, connection: 'main' });
     expect(finished.summary.totals).toEqual(summary.totals);
-    expect((await fails('sync_status', { runId: 'nope' })).code).toBe('MCP_NOT_FOUND');
+    expect((await fails('sync_status', { run: 'nope' })).code).toBe('MCP_NOT_FOUND');
 
     const runs = await ok<{ runs: Array<{ runId: string; status: string; streams: string[]; totals: Json; active: boolean }> }>('list_runs', {});
     expect(runs.runs).toEqual([expect.objectContaining({ runId, status: 'succeeded', active: false, streams: [...STREAMS], totals: summary.totals })]);
     expect((await ok<{ runs: unknown[] }>('list_runs', { connection: 'other' })).runs).toEqual([]);
-    expect(await ok('get_run', { runId })).toEqual({ summary: finished.summary, active: false, failedRecords: 0 });
+    expect(await ok('get_run', { run: runId })).toEqual({ summary: finished.summary, active: false, failedRecords: 0 });
 
     const states = await ok<{ states: Array<{ connector: string; connection: string; stream: string; state: { partitions: Record<string, { cursor?: string }> } }> }>('get_state', { connection: 'main' });
     expect(states.states.map((state) => state.stream).sort()).toEqual([...STREAMS].sort());
@@ -185,7 +185,7 @@ describe('run_sync and what it leaves', () => {
     expect(partial.summary.streams[0]).toMatchObject({ records: 23, failed: bad.length, unchanged: 23 - bad.length });
     const failed = await ok<{ total: number; records: Array<{ runId: string; stream: string; remoteId: string; message: string; issues: Array<{ pointer: string }>; native: { id: number } }> }>(
       'list_failed_records',
-      { runId: partial.runId },
+      { run: partial.runId },
     );
     expect(failed.total).toBe(bad.length);
     expect(failed.records.map((record) => record.remoteId).sort()).toEqual([...bad].sort());
@@ -195,7 +195,7 @@ describe('run_sync and what it leaves', () => {
     expect(limited.records).toHaveLength(1);
     expect(limited.records[0]).not.toHaveProperty('native');
     expect((await ok<{ total: number }>('list_failed_records', { stream: 'customers' })).total).toBe(0);
-    expect((await ok<{ failedRecords: number }>('get_run', { runId: partial.runId })).failedRecords).toBe(bad.length);
+    expect((await ok<{ failedRecords: number }>('get_run', { run: partial.runId })).failedRecords).toBe(bad.length);
     expect((await ok<{ runs: unknown[] }>('list_runs', { status: 'partial' })).runs).toHaveLength(1);
     expect((await ok<{ runs: unknown[] }>('list_runs', { limit: 2 })).runs).toHaveLength(2);
     expect((await ok<{ runs: unknown[] }>('list_runs', {})).runs).toHaveLength(5);
@@ -209,12 +209,12 @@ describe('run_sync and what it leaves', () => {
     const started = await ok<{ runId: string; status: string; summary?: unknown }>('run_sync', { connection: 'main', wait: false });
     expect(started.status).toBe('running');
     expect(started.summary).toBeUndefined();
-    const running = await ok<{ status: string; active: boolean; progress: unknown[] }>('sync_status', { runId: started.runId });
+    const running = await ok<{ status: string; active: boolean; progress: unknown[] }>('sync_status', { run: started.runId });
     expect(running).toMatchObject({ status: 'running', active: true });
     expect((await ok<{ runs: Array<{ active: boolean }> }>('list_runs', {})).runs[0]?.active).toBe(true);
     expect((await ok<{ activeRuns: Array<{ runId: string }> }>('system_health', {})).activeRuns.map((run) => run.runId)).toEqual([started.runId]);
     const done = await until(async () => {
-      const status = await ok<{ status: string; active: boolean; summary: Summary }>('sync_status', { runId: started.runId });
+      const status = await ok<{ status: string; active: boolean; summary: Summary }>('sync_status', { run: started.runId });
       return status.active ? undefined : status;
     }, 'the run to finish');
     expect(done.status).toBe('succeeded');
@@ -225,12 +225,12 @@ describe('run_sync and what it leaves', () => {
   it('cancel_run stops a background run; what it committed stays', async () => {
     const { ok, fails } = await setup();
     const started = await ok<{ runId: string }>('run_sync', { connection: 'main', wait: false, batchSize: 10 });
-    const cancelled = await ok<{ status: string; summary: Summary }>('cancel_run', { runId: started.runId });
+    const cancelled = await ok<{ status: string; summary: Summary }>('cancel_run', { run: started.runId });
     expect(cancelled.status).toBe('cancelled');
-    expect((await ok<{ status: string; active: boolean }>('sync_status', { runId: started.runId })).active).toBe(false);
+    expect((await ok<{ status: string; active: boolean }>('sync_status', { run: started.runId })).active).toBe(false);
     // Cancelling a finished run answers with its summary; an unknown run is not found.
-    expect((await ok<{ status: string }>('cancel_run', { runId: started.runId })).status).toBe('cancelled');
-    expect((await fails('cancel_run', { runId: 'no-such-run' })).code).toBe('MCP_NOT_FOUND');
+    expect((await ok<{ status: string }>('cancel_run', { run: started.runId })).status).toBe('cancelled');
+    expect((await fails('cancel_run', { run: 'no-such-run' })).code).toBe('MCP_NOT_FOUND');
   });
 
   it('refuses unknown streams and an unknown connection before starting', async () => {
@@ -270,7 +270,7 @@ describe('cancelling run_sync', () => {
     expect(runId).toBeDefined();
 
     const status = await until(async () => {
-      const current = await ok<{ status: string; active: boolean; summary: Summary }>('sync_status', { runId });
+      const current = await ok<{ status: string; active: boolean; summary: Summary }>('sync_status', { run: runId });
       return current.active ? undefined : current;
     }, 'the cancelled run to stop');
     expect(status.status).toBe('cancelled');
@@ -283,6 +283,6 @@ describe('cancelling run_sync', () => {
     const stats = await ok<{ tables: Array<{ table: string; records: number }>; runs: Array<{ runId: string; status: string }> }>('event_stats', {});
     expect(stats.tables).toEqual([expect.objectContaining({ table: 'commerce_order', records: orders.inserted })]);
     expect(stats.runs).toEqual([expect.objectContaining({ runId, status: 'cancelled' })]);
-    expect(await ok('get_run', { runId })).toMatchObject({ summary: { status: 'cancelled' }, active: false });
+    expect(await ok('get_run', { run: runId })).toMatchObject({ summary: { status: 'cancelled' }, active: false });
   });
 });

@@ -58,7 +58,7 @@ function pagesFor(records: number, maxPages = 5): number {
 describe('test_connector', () => {
   it('tests every stream with a stored connection, reports progress per stream, stores a report that reads back', async () => {
     const { ok, client, api } = await setup();
-    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    await ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
     const progress: Progress[] = [];
     const result = await client.callTool({ name: 'test_connector', arguments: { connection: 'main' } }, undefined, { onprogress: (update) => void progress.push(update) });
     expect(result.isError).toBeFalsy();
@@ -94,15 +94,15 @@ describe('test_connector', () => {
     expect(progress[5]?.message).toBe('orders: pass — 23 records, 3 pages, 0 failed');
 
     const stored = await ok<{ id: string; connector: string; connection: string; verdict: string; report: { streams: Array<{ stream: string; samples: unknown[]; requests: unknown[] }> }; text: string }>('get_test_report', {
-      id: report.reportId,
+      report: report.reportId,
     });
     expect(stored).toMatchObject({ id: report.reportId, connector: DEFINITION, connection: 'main', verdict: 'pass', text: report.text });
     expect(stored.report.streams).toHaveLength(5);
     expect(stored.report.streams[4]?.samples).toHaveLength(3);
     expect(stored.report.streams[4]?.requests).toHaveLength(3);
-    const listed = await ok<{ reports: Array<{ id: string; verdict: string }> }>('list_test_reports', { connector: DEFINITION });
+    const listed = await ok<{ reports: Array<{ id: string; verdict: string }> }>('list_test_reports', { definition: DEFINITION });
     expect(listed.reports).toEqual([{ id: report.reportId, connector: DEFINITION, connection: 'main', verdict: 'pass', createdAt: expect.any(String) }]);
-    expect((await ok<{ reports: unknown[] }>('list_test_reports', { connector: 'other' })).reports).toEqual([]);
+    expect((await ok<{ reports: unknown[] }>('list_test_reports', { definition: 'other' })).reports).toEqual([]);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
@@ -128,7 +128,7 @@ describe('test_connector', () => {
     expect(report.auth.error?.message).toContain('401');
     expect(report.text).toMatch(/^FAIL/);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
-    const stored = await ok<{ verdict: string; report: Json }>('get_test_report', { id: report.reportId });
+    const stored = await ok<{ verdict: string; report: Json }>('get_test_report', { report: report.reportId });
     expect(stored.verdict).toBe('fail');
     expect(JSON.stringify(stored)).not.toContain(TOKEN);
   });
@@ -140,7 +140,7 @@ describe('test_connector', () => {
     expect(unknown.issues.map((issue) => issue.pointer)).toEqual(['/streams/1']);
     expect((await fails('test_connector', { definition: 'nope', config: {} })).code).toBe('MCP_NOT_FOUND');
     expect((await fails('test_connector', { config: { apiKey: TOKEN } })).code).toBe('MCP_INVALID_ARGUMENTS');
-    await ok('create_connection', { name: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
+    await ok('create_connection', { connection: 'main', definition: DEFINITION, config: { apiKey: TOKEN } });
     expect((await fails('test_connector', { connection: 'main', config: { apiKey: TOKEN } })).code).toBe('MCP_INVALID_ARGUMENTS');
     const invalid = await fails('test_connector', { definition: DEFINITION, config: { apiKey: 7 } });
     expect(invalid.code).toBe('ENGINE_INVALID_CONFIG');

@@ -37,7 +37,7 @@ it('create → validate → fix → test → connect → sync → status, throug
 
   // The fix the validator points at: move the key to its suggested name.
   const fixed = await ok<{ revision: number; ok: boolean; errors: Problem[] }>('update_definition', {
-    id: 'testkit-shop',
+    definition: 'testkit-shop',
     patch: [{ op: 'move', from: typo?.pointer, path: `/streams/orders/${typo?.suggestion}` }],
   });
   expect(fixed).toMatchObject({ revision: 2, ok: true, errors: [] });
@@ -46,7 +46,7 @@ it('create → validate → fix → test → connect → sync → status, throug
   expect(tested.verdict).toBe('pass');
   expect((await ok<{ reports: Array<{ id: string }> }>('list_test_reports', {})).reports.map((entry) => entry.id)).toContain(tested.reportId);
 
-  const { connection } = await ok<{ connection: { name: string; config: Record<string, unknown> } }>('create_connection', { name: 'main', definition: 'testkit-shop', config: { apiKey: TOKEN } });
+  const { connection } = await ok<{ connection: { name: string; config: Record<string, unknown> } }>('create_connection', { connection: 'main', definition: 'testkit-shop', config: { apiKey: TOKEN } });
   expect(connection.config['apiKey']).toBe('••••••');
 
   const synced = await ok<{ runId: string; status: string; summary: { totals: { records: number; inserted: number } } }>('run_sync', { connection: 'main' });
@@ -54,7 +54,7 @@ it('create → validate → fix → test → connect → sync → status, throug
   const expected = api.data.orders.length + api.data.customers.length + api.data.products.length + api.data.stock_levels.length + api.data.locations.length;
   expect(synced.summary.totals).toMatchObject({ records: expected, inserted: expected });
 
-  const status = await ok<{ status: string; active: boolean; summary: { streams: Array<{ stream: string; records: number }> } }>('sync_status', { runId: synced.runId });
+  const status = await ok<{ status: string; active: boolean; summary: { streams: Array<{ stream: string; records: number }> } }>('sync_status', { run: synced.runId });
   expect(status).toMatchObject({ status: 'succeeded', active: false });
   expect(status.summary.streams.find((stream) => stream.stream === 'orders')?.records).toBe(120);
 });

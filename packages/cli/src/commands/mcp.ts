@@ -1,6 +1,7 @@
 // `pullpush mcp`: the MCP server through which AI assistants build, validate, test and run connectors — over
 // stdio for a client that spawns it, or Streamable HTTP (--http) behind a bearer token.
-import type { Command } from 'commander';
+import { TOOLSET_NAMES, unknownToolsets, type ToolsetSelection } from '@pullpush/mcp/toolsets';
+import { InvalidArgumentError, type Command } from 'commander';
 import { examples, positiveInteger, type Context } from '../context.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 
@@ -14,7 +15,17 @@ interface McpFlags {
   allowInsecureHttp?: boolean;
   maxSessions?: number;
   sessionIdle?: number;
+  toolsets?: ToolsetSelection;
   json?: boolean;
+}
+
+/** --toolsets discover,sync or --toolsets dynamic. */
+function toolsetsArgument(value: string): ToolsetSelection {
+  if (value.trim() === 'dynamic') return 'dynamic';
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = unknownToolsets(names);
+  if (names.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`${unknown.length > 0 ? `no toolset ${unknown.join(', ')}; ` : ''}toolsets: ${TOOLSET_NAMES.join(', ')}, or dynamic.`);
+  return names as ToolsetSelection;
 }
 
 /** Resolves when the signal aborts (SIGINT) or `closed` settles. */
@@ -44,12 +55,15 @@ export function registerMcp(program: Command, ctx: Context): void {
     .option('--allow-insecure-http', 'let connectors use plain http URLs (local and test APIs only)')
     .option('--max-sessions <n>', 'with --http: sessions open at once (default 32)', positiveInteger)
     .option('--session-idle <minutes>', 'with --http: close a session after this many minutes without a request (default 30)', positiveInteger)
+    .option('--toolsets <names>', `the toolsets a session lists, comma-separated (${TOOLSET_NAMES.join(', ')}), or "dynamic": only list_toolsets and enable_toolset until the assistant enables what it needs (default: all)`, toolsetsArgument)
     .option('--json', 'with --http: print the endpoint as JSON on stdout')
     .addHelpText(
       'after',
       examples(
         ['pullpush mcp', 'stdio, for an MCP client configuration ({"command": "npx", "args": ["pullpush", "mcp"]})'],
         ['PULLPUSH_MCP_TOKEN=$(openssl rand -hex 24) pullpush mcp --http --port 3333', 'Streamable HTTP on http://127.0.0.1:3333/mcp'],
+        ['pullpush mcp --toolsets discover,connect,test,sync', 'only the tools that go from an API description to a sync'],
+        ['pullpush mcp --toolsets dynamic', 'the assistant lists and enables toolsets itself'],
       ),
     )
     .action(async (flags: McpFlags) => {
@@ -58,7 +72,7 @@ export function registerMcp(program: Command, ctx: Context): void {
         ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
         ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
       };
-      const options = { workspace: flags.workspace, env: ctx.env, engine };
+      const options = { workspace: flags.workspace, env: ctx.env, engine, ...(flags.toolsets ? { toolsets: flags.toolsets } : {}) };
       if (!flags.http) {
         // stdout belongs to the protocol: nothing else may be written there.
         const server = await serveStdio(options);

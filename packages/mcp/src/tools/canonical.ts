@@ -2,6 +2,7 @@
 // one native record through a stored stream's mapping, and deterministic mapping suggestions from a sample.
 import {
   CanonicalErrorCode,
+  canonicalFields,
   canonicalJsonSchema,
   getCanonicalType,
   listCanonicalTypes,
@@ -10,8 +11,7 @@ import {
   validateCanonical,
   type CanonicalTypeDefinition,
 } from '@pullpush/canonical';
-import { canonicalFields, suggestMappings } from '@pullpush/discovery';
-import { mapNativeRecord } from '@pullpush/engine';
+import { loadDiscovery, loadEngine } from '../libraries/load.ts';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
@@ -192,7 +192,7 @@ export const canonicalTools = [
       const stored = workspace.getDefinition(args.definition, args.revision);
       const now = args.now === undefined ? undefined : new Date(args.now);
       if (now && Number.isNaN(now.getTime())) throw new PullPushError(McpErrorCode.InvalidArguments, `"${args.now}" is not a date-time.`, { hint: 'Write ISO 8601: 2026-01-31T09:30:00Z.' });
-      const result = await mapNativeRecord(stored.document, args.stream, args.record, { ...(args.config ? { config: args.config } : {}), ...(now ? { now } : {}) });
+      const result = await (await loadEngine()).mapNativeRecord(stored.document, args.stream, args.record, { ...(args.config ? { config: args.config } : {}), ...(now ? { now } : {}) });
       const streams = stored.document['streams'] as Record<string, Json> | undefined;
       const canonical = String(streams?.[args.stream]?.['canonical'] ?? '');
       const base = { definition: args.definition, revision: stored.revision, stream: args.stream, canonical, remoteId: result.remoteId };
@@ -228,6 +228,6 @@ export const canonicalTools = [
       draft: Type.Record(Type.String(), FieldMappingOut, { description: 'mapping.fields from the confident suggestions.' }),
     }),
     annotations: READ_ONLY,
-    handler: (args) => suggestMappings(canonicalType(args.type), args.record),
+    handler: async (args) => (await loadDiscovery()).suggestMappings(canonicalType(args.type), args.record),
   }),
 ];

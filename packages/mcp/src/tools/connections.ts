@@ -3,7 +3,8 @@
 // definition and config to run (a stored connection or an inline config), engine options with rotated tokens
 // written back to the connection, and a redactor for every secret in play.
 import { PullPushError, type Issue } from '@pullpush/canonical';
-import { compileConnector, Redactor, type ConnectorOptions } from '@pullpush/engine';
+import type { ConnectorOptions } from '@pullpush/engine';
+import { loadEngine } from '../libraries/load.ts';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
@@ -66,7 +67,7 @@ export function secretKeysOf(definition: Json): string[] {
 }
 
 /** The definition and config a tool runs, from `{ definition?, revision?, connection? | config? }`. */
-export function openSource(runtime: ServerRuntime, args: SourceArgs): OpenedSource {
+export async function openSource(runtime: ServerRuntime, args: SourceArgs): Promise<OpenedSource> {
   if (args.connection !== undefined && args.config !== undefined) {
     throw new PullPushError(McpErrorCode.InvalidArguments, 'Give either a connection or an inline config, not both.', { hint: 'Drop config to use the stored connection.' });
   }
@@ -77,7 +78,7 @@ export function openSource(runtime: ServerRuntime, args: SourceArgs): OpenedSour
     });
   }
   const source = runtime.source({ definition: definitionId, revision: args.revision, connection: args.connection, config: args.config });
-  const redactor = new Redactor();
+  const redactor = new (await loadEngine()).Redactor();
   if (args.connection !== undefined) redactor.add(...runtime.workspace.connectionConfig(args.connection).secretValues);
   for (const key of secretKeysOf(source.definition)) if (typeof source.config[key] === 'string') redactor.add(source.config[key] as string);
   const baseUrl = args.connection === undefined ? undefined : runtime.workspace.getConnection(args.connection).baseUrl;
@@ -166,7 +167,7 @@ export async function checkSource(source: OpenedSource, signal: AbortSignal): Pr
   const base = { connector: source.definitionId, connection: source.connection };
   let connector;
   try {
-    connector = await compileConnector(source.definition, source.config, { ...source.engine, readOnly: true });
+    connector = await (await loadEngine()).compileConnector(source.definition, source.config, { ...source.engine, readOnly: true });
   } catch (error) {
     return { ...base, ok: false, requests: 0, durationMs: Math.round(performance.now() - started), error: errorInfo(error, source) };
   }
@@ -249,7 +250,7 @@ export const connectionsTools = [
     group: 'connections',
     input: Type.Object(
       {
-        name: ConnectionName,
+        connection: ConnectionName,
         definition: DefinitionId,
         config: JsonObject,
         secretsFrom: Type.Optional(
@@ -291,7 +292,7 @@ export const connectionsTools = [
         });
       }
       const connection = workspace.saveConnection({
-        name: args.name,
+        name: args.connection,
         connector: args.definition,
         config,
         secretKeys: secretKeysOf(document),
@@ -308,13 +309,13 @@ export const connectionsTools = [
     title: 'List connections',
     description: 'Lists the stored connections (optionally of one definition) with their non-secret config; secrets are shown as ••••••.',
     group: 'connections',
-    input: Type.Object({ connector: Type.Optional(DefinitionId) }, { additionalProperties: false }),
+    input: Type.Object({ definition: Type.Optional(DefinitionId) }, { additionalProperties: false }),
     output: Type.Object({ connections: Type.Array(Masked) }),
     annotations: READ_ONLY,
     handler: (args, { workspace }) => ({
       connections: workspace
         .listConnections()
-        .filter((connection) => args.connector === undefined || connection.connector === args.connector)
+        .filter((connection) => args.definition === undefined || connection.connector === args.definition)
         .map(masked),
     }),
   }),
@@ -323,10 +324,10 @@ export const connectionsTools = [
     title: 'Get a connection',
     description: 'Returns one stored connection: its definition, non-secret config values, which keys are secret (shown as ••••••), and when it was created and last changed.',
     group: 'connections',
-    input: Type.Object({ name: ConnectionName }, { additionalProperties: false }),
+    input: Type.Object({ connection: ConnectionName }, { additionalProperties: false }),
     output: Type.Object({ connection: Masked }),
     annotations: READ_ONLY,
-    handler: (args, { workspace }) => ({ connection: masked(workspace.getConnection(args.name)) }),
+    handler: (args, { workspace }) => ({ connection: masked(workspace.getConnection(args.connection)) }),
   }),
   defineTool({
     name: 'test_connection',
@@ -334,11 +335,11 @@ export const connectionsTools = [
     description:
       "Checks that a stored connection works: authenticates and reads the first page of the definition's check stream, read-only. Returns ok with the HTTP status and record count, or ok false with the coded error (secrets redacted) — a failing check is a result, not an error.",
     group: 'connections',
-    input: Type.Object({ name: ConnectionName, revision: Type.Optional(Revision) }, { additionalProperties: false }),
+    input: Type.Object({ connection: ConnectionName, revision: Type.Optional(Revision) }, { additionalProperties: false }),
     output: CheckResult,
     annotations: READS_REMOTE,
     async handler(args, { runtime, signal }) {
-      const source = openSource(runtime, compact<SourceArgs>({ connection: args.name, revision: args.revision }));
+      const source = await openSource(runtime, compact<SourceArgs>({ connection: args.connection, revision: args.revision }));
       return source.redact(await checkSource(source, signal));
     },
   }),
@@ -347,12 +348,12 @@ export const connectionsTools = [
     title: 'Delete a connection',
     description: 'Deletes a stored connection and its sealed secrets. Sync checkpoints and synced records of the connection stay in the database (reset_state forgets checkpoints).',
     group: 'connections',
-    input: Type.Object({ name: ConnectionName }, { additionalProperties: false }),
+    input: Type.Object({ connection: ConnectionName }, { additionalProperties: false }),
     output: Type.Object({ deleted: Type.String() }),
     annotations: DESTROYS,
     handler(args, { workspace }) {
-      workspace.deleteConnection(args.name);
-      return { deleted: args.name };
+      workspace.deleteConnection(args.connection);
+      return { deleted: args.connection };
     },
   }),
   defineTool({
@@ -362,13 +363,13 @@ export const connectionsTools = [
       "Replaces one secret of a stored connection (a new API key, a re-issued token): the value is checked against the definition's config schema and stored encrypted. Only keys the definition marks secret: true can be rotated; change other config values with create_connection { replace: true }.",
     group: 'connections',
     input: Type.Object(
-      { name: ConnectionName, key: Type.String({ minLength: 1, description: 'The secret config key.' }), value: Type.String({ minLength: 1, description: 'The new secret value.' }) },
+      { connection: ConnectionName, key: Type.String({ minLength: 1, description: 'The secret config key.' }), value: Type.String({ minLength: 1, description: 'The new secret value.' }) },
       { additionalProperties: false },
     ),
     output: Type.Object({ connection: Masked, rotated: Type.String() }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     handler(args, { workspace }) {
-      const current = workspace.getConnection(args.name);
+      const current = workspace.getConnection(args.connection);
       const { document } = workspace.getDefinition(current.connector);
       const secretKeys = secretKeysOf(document);
       if (!secretKeys.includes(args.key)) {
@@ -377,7 +378,7 @@ export const connectionsTools = [
           issues: [{ pointer: '/key', message: 'not a secret config key', rule: 'secret' }],
         });
       }
-      const { config } = workspace.connectionConfig(args.name);
+      const { config } = workspace.connectionConfig(args.connection);
       const issues = validateConfig(document, { ...config, [args.key]: args.value }).filter((issue) => issue.pointer === `/config/${args.key}`);
       if (issues.length > 0) {
         throw new PullPushError(McpErrorCode.InvalidArguments, `The new value of ${args.key} does not match the config schema of ${current.connector}.`, {
@@ -385,7 +386,7 @@ export const connectionsTools = [
           issues: issues.map((issue) => ({ ...issue, pointer: '/value' })),
         });
       }
-      return { connection: masked(workspace.rotateSecret(args.name, args.key, args.value)), rotated: args.key };
+      return { connection: masked(workspace.rotateSecret(args.connection, args.key, args.value)), rotated: args.key };
     },
   }),
 ];

@@ -143,12 +143,12 @@ export const definitionsTools = [
     description:
       'Returns a stored connector definition: the JSON document of the latest revision (or of the revision asked for), that revision number, when it was saved and every revision kept. Read it before building a JSON Patch for update_definition: patch pointers refer to this document.',
     group: 'definitions',
-    input: Type.Object({ id: DefinitionId, revision: Type.Optional(Revision) }, { additionalProperties: false }),
+    input: Type.Object({ definition: DefinitionId, revision: Type.Optional(Revision) }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), revision: Type.Integer(), revisions: Type.Array(Type.Integer()), savedAt: Type.String(), document: JsonObject }),
     annotations: READ_ONLY,
     handler(args, { workspace }) {
-      const stored = workspace.getDefinition(args.id, args.revision);
-      return { id: stored.id, revision: stored.revision, revisions: workspace.revisions(args.id), savedAt: stored.savedAt, document: stored.document };
+      const stored = workspace.getDefinition(args.definition, args.revision);
+      return { id: stored.id, revision: stored.revision, revisions: workspace.revisions(args.definition), savedAt: stored.savedAt, document: stored.document };
     },
   }),
   defineTool({
@@ -188,7 +188,7 @@ export const definitionsTools = [
       'Applies an RFC 6902 JSON Patch (operations add, remove, replace, move, copy, test; pointers as in the document from get_definition) to the latest revision and saves the result as a new revision. Use "test" operations to make sure the definition did not change since it was read. The patch is all or nothing: the first failing operation refuses it with MCP_INVALID_PATCH naming the operation index and pointer. The id may not change. Returns the new revision and the validation result (ok, errors, warnings); a patch that changes nothing saves nothing.',
     group: 'definitions',
     input: Type.Object(
-      { id: DefinitionId, patch: Type.Array(PatchOperation, { minItems: 1, description: 'RFC 6902 operations, applied in order.' }) },
+      { definition: DefinitionId, patch: Type.Array(PatchOperation, { minItems: 1, description: 'RFC 6902 operations, applied in order.' }) },
       { additionalProperties: false },
     ),
     output: Type.Object({
@@ -201,19 +201,19 @@ export const definitionsTools = [
     }),
     annotations: WRITES,
     handler(args, { workspace, runtime }) {
-      const latest = workspace.getDefinition(args.id);
+      const latest = workspace.getDefinition(args.definition);
       const document = applyDefinitionPatch(latest.document, args.patch);
-      if (document['id'] !== args.id) {
-        throw new PullPushError(McpErrorCode.InvalidPatch, `The patch changes the definition's id from "${args.id}" to ${JSON.stringify(document['id'])}. Nothing was saved.`, {
+      if (document['id'] !== args.definition) {
+        throw new PullPushError(McpErrorCode.InvalidPatch, `The patch changes the definition's id from "${args.definition}" to ${JSON.stringify(document['id'])}. Nothing was saved.`, {
           hint: 'An id names the definition in the workspace and cannot change: export_definition, change the id, create_definition, then delete_definition the old one.',
-          issues: [{ pointer: '/id', message: `must stay "${args.id}"`, rule: 'id' }],
+          issues: [{ pointer: '/id', message: `must stay "${args.definition}"`, rule: 'id' }],
         });
       }
       const changes = createPatch(latest.document, document);
       const result = validation(runtime, document);
-      if (changes.length === 0) return { id: args.id, revision: latest.revision, previousRevision: latest.revision, changed: false, summary: 'No changes.', ...result };
-      const saved = workspace.saveDefinition(args.id, document);
-      return { id: args.id, revision: saved.revision, previousRevision: latest.revision, changed: true, summary: summarizePatch(changes), ...result };
+      if (changes.length === 0) return { id: args.definition, revision: latest.revision, previousRevision: latest.revision, changed: false, summary: 'No changes.', ...result };
+      const saved = workspace.saveDefinition(args.definition, document);
+      return { id: args.definition, revision: saved.revision, previousRevision: latest.revision, changed: true, summary: summarizePatch(changes), ...result };
     },
   }),
   defineTool({
@@ -222,7 +222,7 @@ export const definitionsTools = [
     description:
       'Deletes a connector definition from the workspace with every revision of it. Connections and flows that use it are kept; the result names the flows that still refer to it. Cannot be undone (export_definition first to keep a copy).',
     group: 'definitions',
-    input: Type.Object({ id: DefinitionId }, { additionalProperties: false }),
+    input: Type.Object({ definition: DefinitionId }, { additionalProperties: false }),
     output: Type.Object({
       id: Type.String(),
       deleted: Type.Literal(true),
@@ -231,8 +231,8 @@ export const definitionsTools = [
     }),
     annotations: DESTROYS,
     handler(args, { workspace }) {
-      const revisions = workspace.deleteDefinition(args.id);
-      return { id: args.id, deleted: true as const, revisions, flows: flowsUsing(workspace, args.id) };
+      const revisions = workspace.deleteDefinition(args.definition);
+      return { id: args.definition, deleted: true as const, revisions, flows: flowsUsing(workspace, args.definition) };
     },
   }),
   defineTool({
@@ -241,7 +241,7 @@ export const definitionsTools = [
     description:
       'Lists every stored revision of a connector definition, oldest first: the workspace revision number, when it was saved, and the definition\'s own version and name in that revision. Use it before diff_definition_versions or rollback_definition.',
     group: 'definitions',
-    input: Type.Object({ id: DefinitionId }, { additionalProperties: false }),
+    input: Type.Object({ definition: DefinitionId }, { additionalProperties: false }),
     output: Type.Object({
       id: Type.String(),
       latest: Type.Integer(),
@@ -249,13 +249,13 @@ export const definitionsTools = [
     }),
     annotations: READ_ONLY,
     handler(args, { workspace }) {
-      const latest = workspace.getDefinition(args.id);
-      const versions = workspace.revisions(args.id).map((revision) => {
-        const stored = workspace.getDefinition(args.id, revision);
+      const latest = workspace.getDefinition(args.definition);
+      const versions = workspace.revisions(args.definition).map((revision) => {
+        const stored = workspace.getDefinition(args.definition, revision);
         const { version, name } = stored.document;
-        return { revision, savedAt: stored.savedAt, version: typeof version === 'string' ? version : '', name: typeof name === 'string' ? name : args.id };
+        return { revision, savedAt: stored.savedAt, version: typeof version === 'string' ? version : '', name: typeof name === 'string' ? name : args.definition };
       });
-      return { id: args.id, latest: latest.revision, versions };
+      return { id: args.definition, latest: latest.revision, versions };
     },
   }),
   defineTool({
@@ -264,7 +264,7 @@ export const definitionsTools = [
     description:
       'Compares two revisions of a stored definition (from → to; to defaults to the latest) and returns the RFC 6902 JSON Patch that turns the first into the second, the pointers that changed and a one-line summary. Applying the patch to revision "from" with update_definition gives revision "to".',
     group: 'definitions',
-    input: Type.Object({ id: DefinitionId, from: Revision, to: Type.Optional(Revision) }, { additionalProperties: false }),
+    input: Type.Object({ definition: DefinitionId, from: Revision, to: Type.Optional(Revision) }, { additionalProperties: false }),
     output: Type.Object({
       id: Type.String(),
       from: Type.Integer(),
@@ -275,11 +275,11 @@ export const definitionsTools = [
     }),
     annotations: READ_ONLY,
     handler(args, { workspace }) {
-      const from = workspace.getDefinition(args.id, args.from);
-      const to = workspace.getDefinition(args.id, args.to);
+      const from = workspace.getDefinition(args.definition, args.from);
+      const to = workspace.getDefinition(args.definition, args.to);
       const patch = createPatch(from.document, to.document);
       return {
-        id: args.id,
+        id: args.definition,
         from: from.revision,
         to: to.revision,
         patch: patch.map((op) => compact<PatchOp>(op)),
@@ -294,7 +294,7 @@ export const definitionsTools = [
     description:
       'Restores an earlier revision of a definition by saving its document again as a new latest revision; the history in between is kept, so a rollback can itself be rolled back. Returns the new revision, what changed and the validation result. Rolling back to a document equal to the latest saves nothing.',
     group: 'definitions',
-    input: Type.Object({ id: DefinitionId, revision: Revision }, { additionalProperties: false }),
+    input: Type.Object({ definition: DefinitionId, revision: Revision }, { additionalProperties: false }),
     output: Type.Object({
       id: Type.String(),
       revision: Type.Integer({ description: 'The revision now latest.' }),
@@ -305,15 +305,15 @@ export const definitionsTools = [
     }),
     annotations: WRITES,
     handler(args, { workspace, runtime }) {
-      const target = workspace.getDefinition(args.id, args.revision);
-      const latest = workspace.getDefinition(args.id);
+      const target = workspace.getDefinition(args.definition, args.revision);
+      const latest = workspace.getDefinition(args.definition);
       const result = validation(runtime, target.document);
       if (sameDocument(latest.document, target.document)) {
-        return { id: args.id, revision: latest.revision, restoredFrom: target.revision, changed: false, summary: 'No changes.', ...result };
+        return { id: args.definition, revision: latest.revision, restoredFrom: target.revision, changed: false, summary: 'No changes.', ...result };
       }
       const summary = summarizePatch(createPatch(latest.document, target.document));
-      const saved = workspace.saveDefinition(args.id, target.document);
-      return { id: args.id, revision: saved.revision, restoredFrom: target.revision, changed: true, summary, ...result };
+      const saved = workspace.saveDefinition(args.definition, target.document);
+      return { id: args.definition, revision: saved.revision, restoredFrom: target.revision, changed: true, summary, ...result };
     },
   }),
   defineTool({
@@ -322,12 +322,12 @@ export const definitionsTools = [
     description:
       'Returns a stored definition (latest or a given revision) as pretty-printed JSON text with the suggested file name <id>.pullpush.json, ready to write to disk or commit (pullpush validate and pullpush test take such a file).',
     group: 'definitions',
-    input: Type.Object({ id: DefinitionId, revision: Type.Optional(Revision) }, { additionalProperties: false }),
+    input: Type.Object({ definition: DefinitionId, revision: Type.Optional(Revision) }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), revision: Type.Integer(), fileName: Type.String(), mediaType: Type.Literal('application/json'), text: Type.String() }),
     annotations: READ_ONLY,
     handler(args, { workspace }) {
-      const stored = workspace.getDefinition(args.id, args.revision);
-      return { id: args.id, revision: stored.revision, fileName: `${args.id}.pullpush.json`, mediaType: 'application/json' as const, text: `${JSON.stringify(stored.document, null, 2)}\n` };
+      const stored = workspace.getDefinition(args.definition, args.revision);
+      return { id: args.definition, revision: stored.revision, fileName: `${args.definition}.pullpush.json`, mediaType: 'application/json' as const, text: `${JSON.stringify(stored.document, null, 2)}\n` };
     },
   }),
 ];

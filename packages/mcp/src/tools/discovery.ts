@@ -3,22 +3,13 @@
 // (generate_connector); a mock API to test against (start_mock_api, stop_mock_api); and a probe of one endpoint
 // of an API without a description (probe_endpoint), whose credentials come from a stored connection.
 import { PullPushError } from '@pullpush/canonical';
-import {
-  discover,
-  draftConnector,
-  MOCK_CREDENTIALS,
-  probeEndpoint,
-  startMockApi,
-  verifyDraft,
-  type ApiModel,
-  type DescriptionSource,
-  type ListOperation,
-} from '@pullpush/discovery';
+import type { ApiModel, DescriptionSource, ListOperation } from '@pullpush/discovery';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { AuthSpec } from '@pullpush/schema';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
+import { loadDiscovery } from '../libraries/load.ts';
 import type { ServerRuntime } from '../runtime.ts';
 import { defineTool, READ_ONLY, READS_REMOTE, WRITES, type ToolAnnotations } from '../tool.ts';
 import { ConnectionName, compact, FreeObject, Problem } from './schemas.ts';
@@ -132,7 +123,7 @@ export const discoveryTools = [
     }),
     annotations: { ...READ_ONLY, openWorldHint: true },
     async handler(args, { runtime, signal }) {
-      const model = await discover(descriptionSource(args, runtime, signal));
+      const model = await (await loadDiscovery()).discover(descriptionSource(args, runtime, signal));
       const offset = args.offset ?? 0;
       const limit = args.limit ?? 50;
       return compact({
@@ -153,25 +144,26 @@ export const discoveryTools = [
     name: 'generate_connector',
     title: 'Draft a connector definition from an API description',
     description:
-      'Drafts a complete connector definition from an API description (path, url or text): base URL, auth, and one stream per chosen list operation with records path, key, pagination, incremental filter, parent partitions, and a canonical type with its mapping where the record fits one. Without "streams" the best operations are picked (maxStreams, default 5). Returns the definition, its validation, and a report giving each choice its place, confidence and evidence, the config keys a connection needs, and what to review. verify: true also runs the read-only test against the description\'s own mock API and returns the verdict. save: true stores the draft as a definition (refused if the id exists). Deterministic: no model involved.',
+      'Drafts a complete connector definition from an API description (path, url or text): base URL, auth, and one stream per chosen list operation with records path, key, pagination, incremental filter, parent partitions, and a canonical type with its mapping where the record fits one. Without "streams" the best operations are picked (maxStreams, default 5). Returns the definition, its validation, and a report giving each choice its place and confidence (and the description elements it rests on, with evidence: true), the config keys a connection needs, and what to review. verify: true also runs the read-only test against the description\'s own mock API and returns the verdict. save: true stores the draft as a definition (refused if the id exists) and leaves it out of the result. Deterministic: no model involved.',
     group: 'discovery',
     input: Type.Object(
       {
         ...SourceFields,
         streams: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Operations to draft: ids, "GET /path", paths or stream names (discover_api lists them).' })),
         maxStreams: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Operations picked without streams (default 5).' })),
-        id: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description: 'Connector id (default: from the title).' })),
+        definition: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description: 'The id of the drafted definition (default: from the title).' })),
         canonical: Type.Optional(Type.Boolean({ description: 'Map streams to canonical types where they fit (default true).' })),
         verify: Type.Optional(Type.Boolean({ description: 'Test the draft against the mock API of its description (default false).' })),
-        save: Type.Optional(Type.Boolean({ description: 'Store the draft in the workspace (default false).' })),
+        save: Type.Optional(Type.Boolean({ description: 'Store the draft in the workspace (default false); the result then leaves the definition out (get_definition reads it).' })),
+        evidence: Type.Optional(Type.Boolean({ description: 'Include the evidence of every choice in the report (default false: pointer, summary and confidence only).' })),
       },
       { additionalProperties: false },
     ),
     output: Type.Object({
-      definition: FreeObject({ description: 'The drafted connector definition.' }),
+      definition: Type.Optional(FreeObject({ description: 'The drafted connector definition (left out when saved).' })),
       ok: Type.Boolean({ description: 'Whether it validates.' }),
       errors: Type.Array(Problem),
-      report: FreeObject({ description: 'source, connection and stream choices (pointer, summary, confidence, evidence), config keys, review items, the first 20 things skipped and skippedCount.' }),
+      report: FreeObject({ description: 'source, connection and stream choices (pointer, summary, confidence; evidence on request), config keys, review items, the first 20 things skipped and skippedCount.' }),
       verification: Type.Optional(
         Type.Object({
           verdict: Type.Enum(['pass', 'warn', 'fail']),
@@ -182,8 +174,9 @@ export const discoveryTools = [
     }),
     annotations: { ...WRITES, openWorldHint: true },
     async handler(args, { runtime, workspace, signal }) {
+      const { discover, draftConnector, verifyDraft } = await loadDiscovery();
       const model = await discover(descriptionSource(args, runtime, signal));
-      const draft = draftConnector(model, compact({ streams: args.streams, maxStreams: args.maxStreams, id: args.id, canonical: args.canonical }));
+      const draft = draftConnector(model, compact({ streams: args.streams, maxStreams: args.maxStreams, id: args.definition, canonical: args.canonical }));
       const validation = runtime.validateDefinition(draft.definition);
       let verification;
       if (args.verify) {
@@ -203,9 +196,18 @@ export const discoveryTools = [
         runtime.events.emit('resources-changed');
         saved = { id, revision: stored.revision };
       }
-      // A large description can skip hundreds of things: the first few say enough in a model's context.
-      const report = { ...draft.report, skipped: draft.report.skipped.slice(0, 20), skippedCount: draft.report.skipped.length };
-      return compact({ definition: draft.definition as unknown as Record<string, unknown>, ok: validation.ok, errors: validation.errors, report: report as unknown as Record<string, unknown>, verification, saved });
+      // A model's context is the budget: evidence on request, the first few things skipped, no definition it stored.
+      const streams = args.evidence ? draft.report.streams : draft.report.streams.map((stream) => ({ ...stream, choices: stream.choices.map(({ evidence: _evidence, ...choice }) => choice) }));
+      const connection = args.evidence ? draft.report.connection : draft.report.connection.map(({ evidence: _evidence, ...choice }) => choice);
+      const report = { ...draft.report, connection, streams, skipped: draft.report.skipped.slice(0, 20), skippedCount: draft.report.skipped.length };
+      return compact({
+        definition: saved ? undefined : (draft.definition as unknown as Record<string, unknown>),
+        ok: validation.ok,
+        errors: validation.errors,
+        report: report as unknown as Record<string, unknown>,
+        verification,
+        saved,
+      });
     },
   }),
   defineTool({
@@ -225,6 +227,7 @@ export const discoveryTools = [
     output: Type.Object({ id: Type.String(), url: Type.String(), listOperations: Type.Integer(), credentials: Type.Record(Type.String(), Type.String()) }),
     annotations: STARTS_LOCAL,
     async handler(args, { runtime, signal }) {
+      const { discover, MOCK_CREDENTIALS, startMockApi } = await loadDiscovery();
       const model = await discover(descriptionSource(args, runtime, signal));
       const mock = await startMockApi(model, compact({ records: args.records, maxPageSize: args.maxPageSize }));
       const id = `mock-${randomUUID().slice(0, 8)}`;
@@ -237,15 +240,15 @@ export const discoveryTools = [
     title: 'Stop a mock API',
     description: 'Stops a mock API started with start_mock_api and says how many requests it answered.',
     group: 'discovery',
-    input: Type.Object({ id: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    input: Type.Object({ mock: Type.String({ minLength: 1, description: 'The id start_mock_api gave.' }) }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), requests: Type.Integer() }),
     annotations: { ...STARTS_LOCAL, destructiveHint: true, idempotentHint: false },
     async handler(args, { runtime }) {
-      const mock = runtime.mocks.get(args.id);
-      if (!mock) throw new PullPushError(McpErrorCode.NotFound, `No mock API "${args.id}" is running.`, { hint: `Running: ${[...runtime.mocks.keys()].join(', ') || 'none'}.` });
-      runtime.mocks.delete(args.id);
+      const mock = runtime.mocks.get(args.mock);
+      if (!mock) throw new PullPushError(McpErrorCode.NotFound, `No mock API "${args.mock}" is running.`, { hint: `Running: ${[...runtime.mocks.keys()].join(', ') || 'none'}.` });
+      runtime.mocks.delete(args.mock);
       await mock.close();
-      return { id: args.id, requests: mock.answered };
+      return { id: args.mock, requests: mock.answered };
     },
   }),
   defineTool({
@@ -277,7 +280,7 @@ export const discoveryTools = [
     async handler(args, { runtime, signal }) {
       const credentials = args.connection === undefined ? {} : connectionCredentials(runtime, args.connection, args.url);
       const { allowPrivateNetwork, allowInsecureHttp, maxResponseBytes, timeoutMs } = runtime.engine;
-      const result = await probeEndpoint(args.url, { ...compact({ allowPrivateNetwork, allowInsecureHttp, maxResponseBytes, timeoutMs, maxExtraRequests: args.maxExtraRequests }), ...credentials, signal });
+      const result = await (await loadDiscovery()).probeEndpoint(args.url, { ...compact({ allowPrivateNetwork, allowInsecureHttp, maxResponseBytes, timeoutMs, maxExtraRequests: args.maxExtraRequests }), ...credentials, signal });
       return {
         ...result,
         schema: result.schema as unknown as Record<string, unknown> | null,

@@ -311,7 +311,7 @@ const ENGINE: Record<CodeOf<typeof EngineErrorCode>, Explanation> = {
     meaning: 'The engine refused to compile the definition because it does not validate. Nothing was sent.',
     causes: ['A definition saved with validation errors (create_definition stores it anyway).'],
     fix: ['validate_definition shows every error at its pointer; fix them with update_definition.'],
-    example: 'validate_definition { "definition": "shop" } → update_definition { "id": "shop", "patch": [ … ] }',
+    example: 'validate_definition { "definition": "shop" } → update_definition { "definition": "shop", "patch": [ … ] }',
     related: ['DSL_UNKNOWN_KEY', 'DSL_MISSING_FIELD'],
   },
   ENGINE_INVALID_CONFIG: {
@@ -319,7 +319,7 @@ const ENGINE: Record<CodeOf<typeof EngineErrorCode>, Explanation> = {
     meaning: 'The connection config does not satisfy the definition\'s config schema: a required value is missing or has the wrong type.',
     causes: ['A connection created before a config key became required.', 'A value of the wrong type ("42" for an integer).', 'A key named differently from the definition (api_key for apiKey).'],
     fix: ['Create the connection with every required config value (get_definition shows /config).', 'Rotate or recreate the connection with the right names and types.'],
-    example: 'create_connection { "name": "acme", "definition": "shop", "config": { "apiKey": "…" } }',
+    example: 'create_connection { "connection": "acme", "definition": "shop", "config": {}, "secretsFrom": { "apiKey": { "env": "PULLPUSH_ACME_API_KEY" } } }',
     related: ['DSL_UNKNOWN_CONFIG_KEY', 'SYNC_INVALID_CONFIG'],
   },
   ENGINE_INVALID_URL: {
@@ -625,7 +625,7 @@ const MCP: Record<McpErrorCode, Explanation> = {
     meaning: 'The tool arguments do not match its input schema; each issue points at the argument (/document, /patch/0/op) and says what is wrong.',
     causes: ['An argument the tool does not take (a typo, or one from another tool).', 'A missing required argument, or a value of the wrong type.'],
     fix: ['Fix each argument at its pointer (tools/list shows every tool\'s input schema) and call again.'],
-    example: 'get_definition { "definiton": "shop" } → get_definition { "id": "shop" }',
+    example: 'get_definition { "definiton": "shop" } → get_definition { "definition": "shop" }',
   },
   MCP_UNKNOWN_TOOL: {
     title: 'Unknown tool',
@@ -639,7 +639,7 @@ const MCP: Record<McpErrorCode, Explanation> = {
     meaning: 'What the call names does not exist: a definition or one of its revisions, a flow, a connection, a test report, a canonical type or an error code. The hint lists what exists.',
     causes: ['A misspelled id, or one from another workspace.', 'A revision number beyond the latest.', 'Something deleted earlier.'],
     fix: ['Use a name from the hint, or the list_* tool of that kind (list_definitions, list_flows, list_connections, list_canonical_types).'],
-    example: 'get_definition { "id": "shopp" } → get_definition { "id": "shop" }',
+    example: 'get_definition { "definition": "shopp" } → get_definition { "definition": "shop" }',
   },
   MCP_ALREADY_EXISTS: {
     title: 'Already exists',

@@ -142,22 +142,22 @@ export const flowsTools = [
     title: 'Get a flow',
     description: 'Returns a stored flow document by id, as create_flow saved it.',
     group: 'flows',
-    input: Type.Object({ id: FlowId }, { additionalProperties: false }),
+    input: Type.Object({ flow: FlowId }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), flow: JsonObject }),
     annotations: READ_ONLY,
-    handler: (args, { workspace }) => ({ id: args.id, flow: workspace.getFlow(args.id) }),
+    handler: (args, { workspace }) => ({ id: args.flow, flow: workspace.getFlow(args.flow) }),
   }),
   defineTool({
     name: 'delete_flow',
     title: 'Delete a flow',
     description: 'Deletes a stored flow. The connector definition, the connection and data already synced are kept. Cannot be undone (get_flow first to keep a copy).',
     group: 'flows',
-    input: Type.Object({ id: FlowId }, { additionalProperties: false }),
+    input: Type.Object({ flow: FlowId }, { additionalProperties: false }),
     output: Type.Object({ id: Type.String(), deleted: Type.Literal(true) }),
     annotations: DESTROYS,
     handler(args, { workspace }) {
-      workspace.deleteFlow(args.id);
-      return { id: args.id, deleted: true as const };
+      workspace.deleteFlow(args.flow);
+      return { id: args.flow, deleted: true as const };
     },
   }),
 ];

@@ -49,11 +49,11 @@ export const monitoringTools = [
       tools: Type.Array(Type.Object({ name: Type.String(), calls: Type.Integer(), errors: Type.Integer(), meanMs: Type.Number() })),
     }),
     annotations: READ_ONLY,
-    handler(_args, { runtime, workspace }) {
+    async handler(_args, { runtime, workspace }) {
       const path = workspace.databasePath;
       // A read-only look: the database is opened only when a sync (or another tool) has created it.
       const exists = existsSync(path);
-      const store = exists ? runtime.store : undefined;
+      const store = exists ? await runtime.store() : undefined;
       const count = (sql: string) => Number((store?.database.prepare(sql).get() as { n: number } | undefined)?.n ?? 0);
       return {
         server: {
@@ -101,7 +101,7 @@ export const monitoringTools = [
     group: 'monitoring',
     input: Type.Object(
       {
-        connector: Type.Optional(Type.String({ description: "Only this connector (the definition's id as runs record it)." })),
+        definition: Type.Optional(Type.String({ description: "Only this definition's data (its id, as runs record it)." })),
         runs: Type.Optional(Type.Integer({ minimum: 0, maximum: 200, description: 'How many recent runs to include (default 10).' })),
       },
       { additionalProperties: false },
@@ -130,11 +130,11 @@ export const monitoringTools = [
       failedRecords: Type.Integer(),
     }),
     annotations: READ_ONLY,
-    handler(args, { runtime, workspace }) {
+    async handler(args, { runtime, workspace }) {
       if (!existsSync(workspace.databasePath)) return { tables: [], runs: [], failedRecords: 0 };
-      const store = runtime.store;
+      const store = await runtime.store();
       const db = store.database;
-      const only = args.connector;
+      const only = args.definition;
       const tables = store.listTables().map(({ table }) => {
         const sources = (
           db

@@ -2,8 +2,8 @@
 // cancellation, or in the background), and look at what syncs left: runs, checkpoints, failed records.
 import { randomUUID } from 'node:crypto';
 import { PullPushError } from '@pullpush/canonical';
-import { compileConnector } from '@pullpush/engine';
-import { runSync, type StreamSummary as SyncStreamSummary, type SyncProgress, type SyncSummary } from '@pullpush/sync';
+import { loadEngine, loadSync } from '../libraries/load.ts';
+import type { StreamSummary as SyncStreamSummary, SyncProgress, SyncSummary } from '@pullpush/sync';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import type { ActiveRun, ServerRuntime } from '../runtime.ts';
@@ -64,13 +64,13 @@ const LiveStream = Type.Object({
 const RunId = Type.String({ minLength: 1, maxLength: 100, description: 'A run id (run_sync, list_runs).' });
 
 const Filters = {
-  connector: Type.Optional(Type.String({ description: "The connector id as the run recorded it (the definition's id)." })),
+  definition: Type.Optional(Type.String({ description: "The definition's id (the connector id runs record)." })),
   connection: Type.Optional(Type.String({ description: 'Connection name ("default" for inline configs).' })),
   stream: Type.Optional(Type.String()),
 };
 
 interface FilterArgs {
-  connector?: string;
+  definition?: string;
   connection?: string;
   stream?: string;
 }
@@ -91,8 +91,9 @@ function notFound(runId: string): PullPushError {
   return new PullPushError(McpErrorCode.NotFound, `No sync run "${runId}".`, { hint: 'list_runs gives the recent runs.' });
 }
 
-function identityFilter(args: FilterArgs): FilterArgs {
-  return compact<FilterArgs>({ connector: args.connector, connection: args.connection, stream: args.stream });
+/** The store's filter (which names the definition the connector) from a tool's arguments. */
+function identityFilter(args: FilterArgs): { connector?: string; connection?: string; stream?: string } {
+  return compact({ connector: args.definition, connection: args.connection, stream: args.stream });
 }
 
 /** Streams to sync: the ones asked for (each must exist), default every one (raw streams as native records). */
@@ -106,13 +107,14 @@ function syncStreams(source: OpenedSource, wanted: readonly string[] | undefined
   return [...wanted];
 }
 
-function startRun(
+async function startRun(
   runtime: ServerRuntime,
   source: OpenedSource,
   options: { streams: string[] | undefined; full: boolean; batchSize: number | undefined; onProgress: (progress: SyncProgress, run: ActiveRun) => void },
-): ActiveRun {
+): Promise<ActiveRun> {
+  const { runSync } = await loadSync();
   const runId = randomUUID();
-  const store = runtime.store;
+  const store = await runtime.store();
   const controller = new AbortController();
   const live = new Map<string, SyncProgress>();
   const summary: SyncSummary = {
@@ -198,8 +200,8 @@ function liveStreams(run: ActiveRun) {
   }));
 }
 
-function failedCount(runtime: ServerRuntime, runId: string): number {
-  const row = runtime.store.database.prepare('SELECT count(*) AS n FROM pullpush_failed_records WHERE run_id = ?').get(runId) as { n: number };
+async function failedCount(runtime: ServerRuntime, runId: string): Promise<number> {
+  const row = (await runtime.store()).database.prepare('SELECT count(*) AS n FROM pullpush_failed_records WHERE run_id = ?').get(runId) as { n: number };
   return Number(row.n);
 }
 
@@ -232,9 +234,9 @@ export const syncTools = [
     }),
     annotations: READS_REMOTE,
     async handler(args, { runtime, signal }) {
-      const source = openSource(runtime, compact({ definition: args.definition, revision: args.revision, connection: args.connection, config: args.config }));
+      const source = await openSource(runtime, compact({ definition: args.definition, revision: args.revision, connection: args.connection, config: args.config }));
       return withRedaction(source, async () => {
-        const connector = await compileConnector(source.definition, source.config, { ...source.engine, readOnly: true });
+        const connector = await (await loadEngine()).compileConnector(source.definition, source.config, { ...source.engine, readOnly: true });
         try {
           const limit = args.limit ?? 5;
           const native = args.native ?? false;
@@ -293,14 +295,14 @@ export const syncTools = [
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     async handler(args, { runtime, signal, progress }) {
-      const source = openSource(runtime, compact({ definition: args.definition, revision: args.revision, connection: args.connection }));
+      const source = await openSource(runtime, compact({ definition: args.definition, revision: args.revision, connection: args.connection }));
       return withRedaction(source, async () => {
         const streams = syncStreams(source, args.streams);
         // Compiling first reports an invalid definition or config as this call's error, with its pointers.
-        await (await compileConnector(source.definition, source.config, source.engine)).close();
+        await (await (await loadEngine()).compileConnector(source.definition, source.config, source.engine)).close();
         const wait = args.wait ?? true;
         let step = 0;
-        const run = startRun(runtime, source, {
+        const run = await startRun(runtime, source, {
           streams,
           full: args.full ?? false,
           batchSize: args.batchSize,
@@ -334,7 +336,7 @@ export const syncTools = [
     description:
       'Says where a sync run stands: while it runs, the records read and written so far per stream; once finished, its final summary (status, per-stream counts and errors). Use it after run_sync { wait: false } or a cancelled call.',
     group: 'sync',
-    input: Type.Object({ runId: RunId }, { additionalProperties: false }),
+    input: Type.Object({ run: RunId }, { additionalProperties: false }),
     output: Type.Object({
       runId: Type.String(),
       status: RunStatus,
@@ -347,16 +349,16 @@ export const syncTools = [
       note: Type.Optional(Type.String()),
     }),
     annotations: READ_ONLY,
-    handler(args, { runtime }) {
-      const active = runtime.runs.get(args.runId);
+    async handler(args, { runtime }) {
+      const active = runtime.runs.get(args.run);
       if (active) {
         const { summary } = active;
-        return { runId: args.runId, status: 'running' as const, active: true, connector: summary.connector, connection: summary.connection, startedAt: summary.startedAt, progress: liveStreams(active) };
+        return { runId: args.run, status: 'running' as const, active: true, connector: summary.connector, connection: summary.connection, startedAt: summary.startedAt, progress: liveStreams(active) };
       }
-      const stored = runtime.store.getRun(args.runId);
-      if (!stored) throw notFound(args.runId);
+      const stored = (await runtime.store()).getRun(args.run);
+      if (!stored) throw notFound(args.run);
       return compact({
-        runId: args.runId,
+        runId: args.run,
         status: stored.status,
         active: false,
         connector: stored.connector,
@@ -373,19 +375,19 @@ export const syncTools = [
     description:
       'Stops a sync run going on in this server (typically one started with run_sync { wait: false }). Records committed so far stay, with their checkpoints; the next run resumes from there. Returns the final summary once the run has stopped.',
     group: 'sync',
-    input: Type.Object({ runId: RunId }, { additionalProperties: false }),
+    input: Type.Object({ run: RunId }, { additionalProperties: false }),
     output: Type.Object({ runId: Type.String(), status: RunStatus, summary: RunSummary }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     async handler(args, { runtime }) {
-      const active = runtime.runs.get(args.runId);
+      const active = runtime.runs.get(args.run);
       if (!active) {
-        const stored = runtime.store.getRun(args.runId);
-        if (!stored) throw notFound(args.runId);
-        return { runId: args.runId, status: stored.status, summary: copySummary(stored) };
+        const stored = (await runtime.store()).getRun(args.run);
+        if (!stored) throw notFound(args.run);
+        return { runId: args.run, status: stored.status, summary: copySummary(stored) };
       }
       active.controller.abort();
       const summary = copySummary(await active.done);
-      return { runId: args.runId, status: summary.status, summary };
+      return { runId: args.run, status: summary.status, summary };
     },
   }),
   defineTool({
@@ -395,7 +397,7 @@ export const syncTools = [
     group: 'sync',
     input: Type.Object(
       {
-        connector: Filters.connector,
+        definition: Filters.definition,
         connection: Filters.connection,
         status: Type.Optional(RunStatus),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'At most this many (default 20).' })),
@@ -419,12 +421,12 @@ export const syncTools = [
       ),
     }),
     annotations: READ_ONLY,
-    handler(args, { runtime }) {
+    async handler(args, { runtime }) {
       const limit = args.limit ?? 20;
-      const filtered = args.connector !== undefined || args.connection !== undefined || args.status !== undefined;
-      const runs = runtime.store
+      const filtered = args.definition !== undefined || args.connection !== undefined || args.status !== undefined;
+      const runs = (await runtime.store())
         .listRuns(filtered ? 10_000 : limit)
-        .filter((run) => (args.connector === undefined || run.connector === args.connector) && (args.connection === undefined || run.connection === args.connection) && (args.status === undefined || run.status === args.status))
+        .filter((run) => (args.definition === undefined || run.connector === args.definition) && (args.connection === undefined || run.connection === args.connection) && (args.status === undefined || run.status === args.status))
         .slice(0, limit);
       return {
         runs: runs.map((run) =>
@@ -447,15 +449,15 @@ export const syncTools = [
   defineTool({
     name: 'get_run',
     title: 'Get a sync run',
-    description: 'Returns the full recorded summary of one sync run — per stream pages, records, inserted, updated, unchanged, deleted, failed, status and error — and how many failed records it left (list_failed_records { runId }).',
+    description: 'Returns the full recorded summary of one sync run — per stream pages, records, inserted, updated, unchanged, deleted, failed, status and error — and how many failed records it left (list_failed_records { run }).',
     group: 'sync',
-    input: Type.Object({ runId: RunId }, { additionalProperties: false }),
+    input: Type.Object({ run: RunId }, { additionalProperties: false }),
     output: Type.Object({ summary: RunSummary, active: Type.Boolean(), failedRecords: Type.Integer() }),
     annotations: READ_ONLY,
-    handler(args, { runtime }) {
-      const stored = runtime.store.getRun(args.runId);
-      if (!stored) throw notFound(args.runId);
-      return { summary: copySummary(stored), active: runtime.runs.has(args.runId), failedRecords: failedCount(runtime, args.runId) };
+    async handler(args, { runtime }) {
+      const stored = (await runtime.store()).getRun(args.run);
+      if (!stored) throw notFound(args.run);
+      return { summary: copySummary(stored), active: runtime.runs.has(args.run), failedRecords: await failedCount(runtime, args.run) };
     },
   }),
   defineTool({
@@ -468,8 +470,8 @@ export const syncTools = [
       states: Type.Array(Type.Object({ connector: Type.String(), connection: Type.String(), stream: Type.String(), state: FreeObject(), updatedAt: Type.String() })),
     }),
     annotations: READ_ONLY,
-    handler: (args, { runtime }) => ({
-      states: runtime.store.listStates(identityFilter(args)).map((state) => ({ ...state, state: state.state as unknown as Json })),
+    handler: async (args, { runtime }) => ({
+      states: (await runtime.store()).listStates(identityFilter(args)).map((state) => ({ ...state, state: state.state as unknown as Json })),
     }),
   }),
   defineTool({
@@ -481,7 +483,7 @@ export const syncTools = [
     input: Type.Object({ ...Filters, all: Type.Optional(Type.Boolean({ description: 'Reset every checkpoint (needed when no filter is given).' })) }, { additionalProperties: false }),
     output: Type.Object({ reset: Type.Integer() }),
     annotations: DESTROYS,
-    handler(args, { runtime }) {
+    async handler(args, { runtime }) {
       const filter = identityFilter(args);
       if (Object.keys(filter).length === 0 && !args.all) {
         throw new PullPushError(McpErrorCode.InvalidArguments, 'No filter given: this would reset every checkpoint.', { hint: 'Give connector, connection or stream, or all: true to reset everything.' });
@@ -492,7 +494,7 @@ export const syncTools = [
           hint: 'Wait for it to finish (sync_status), then reset.',
         });
       }
-      return { reset: runtime.store.resetState(filter) };
+      return { reset: (await runtime.store()).resetState(filter) };
     },
   }),
   defineTool({
@@ -504,7 +506,7 @@ export const syncTools = [
     input: Type.Object(
       {
         ...Filters,
-        runId: Type.Optional(RunId),
+        run: Type.Optional(RunId),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'At most this many (default 50).' })),
         native: Type.Optional(Type.Boolean({ description: 'Include the native records (default true).' })),
       },
@@ -528,12 +530,12 @@ export const syncTools = [
       ),
     }),
     annotations: READ_ONLY,
-    handler(args, { runtime }) {
+    async handler(args, { runtime }) {
       const filter = identityFilter(args);
-      const records = runtime.store.listFailedRecords(compact({ ...filter, runId: args.runId, limit: args.limit ?? 50 }));
-      const where = Object.entries({ ...filter, ...(args.runId === undefined ? {} : { run_id: args.runId }) });
+      const records = (await runtime.store()).listFailedRecords(compact({ ...filter, runId: args.run, limit: args.limit ?? 50 }));
+      const where = Object.entries({ ...filter, ...(args.run === undefined ? {} : { run_id: args.run }) });
       const clause = where.length ? `WHERE ${where.map(([column]) => `${column} = ?`).join(' AND ')}` : '';
-      const row = runtime.store.database.prepare(`SELECT count(*) AS n FROM pullpush_failed_records ${clause}`).get(...where.map(([, value]) => value)) as { n: number };
+      const row = (await runtime.store()).database.prepare(`SELECT count(*) AS n FROM pullpush_failed_records ${clause}`).get(...where.map(([, value]) => value)) as { n: number };
       return {
         total: Number(row.n),
         records: records.map((record) => defined({ ...record, native: args.native === false ? undefined : record.native })),

@@ -2,7 +2,8 @@
 // records, mapping and validation failures with pointers, pagination), reported stream by stream as progress and
 // stored in the workspace so it can be read again (get_test_report, pullpush://reports/{id}).
 import { PullPushError } from '@pullpush/canonical';
-import { renderTestReport, testConnector, type StreamReport, type TestReport, type Verdict } from '@pullpush/engine';
+import type { StreamReport, TestReport, Verdict } from '@pullpush/engine';
+import { loadEngine } from '../libraries/load.ts';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import { defineTool, READ_ONLY, READS_REMOTE, type ToolAnnotations, type ToolContext } from '../tool.ts';
@@ -122,6 +123,7 @@ async function runTest(source: OpenedSource, options: RunOptions, { workspace, s
   const total = options.streams.length;
   let done = 0;
   await progress(0, total, `testing ${total} stream(s) of ${source.definitionId}`);
+  const { testConnector } = await loadEngine();
   const tested = await testConnector(
     source.definition,
     source.config,
@@ -194,7 +196,7 @@ export const testingTools = [
     }),
     annotations: TESTS_REMOTE,
     async handler(args, context) {
-      const source = openSource(context.runtime, sourceArgs(args));
+      const source = await openSource(context.runtime, sourceArgs(args));
       return withRedaction(source, async () => {
         const streams = streamNames(source, args.streams);
         const { id, report } = await runTest(source, { streams, maxRecords: args.maxRecords, maxPages: args.maxPages, maxPartitions: args.maxPartitions }, context);
@@ -208,7 +210,7 @@ export const testingTools = [
             requests: report.requests,
             durationMs: report.durationMs,
             streams: report.streams.map((stream) => streamSummary(stream)),
-            text: renderTestReport(report),
+            text: (await loadEngine()).renderTestReport(report),
           }),
         );
       });
@@ -235,7 +237,7 @@ export const testingTools = [
     }),
     annotations: READS_REMOTE,
     async handler(args, { runtime, signal }) {
-      const source = openSource(runtime, sourceArgs(args));
+      const source = await openSource(runtime, sourceArgs(args));
       const result = await checkSource(source, signal);
       return source.redact({ verdict: result.ok ? ('pass' as const) : ('fail' as const), ...result });
     },
@@ -276,7 +278,7 @@ export const testingTools = [
     }),
     annotations: TESTS_REMOTE,
     async handler(args, context) {
-      const source = openSource(context.runtime, sourceArgs(args));
+      const source = await openSource(context.runtime, sourceArgs(args));
       return withRedaction(source, async () => {
         const [name] = streamNames(source, [args.stream]);
         const { id, report } = await runTest(source, { streams: [name ?? args.stream], maxRecords: args.maxRecords, maxPages: args.maxPages, maxPartitions: args.maxPartitions, samples: args.samples ?? 5 }, context);
@@ -300,7 +302,7 @@ export const testingTools = [
             inferredSchema: stream?.inferredSchema ?? undefined,
             error: summary?.error,
             notes: stream?.notes ?? (report.auth.ok ? [] : ['Auth failed: the stream was not read.']),
-            text: renderTestReport(report),
+            text: (await loadEngine()).renderTestReport(report),
           }),
         );
       });
@@ -311,7 +313,7 @@ export const testingTools = [
     title: 'Get a test report',
     description: 'Returns a stored test report by id (from test_connector, test_stream or list_test_reports): every stream with its requests, samples, failures, pagination and inferred schema, and the report as text.',
     group: 'testing',
-    input: Type.Object({ id: Type.String({ pattern: '^[0-9A-Za-z_-]+$', maxLength: 200 }) }, { additionalProperties: false }),
+    input: Type.Object({ report: Type.String({ pattern: '^[0-9A-Za-z_-]+$', maxLength: 200, description: 'The report id (test_connector and list_test_reports give it).' }) }, { additionalProperties: false }),
     output: Type.Object({
       id: Type.String(),
       connector: Type.String(),
@@ -322,11 +324,11 @@ export const testingTools = [
       text: Type.Optional(Type.String()),
     }),
     annotations: READ_ONLY,
-    handler(args, { workspace }) {
-      const stored = workspace.getReport(args.id);
+    async handler(args, { workspace }) {
+      const stored = workspace.getReport(args.report);
       let text: string | undefined;
       try {
-        text = renderTestReport(stored.report as unknown as TestReport);
+        text = (await loadEngine()).renderTestReport(stored.report as unknown as TestReport);
       } catch {
         text = undefined;
       }
@@ -339,7 +341,7 @@ export const testingTools = [
     description: 'Lists stored test reports, newest first, optionally of one definition: id, definition, connection, verdict and time. get_test_report returns one in full.',
     group: 'testing',
     input: Type.Object(
-      { connector: Type.Optional(DefinitionId), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'At most this many (default 50).' })) },
+      { definition: Type.Optional(DefinitionId), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'At most this many (default 50).' })) },
       { additionalProperties: false },
     ),
     output: Type.Object({
@@ -348,7 +350,7 @@ export const testingTools = [
     annotations: READ_ONLY,
     handler: (args, { workspace }) => ({
       reports: workspace
-        .listReports(args.connector)
+        .listReports(args.definition)
         .slice(0, args.limit ?? 50)
         .map((report) => defined({ id: report.id, connector: report.connector, connection: report.connection, verdict: report.verdict, createdAt: report.createdAt })),
     }),

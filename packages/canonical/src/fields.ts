@@ -1,7 +1,8 @@
 // The fields of a canonical type as a mapping sees them: dotted paths, what kind of value each takes (money, an
-// enum, a timestamp, …), whether it is required or nullable. Mapping suggestions and the MCP type description
-// both read types through this.
-import { DECIMAL_PATTERN, type CanonicalTypeDefinition } from '@pullpush/canonical';
+// enum, a timestamp, …), whether it is required or nullable. Mapping suggestions and type descriptions read types
+// through this.
+import { DECIMAL_PATTERN } from './conventions.ts';
+import type { CanonicalTypeDefinition } from './definition.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -38,7 +39,7 @@ export interface CanonicalField {
   itemKind?: FieldKind;
 }
 
-export function isSchema(value: unknown): value is Schema {
+function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
