@@ -26,6 +26,11 @@ export interface HttpServerOptions extends Omit<PullPushServerOptions, 'runtime'
   allowedOrigins?: readonly string[];
   /** Path of the MCP endpoint (default /mcp). */
   path?: string;
+  /**
+   * The endpoint's URL as clients reach it, behind a reverse proxy that terminates TLS (https://mcp.example.com/mcp):
+   * the protected-resource metadata and the 401 name it, and its host and origin are accepted.
+   */
+  publicUrl?: string;
   /** Sessions open at once (default 32): an initialize beyond it is answered 503 until one ends or expires. */
   maxSessions?: number;
   /** A session without a request for this long is closed (default 30 minutes); its id then answers 404. */
@@ -106,6 +111,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   sweep.unref();
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
+  const publicUrl = options.publicUrl === undefined ? undefined : new URL(options.publicUrl);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a browser page on another name resolving to us still sends its own Host and Origin.
@@ -116,16 +122,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const requested = new URL(req.url ?? '/', 'http://x').pathname;
     // RFC 9728: what protects this resource, public like any metadata. No authorization server is named: the token
     // is given to the client by whoever runs the server, so clients do not start an OAuth flow.
-    if (req.method === 'GET' && (requested === METADATA_PATH || requested === `${METADATA_PATH}${path}`)) {
+    if (req.method === 'GET' && (requested === METADATA_PATH || requested === `${METADATA_PATH}${path}` || (publicUrl && requested === `${METADATA_PATH}${publicUrl.pathname}`))) {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' });
-      res.end(JSON.stringify({ resource: `${originOf(hostHeader)}${path}`, bearer_methods_supported: ['header'], resource_name: 'PullPush MCP server' }));
+      res.end(JSON.stringify({ resource: publicUrl ? publicUrl.href : `${originOf(hostHeader)}${path}`, bearer_methods_supported: ['header'], resource_name: 'PullPush MCP server' }));
       return;
     }
     if (requested !== path) return reply(res, 404, McpErrorCode.NotFound, `No endpoint here; MCP is at ${path}.`);
     const authorization = req.headers.authorization ?? '';
     if (!timingSafeEqual(digest(authorization), expected)) {
       return reply(res, 401, McpErrorCode.Unauthorized, 'A valid bearer token is required.', {
-        'www-authenticate': `Bearer realm="pullpush", resource_metadata="${originOf(hostHeader)}${METADATA_PATH}${path}"`,
+        'www-authenticate': `Bearer realm="pullpush", resource_metadata="${publicUrl ? `${publicUrl.origin}${METADATA_PATH}${publicUrl.pathname}` : `${originOf(hostHeader)}${METADATA_PATH}${path}`}"`,
       });
     }
     const sessionId = req.headers['mcp-session-id'];
@@ -177,9 +183,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     http.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  const names = [`${host}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ...(options.allowedHosts ?? [])];
+  const names = [`${host}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ...(publicUrl ? [publicUrl.host] : []), ...(options.allowedHosts ?? [])];
   allowedHosts = new Set(names.map((name) => name.toLowerCase()));
-  allowedOrigins = new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://${host}:${port}`, ...(options.allowedOrigins ?? [])].map((origin) => origin.toLowerCase()));
+  allowedOrigins = new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://${host}:${port}`, ...(publicUrl ? [publicUrl.origin] : []), ...(options.allowedOrigins ?? [])].map((origin) => origin.toLowerCase()));
   const displayHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${displayHost}:${port}${path}`,

@@ -25,7 +25,7 @@ import { McpErrorCode } from './errors.ts';
 import { getPrompt, listPrompts } from './prompts.ts';
 import { listResources, listResourceTemplates, readResource } from './resources.ts';
 import { ServerRuntime } from './runtime.ts';
-import { defineTool, READ_ONLY, type ToolDefinition } from './tool.ts';
+import { defineTool, READ_ONLY, type ElicitationAnswer, type ElicitationRequest, type ToolDefinition } from './tool.ts';
 import { ALL_TOOLS } from './tools/index.ts';
 import { TOOLSET_NAMES, TOOLSETS, toolsetOf, toolsOf, unknownToolsets, type ToolsetName, type ToolsetSelection } from './toolsets.ts';
 import Type from 'typebox';
@@ -220,6 +220,9 @@ export function createPullPushServer(options: PullPushServerOptions = {}): PullP
         if (progressToken === undefined) return;
         await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } });
       },
+      ...(server.getClientCapabilities()?.elicitation
+        ? { elicit: async (question: ElicitationRequest): Promise<ElicitationAnswer> => (await server.elicitInput(question, { signal: extra.signal })) as ElicitationAnswer }
+        : {}),
     };
     // A tool that may write can change what resources/list shows: compared before and after.
     const resourcesBefore = tool.annotations.readOnlyHint === true ? undefined : resourceSignature(runtime);

@@ -19,6 +19,22 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Reports progress to a client that asked for it (a progress token); a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /**
+   * Asks the user directly through the client's form (MCP elicitation), the answer going to the server and not
+   * through the model; present only when the client declares the elicitation capability.
+   */
+  elicit?: (request: ElicitationRequest) => Promise<ElicitationAnswer>;
+}
+
+export interface ElicitationRequest {
+  message: string;
+  /** A flat object schema of string, number, boolean and enum fields. */
+  requestedSchema: { type: 'object'; properties: Record<string, { type: 'string'; title?: string; description?: string }>; required?: string[] };
+}
+
+export interface ElicitationAnswer {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
 }
 
 export interface ToolDefinition<I extends TSchema = TSchema, O extends TSchema = TSchema> {

@@ -4,7 +4,7 @@
 // matters most: no result of any tool of the testing, connections, sync or monitoring groups ever contains a secret.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { shopConnectorDefinition, startTestApi, type AuthOptions, type TestApi } from '@pullpush/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALL_TOOLS } from '../src/tools/index.ts';
@@ -78,6 +78,35 @@ describe('secrets by reference', () => {
     expect((await fails('create_connection', { connection: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'PULLPUSH_SECRET_KEY' } } })).message).toContain("server's own secret");
     expect((await fails('create_connection', { connection: 'x', definition: DEFINITION, config: {}, secretsFrom: { apiKey: { env: 'HOME' } } })).code).toBe('MCP_INVALID_ARGUMENTS');
     expect(server.runtime.workspace.listConnections().map((connection) => connection.name)).toEqual(['main']);
+  });
+
+  it('asks the user for a missing secret through the client\'s form (elicitation); the value never reaches a result', async () => {
+    const api = await serve();
+    const connected = await connect({}, { elicitation: {} });
+    connected.server.runtime.workspace.saveDefinition(DEFINITION, shopConnectorDefinition({ baseUrl: api.url, pageSize: 10 }) as unknown as Record<string, unknown>);
+    const questions: Array<{ message: string; requestedSchema: { properties: Record<string, unknown>; required?: string[] } }> = [];
+    let answer: { action: 'accept' | 'decline'; content?: Record<string, unknown> } = { action: 'accept', content: { apiKey: TOKEN } };
+    connected.client.setRequestHandler(ElicitRequestSchema, (request) => {
+      questions.push(request.params as (typeof questions)[number]);
+      return answer;
+    });
+    const created = await connected.ok<{ connection: { config: Record<string, unknown> }; warnings?: string[] }>('create_connection', { connection: 'main', definition: DEFINITION, config: {} });
+    expect(questions).toEqual([expect.objectContaining({ message: expect.stringContaining('never sees it'), requestedSchema: expect.objectContaining({ required: ['apiKey'], properties: { apiKey: expect.objectContaining({ type: 'string' }) } }) })]);
+    expect(created.warnings).toBeUndefined();
+    expect(created.connection.config['apiKey']).toBe('••••••');
+    const tested = await connected.ok<{ verdict: string }>('test_connector', { connection: 'main', maxRecords: 10 });
+    expect(tested.verdict).not.toBe('fail');
+    expect(JSON.stringify([created, tested])).not.toContain(TOKEN);
+    // Declined: nothing is stored, and the error says so.
+    answer = { action: 'decline' };
+    expect(await connected.fails('create_connection', { connection: 'other', definition: DEFINITION, config: {} })).toMatchObject({ code: 'MCP_INVALID_ARGUMENTS', message: expect.stringContaining('declined') });
+    expect(connected.server.runtime.workspace.listConnections().map((connection) => connection.name)).toEqual(['main']);
+  });
+
+  it('without elicitation, a missing secret is a config problem at its pointer', async () => {
+    const api = await serve();
+    const { fails } = await setup(api);
+    expect(await fails('create_connection', { connection: 'main', definition: DEFINITION, config: {} })).toMatchObject({ code: 'MCP_INVALID_ARGUMENTS', issues: [expect.objectContaining({ pointer: '/config/apiKey', rule: 'required' })] });
   });
 
   it('accepts a key in plain text, with a warning that it passed through the model', async () => {

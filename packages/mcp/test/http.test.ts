@@ -143,6 +143,32 @@ describe('Streamable HTTP', () => {
     }
   });
 
+  it('behind a TLS proxy, names the public URL in its metadata and its 401, and accepts that host', async () => {
+    const proxied = await startHttpServer({ token: TOKEN, workspace: join(dir, 'proxied'), env: { PULLPUSH_SECRET_KEY: TEST_KEY }, publicUrl: 'https://mcp.example.com/mcp' });
+    try {
+      const send = (path: string, headers: Record<string, string>, method = 'GET', body?: string) =>
+        new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+          const outgoing = request(new URL(path, proxied.url), { method, headers }, (incoming) => {
+            let text = '';
+            incoming.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+            incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: text }));
+          });
+          outgoing.on('error', reject);
+          outgoing.end(body);
+        });
+      const viaProxy = { host: 'mcp.example.com', origin: 'https://mcp.example.com', 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const refused = await send('/mcp', viaProxy, 'POST', JSON.stringify(initialize));
+      expect(refused.status).toBe(401);
+      expect(String(refused.headers['www-authenticate'])).toContain('resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"');
+      const metadata = await send('/.well-known/oauth-protected-resource/mcp', { host: 'mcp.example.com' });
+      expect(JSON.parse(metadata.body)).toMatchObject({ resource: 'https://mcp.example.com/mcp' });
+      const elsewhere = await send('/.well-known/oauth-protected-resource/mcp', { host: 'evil.example.net' });
+      expect(elsewhere.status).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('gives SSE events ids and replays what a client missed when it reconnects with Last-Event-ID', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
     const opened = await post(auth, initialize);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach } from 'vitest';
 import { createPullPushServer, type PullPushServer, type PullPushServerOptions } from '../src/index.ts';
 
@@ -33,10 +33,11 @@ afterEach(async () => {
   }
 });
 
-export async function connect(options: PullPushServerOptions = {}): Promise<Connected> {
+/** `clientCapabilities`: what the test client declares (elicitation, to be asked for secrets). */
+export async function connect(options: PullPushServerOptions = {}, clientCapabilities: ClientCapabilities = {}): Promise<Connected> {
   const dir = mkdtempSync(join(tmpdir(), 'pullpush-mcp-'));
   const server = createPullPushServer({ workspace: join(dir, 'workspace'), env: { PULLPUSH_SECRET_KEY: TEST_KEY }, engine: LOCAL_ENGINE, ...options });
-  const client = new Client({ name: 'pullpush-test', version: '0.0.0' });
+  const client = new Client({ name: 'pullpush-test', version: '0.0.0' }, { capabilities: clientCapabilities });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   // The client checks results against output schemas only for tools it has listed.

@@ -16,6 +16,7 @@ interface McpFlags {
   maxSessions?: number;
   sessionIdle?: number;
   toolsets?: ToolsetSelection;
+  publicUrl?: string;
   json?: boolean;
 }
 
@@ -55,6 +56,7 @@ export function registerMcp(program: Command, ctx: Context): void {
     .option('--allow-insecure-http', 'let connectors use plain http URLs (local and test APIs only)')
     .option('--max-sessions <n>', 'with --http: sessions open at once (default 32)', positiveInteger)
     .option('--session-idle <minutes>', 'with --http: close a session after this many minutes without a request (default 30)', positiveInteger)
+    .option('--public-url <url>', 'with --http behind a reverse proxy that terminates TLS: the endpoint as clients reach it (https://mcp.example.com/mcp), named in the protected-resource metadata')
     .option('--toolsets <names>', `the toolsets a session lists, comma-separated (${TOOLSET_NAMES.join(', ')}), or "dynamic": only list_toolsets and enable_toolset until the assistant enables what it needs (default: all)`, toolsetsArgument)
     .option('--json', 'with --http: print the endpoint as JSON on stdout')
     .addHelpText(
@@ -94,6 +96,7 @@ export function registerMcp(program: Command, ctx: Context): void {
         ...(flags.port === undefined ? {} : { port: flags.port }),
         ...(flags.maxSessions === undefined ? {} : { maxSessions: flags.maxSessions }),
         ...(flags.sessionIdle === undefined ? {} : { sessionIdleMs: flags.sessionIdle * 60_000 }),
+        ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
       });
       // One line, so a supervisor can read the endpoint as soon as it is up.
       if (flags.json) ctx.out.line(JSON.stringify({ transport: 'streamable-http', url: running.url }));

@@ -9,7 +9,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import Type from 'typebox';
 import { McpErrorCode } from '../errors.ts';
 import type { ServerRuntime } from '../runtime.ts';
-import { defineTool, DESTROYS, READ_ONLY, READS_REMOTE, WRITES } from '../tool.ts';
+import { defineTool, DESTROYS, READ_ONLY, READS_REMOTE, WRITES, type ToolContext } from '../tool.ts';
 import type { MaskedConnection, Workspace } from '../workspace/workspace.ts';
 import { compact, ConnectionName, DefinitionId, JsonObject, Revision, FreeObject } from './schemas.ts';
 
@@ -241,12 +241,41 @@ function resolveSecretReferences(workspace: Workspace, inline: Json, references:
   return values;
 }
 
+/**
+ * Secret config keys neither given nor referenced, asked of the user through the client's form when it can show
+ * one (MCP elicitation): the values go from the user to the server, never through the model.
+ */
+async function askForSecrets(definition: Json, given: Json, connection: string, elicit: ToolContext['elicit']): Promise<Json> {
+  const properties = ((definition['config'] as Json | undefined)?.['properties'] ?? {}) as Record<string, { title?: unknown; description?: unknown }>;
+  const missing = secretKeysOf(definition).filter((key) => !Object.hasOwn(given, key));
+  if (missing.length === 0 || !elicit) return {};
+  const answer = await elicit({
+    message: `Connection "${connection}" needs ${missing.join(', ')}. The value${missing.length === 1 ? ' goes' : 's go'} to the PullPush server only, encrypted at rest; the assistant never sees ${missing.length === 1 ? 'it' : 'them'}.`,
+    requestedSchema: {
+      type: 'object',
+      properties: Object.fromEntries(
+        missing.map((key) => [
+          key,
+          { type: 'string' as const, title: typeof properties[key]?.title === 'string' ? properties[key].title : key, ...(typeof properties[key]?.description === 'string' ? { description: properties[key].description } : {}) },
+        ]),
+      ),
+      required: missing,
+    },
+  });
+  if (answer.action !== 'accept') {
+    throw new PullPushError(McpErrorCode.InvalidArguments, `The user did not give ${missing.join(', ')} (${answer.action === 'decline' ? 'declined' : 'cancelled'}): nothing was stored.`, {
+      hint: `Ask the user again, or have them set an environment variable where the server runs and give it with secretsFrom.`,
+    });
+  }
+  return Object.fromEntries(missing.filter((key) => typeof answer.content?.[key] === 'string' && answer.content[key] !== '').map((key) => [key, answer.content?.[key]]));
+}
+
 export const connectionsTools = [
   defineTool({
     name: 'create_connection',
     title: 'Create a connection',
     description:
-      "Stores a connection: a name, the definition it is for and its config. Give secrets by reference, not as values: secretsFrom { \"apiKey\": { \"env\": \"PULLPUSH_SHOP_API_KEY\" } } has the server read the value from its own environment, so it never passes through your context (ask the user to set the variable where the server runs). The config is checked against the definition's config schema first (every problem at its pointer); keys the schema marks secret: true are encrypted at rest and never shown again (results show ••••••). A secret given in plain text in config is accepted with a warning. Then test_connection, run_sync.",
+      "Stores a connection: a name, the definition it is for and its config. Never put secrets in config: give them by reference, secretsFrom { \"apiKey\": { \"env\": \"PULLPUSH_SHOP_API_KEY\" } }, and the server reads the value from its own environment (ask the user to set the variable where the server runs); or leave them out, and where the client supports elicitation the server asks the user for them in a form. Either way the values never pass through your context. The config is checked against the definition's config schema first (every problem at its pointer); keys the schema marks secret: true are encrypted at rest and never shown again (results show ••••••). A secret given in plain text in config is accepted with a warning. Then test_connection, run_sync.",
     group: 'connections',
     input: Type.Object(
       {
@@ -280,9 +309,10 @@ export const connectionsTools = [
       warnings: Type.Optional(Type.Array(Type.String(), { description: 'Secrets that were given in plain text, and so passed through the model.' })),
     }),
     annotations: WRITES,
-    handler(args, { workspace }) {
+    async handler(args, { workspace, elicit }) {
       const { document } = workspace.getDefinition(args.definition);
-      const config = { ...args.config, ...resolveSecretReferences(workspace, args.config, args.secretsFrom ?? {}) };
+      const given = { ...args.config, ...resolveSecretReferences(workspace, args.config, args.secretsFrom ?? {}) };
+      const config = { ...given, ...(await askForSecrets(document, given, args.connection, elicit)) };
       const issues = validateConfig(document, config);
       if (issues.length > 0) {
         const keys = Object.keys(((document['config'] as Json | undefined)?.['properties'] ?? {}) as Json);
