@@ -20,11 +20,14 @@ const layers = {
   cli: ['mcp', 'sync', 'engine', 'discovery', 'registry-client', 'schema', 'canonical', 'connectors', 'testkit'],
   'registry-server': ['schema', 'canonical'],
   // Workspace scripts (benchmarks, checks) may use every library.
-  tools: ['canonical', 'schema', 'engine', 'sync', 'mcp', 'testkit', 'discovery', 'registry-client', 'connectors'],
+  tools: ['canonical', 'schema', 'engine', 'sync', 'mcp', 'testkit', 'discovery', 'registry-client', 'registry-server', 'connectors'],
 };
 
-// Tests may also start testkit APIs (a devDependency), whatever their package's layer.
-const testLayers = Object.fromEntries(Object.entries(layers).map(([layer, allowed]) => [layer, layer === 'testkit' ? allowed : [...allowed, 'testkit']]));
+// Tests may also start testkit APIs (a devDependency), whatever their package's layer; the registry client's start
+// a real registry server.
+const testLayers = Object.fromEntries(
+  Object.entries(layers).map(([layer, allowed]) => [layer, layer === 'testkit' ? allowed : [...allowed, 'testkit', ...(layer === 'registry-client' ? ['registry-server'] : [])]]),
+);
 
 function constraints(map) {
   return [

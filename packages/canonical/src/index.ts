@@ -21,6 +21,7 @@ export {
   type CanonicalValidation,
 } from './validate.ts';
 export { isDate, isDateTime } from './formats.ts';
+export { canonicalJson } from './jcs.ts';
 export { canonicalFields, type CanonicalField, type FieldKind } from './fields.ts';
 export { canonicalKey, canonicalKeyParts } from './keys.ts';
 export { diffCanonical, type CanonicalChange, type CanonicalDiff, type DiffOptions } from './diff.ts';

@@ -4,6 +4,7 @@
 // Nothing but GET and HEAD is sent (and POST to search, token and login endpoints), with small limits; a verdict
 // never passes what the test could not exercise.
 import { PullPushError, type CanonicalEvent, type Issue } from '@pullpush/canonical';
+import { definitionArtifact } from '@pullpush/schema';
 import type { Observation } from './pagination/index.ts';
 import type { EndReason } from './stream.ts';
 import { compileConnector, type Connector, type ConnectorOptions } from './connector.ts';
@@ -81,6 +82,8 @@ export interface StreamReport {
 export interface TestReport {
   connector: string;
   definitionVersion: string;
+  /** SRI sha512 of the definition's canonical JSON: which definition, exactly, was tested (a registry checks it). */
+  integrity: string;
   startedAt: string;
   durationMs: number;
   verdict: Verdict;
@@ -271,6 +274,7 @@ export async function testConnector(definition: unknown, config: Record<string, 
     return {
       connector: connector.id,
       definitionVersion: version,
+      integrity: definitionArtifact(definition).integrity,
       startedAt,
       durationMs: Date.now() - started,
       verdict: auth.ok ? worst(verdicts) : 'fail',

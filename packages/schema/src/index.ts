@@ -20,4 +20,5 @@ export {
 export { declaredSites, definitionSites, documentSites, flowSites, type DeclaredSite, type ExpressionSite } from './validate/sites.ts';
 export { definitionJsonSchema, flowJsonSchema, generatedSchemaFiles, DEFINITION_SCHEMA_ID, FLOW_SCHEMA_ID } from './json-schema.ts';
 export { migrateDefinition, DSL_MIGRATIONS, type DslMigration } from './migrate.ts';
+export { definitionArtifact, type DefinitionArtifact } from './artifact.ts';
 export type * from './dsl/types.ts';

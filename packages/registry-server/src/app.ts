@@ -1,0 +1,215 @@
+// The registry's HTTP API on Hono: accounts and tokens, publisher keys, publishing (verified, signed and
+// countersigned), package information, downloads, dist-tags, deprecation, yanking and search. Every refusal is a
+// JSON error with a stable code and a hint.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import semver from 'semver';
+import { RegistryError, RegistryErrorCode } from './errors.ts';
+import { isAccountName, parsePackageName } from './names.ts';
+import { REGISTRY_OPENAPI } from './openapi.ts';
+import { ed25519PublicKey, signedText, signText, verifyText } from './signing.ts';
+import type { RegistryStore, TokenScope } from './store.ts';
+import { verifyDefinition, verifyReport } from './verification.ts';
+
+export interface RegistryAppOptions {
+  store: RegistryStore;
+  /** Largest request body in bytes (default 5 MiB). */
+  maxBodyBytes?: number;
+  /** The clock (default now), for deterministic tests. */
+  now?: () => Date;
+}
+
+type Json = Record<string, unknown>;
+
+const TAG = /^[a-z][a-z0-9._-]{0,31}$/;
+
+export function createRegistryApp(options: RegistryAppOptions): Hono {
+  const { store } = options;
+  const now = () => (options.now?.() ?? new Date()).toISOString();
+  const app = new Hono();
+  const maxSize = options.maxBodyBytes ?? 5 * 1024 * 1024;
+
+  app.onError((error, c) => {
+    if (error instanceof RegistryError) return c.json({ error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }, error.status);
+    return c.json({ error: { code: 'REGISTRY_INTERNAL', message: 'The registry failed on its side.' } }, 500);
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new RegistryError(RegistryErrorCode.TooLarge, 413, `The request body is over ${maxSize} bytes.`, 'A connector definition is a few kilobytes; check what is being sent.');
+      },
+    }),
+  );
+
+  const authenticate = (c: Context, scope: TokenScope): string => {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const found = token ? store.authenticate(token) : undefined;
+    if (!found) throw new RegistryError(RegistryErrorCode.Unauthorized, 401, 'A valid token is required.', 'Log in first (pullpush login), or pass a token.');
+    if (scope === 'publish' && found.scope !== 'publish') throw new RegistryError(RegistryErrorCode.Forbidden, 403, 'This token may only read.', 'Create a publish token (pullpush login).');
+    return found.account;
+  };
+  const body = async (c: Context): Promise<Json> => {
+    const value: unknown = await c.req.json().catch(() => undefined);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'The request body must be a JSON object.');
+    return value as Json;
+  };
+  const packageOf = (c: Context) => {
+    const name = `${c.req.param('scope')}/${c.req.param('name')}`;
+    parsePackageName(name);
+    return name;
+  };
+  const owned = (c: Context, name: string): string => {
+    const account = authenticate(c, 'publish');
+    const found = store.getPackage(name);
+    if (!found) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No package ${name}.`);
+    if (found.owner !== account) throw new RegistryError(RegistryErrorCode.Forbidden, 403, `${name} belongs to another account.`);
+    return account;
+  };
+  const versionOf = (name: string, version: string) => {
+    const found = store.getPackage(name)?.versions.find((entry) => entry.version === version);
+    if (!found) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No version ${version} of ${name}.`, 'pullpush info lists the versions.');
+    return found;
+  };
+
+  app.get('/openapi.json', (c) => c.json(REGISTRY_OPENAPI));
+
+  app.post('/-/accounts', async (c) => {
+    const { name } = await body(c);
+    if (typeof name !== 'string' || !isAccountName(name)) throw new RegistryError(RegistryErrorCode.InvalidName, 400, 'An account name is lower-case letters, digits and -, at most 39 characters.');
+    const { token } = store.createAccount(name);
+    store.audit({ account: name, action: 'create-account' }, now());
+    return c.json({ account: name, token }, 201);
+  });
+
+  app.post('/-/tokens', async (c) => {
+    const account = authenticate(c, 'publish');
+    const { scope } = await body(c);
+    if (scope !== 'read' && scope !== 'publish') throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'scope is read or publish.');
+    return c.json({ token: store.createToken(account, scope) }, 201);
+  });
+
+  app.post('/-/keys', async (c) => {
+    const account = authenticate(c, 'publish');
+    const { publicKey } = await body(c);
+    if (typeof publicKey !== 'string' || !ed25519PublicKey(publicKey)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'publicKey must be an Ed25519 public key in PEM.', 'Create one with pullpush keys create.');
+    const id = store.addKey(account, publicKey);
+    store.audit({ account, action: 'add-key', detail: id }, now());
+    return c.json({ id }, 201);
+  });
+
+  app.get('/-/keys/:id', (c) => {
+    const key = store.key(c.req.param('id'));
+    if (!key) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No key ${c.req.param('id')}.`);
+    return c.json({ id: c.req.param('id'), account: key.account, publicKey: key.publicKey });
+  });
+
+  app.get('/-/registry-keys', (c) => {
+    const { id, publicKey } = store.registryKey();
+    return c.json({ keys: [{ id, publicKey }] });
+  });
+
+  app.get('/-/search', (c) => {
+    const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
+    return c.json({ results: store.search(c.req.query('q') ?? '', limit) });
+  });
+
+  app.put('/packages/:scope/:name', async (c) => {
+    const account = authenticate(c, 'publish');
+    const name = packageOf(c);
+    if (parsePackageName(name).scope !== account) throw new RegistryError(RegistryErrorCode.Forbidden, 403, `Account ${account} publishes under @${account}/, not ${name}.`, `Name it @${account}/${parsePackageName(name).name}.`);
+    const { definition, report, signature } = await body(c);
+    const artifact = verifyDefinition(definition);
+    verifyReport(report, artifact.integrity);
+    const signed = (signature ?? {}) as { keyId?: unknown; value?: unknown };
+    const key = typeof signed.keyId === 'string' ? store.key(signed.keyId) : undefined;
+    const text = signedText(name, artifact.version, artifact.integrity);
+    if (!key || key.account !== account || typeof signed.value !== 'string' || !verifyText(text, signed.value, key.publicKey)) {
+      throw new RegistryError(RegistryErrorCode.BadSignature, 422, `The signature of ${text.slice(0, 80)}… is not one of ${account}'s keys.`, 'Sign with a key registered to your account (pullpush keys create).');
+    }
+    const registry = store.registryKey();
+    const countersignature = signText(text, registry.privateKey);
+    const document = definition as { description?: string; auth: { kind: string }; streams: Record<string, { canonical?: string }> };
+    const tested = report as { startedAt?: string; verdict: string; streams: Array<{ stream: string }> };
+    store.publish(
+      {
+        name,
+        version: artifact.version,
+        integrity: artifact.integrity,
+        artifact: artifact.text,
+        keyId: signed.keyId as string,
+        signature: signed.value,
+        countersignature,
+        verification: { verdict: tested.verdict, streams: tested.streams.map((stream) => stream.stream), testedAt: String(tested.startedAt ?? '') },
+        owner: account,
+        description: document.description ?? '',
+        index: {
+          canonicalTypes: [...new Set(Object.values(document.streams).flatMap((stream) => (stream.canonical ? [stream.canonical] : [])))],
+          authKind: document.auth.kind,
+          streams: Object.keys(document.streams),
+        },
+      },
+      now(),
+    );
+    store.audit({ account, action: 'publish', name, version: artifact.version, detail: artifact.integrity }, now());
+    return c.json({ name, version: artifact.version, integrity: artifact.integrity, countersignature, registryKeyId: registry.id }, 201);
+  });
+
+  app.get('/packages/:scope/:name', (c) => {
+    const name = packageOf(c);
+    const found = store.getPackage(name);
+    if (!found) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No package ${name}.`, 'pullpush search finds packages.');
+    const versions = [...found.versions].sort((a, b) => semver.compare(a.version, b.version));
+    return c.json({
+      name,
+      owner: found.owner,
+      description: found.description,
+      distTags: found.distTags,
+      downloads: found.downloads,
+      versions: versions.map(({ artifact: _artifact, ...version }) => version),
+    });
+  });
+
+  app.get('/packages/:scope/:name/:version', (c) => {
+    const name = packageOf(c);
+    const found = versionOf(name, c.req.param('version'));
+    store.countDownload(name, found.version);
+    return c.json({ ...found, registryKeyId: store.registryKey().id });
+  });
+
+  app.put('/packages/:scope/:name/dist-tags/:tag', async (c) => {
+    const name = packageOf(c);
+    const account = owned(c, name);
+    const tag = c.req.param('tag');
+    const { version } = await body(c);
+    if (!TAG.test(tag)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `"${tag}" is not a tag name.`);
+    if (typeof version !== 'string') throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'version is required.');
+    if (versionOf(name, version).yanked) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `${name}@${version} is yanked: a tag cannot point at it.`);
+    store.setDistTag(name, tag, version);
+    store.audit({ account, action: 'dist-tag', name, version, detail: tag }, now());
+    return c.json({ name, distTags: store.getPackage(name)?.distTags ?? {} });
+  });
+
+  app.post('/packages/:scope/:name/deprecate', async (c) => {
+    const name = packageOf(c);
+    const account = owned(c, name);
+    const { version, message } = await body(c);
+    if (version !== undefined) versionOf(name, String(version));
+    store.setDeprecated(name, version === undefined ? undefined : String(version), typeof message === 'string' && message !== '' ? message : null);
+    store.audit({ account, action: 'deprecate', name, ...(version === undefined ? {} : { version: String(version) }), detail: String(message ?? '') }, now());
+    return c.json({ name, deprecated: message ?? null });
+  });
+
+  app.post('/packages/:scope/:name/:version/yank', async (c) => {
+    const name = packageOf(c);
+    const account = owned(c, name);
+    const version = versionOf(name, c.req.param('version')).version;
+    const { yanked } = await body(c);
+    store.setYanked(name, version, yanked !== false);
+    store.audit({ account, action: yanked === false ? 'unyank' : 'yank', name, version }, now());
+    return c.json({ name, version, yanked: yanked !== false });
+  });
+
+  return app;
+}
