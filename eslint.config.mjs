@@ -17,16 +17,16 @@ const layers = {
   connectors: ['schema', 'canonical'],
   // testkit imports nothing of ours at runtime but schema types (enforced below).
   testkit: ['schema'],
-  cli: ['mcp', 'sync', 'engine', 'discovery', 'registry-client', 'schema', 'canonical', 'connectors', 'testkit'],
+  cli: ['mcp', 'sync', 'engine', 'discovery', 'registry-client', 'registry-server', 'schema', 'canonical', 'connectors', 'testkit'],
   'registry-server': ['schema', 'canonical'],
   // Workspace scripts (benchmarks, checks) may use every library.
   tools: ['canonical', 'schema', 'engine', 'sync', 'mcp', 'testkit', 'discovery', 'registry-client', 'registry-server', 'connectors'],
 };
 
-// Tests may also start testkit APIs (a devDependency), whatever their package's layer; the registry client's start
-// a real registry server.
+// Tests may also start testkit APIs (a devDependency), whatever their package's layer; the registry client's and
+// the MCP server's start a real registry server.
 const testLayers = Object.fromEntries(
-  Object.entries(layers).map(([layer, allowed]) => [layer, layer === 'testkit' ? allowed : [...allowed, 'testkit', ...(layer === 'registry-client' ? ['registry-server'] : [])]]),
+  Object.entries(layers).map(([layer, allowed]) => [layer, layer === 'testkit' ? allowed : [...allowed, 'testkit', ...(layer === 'registry-client' || layer === 'mcp' ? ['registry-server'] : [])]]),
 );
 
 function constraints(map) {

@@ -11,6 +11,7 @@ import { registerMcp } from './commands/mcp.ts';
 import { registerMock } from './commands/mock.ts';
 import { registerProbe } from './commands/probe.ts';
 import { registerRead } from './commands/read.ts';
+import { registerRegistry } from './commands/registry.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerState } from './commands/state.ts';
 import { registerSync } from './commands/sync.ts';
@@ -84,6 +85,7 @@ function buildProgram(ctx: Context, usage: UsageProblem[]): Command {
   registerCanonical(program, ctx);
   registerDemo(program, ctx);
   registerMcp(program, ctx);
+  registerRegistry(program, ctx);
   // Every command writes help to our streams and reports parse errors to us instead of printing them.
   for (const command of allCommands(program)) {
     command.exitOverride();

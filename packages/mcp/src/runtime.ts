@@ -36,6 +36,14 @@ export interface SourceSpec {
   config?: Json | undefined;
 }
 
+export interface RegistrySettings {
+  url: string;
+  /** A publish token (publish_definition needs one). */
+  token?: string;
+  /** The Ed25519 key registered to the token's account, to sign publishes with. */
+  signer?: { keyId: string; privateKey: string };
+}
+
 export class ServerRuntime {
   readonly workspace: Workspace;
   readonly engine: Omit<ConnectorOptions, 'connection'>;
@@ -51,9 +59,13 @@ export class ServerRuntime {
   readonly mocks = new Map<string, MockApi>();
   #store: SqliteStore | undefined;
 
-  constructor(workspace: Workspace, engine: Omit<ConnectorOptions, 'connection'> = {}) {
+  /** The marketplace registry the marketplace tools use, and the key this server publishes with; none: no registry. */
+  readonly registry: RegistrySettings | undefined;
+
+  constructor(workspace: Workspace, engine: Omit<ConnectorOptions, 'connection'> = {}, registry?: RegistrySettings) {
     this.workspace = workspace;
     this.engine = engine;
+    this.registry = registry;
   }
 
   /**

@@ -24,7 +24,7 @@ import { complete } from './completions.ts';
 import { McpErrorCode } from './errors.ts';
 import { getPrompt, listPrompts } from './prompts.ts';
 import { listResources, listResourceTemplates, readResource } from './resources.ts';
-import { ServerRuntime } from './runtime.ts';
+import { ServerRuntime, type RegistrySettings } from './runtime.ts';
 import { defineTool, READ_ONLY, type ElicitationAnswer, type ElicitationRequest, type ToolDefinition } from './tool.ts';
 import { ALL_TOOLS } from './tools/index.ts';
 import { TOOLSET_NAMES, TOOLSETS, toolsetOf, toolsOf, unknownToolsets, type ToolsetName, type ToolsetSelection } from './toolsets.ts';
@@ -50,6 +50,8 @@ export interface PullPushServerOptions {
   toolsets?: ToolsetSelection;
   /** Shares runs, statistics and the store between servers (one per HTTP session); its workspace is used. */
   runtime?: ServerRuntime;
+  /** The marketplace registry of the marketplace tools (and the token and key to publish with). */
+  registry?: RegistrySettings;
 }
 
 export interface PullPushServer extends Server {
@@ -154,7 +156,7 @@ function toolsetTools(enabled: Set<ToolsetName>, announce: () => void): ToolDefi
 
 export function createPullPushServer(options: PullPushServerOptions = {}): PullPushServer {
   const runtime =
-    options.runtime ?? new ServerRuntime(options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {}), options.engine);
+    options.runtime ?? new ServerRuntime(options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {}), options.engine, options.registry);
   const workspace = runtime.workspace;
   // A shared runtime outlives each session's server: only the server that made it closes it.
   const ownsRuntime = options.runtime === undefined;

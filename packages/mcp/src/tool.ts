@@ -49,7 +49,7 @@ export interface ToolDefinition<I extends TSchema = TSchema, O extends TSchema =
   handler(args: Static<I>, context: ToolContext): Promise<Static<O>> | Static<O>;
 }
 
-export type ToolGroup = 'definitions' | 'flows' | 'validation' | 'canonical' | 'discovery' | 'testing' | 'connections' | 'sync' | 'monitoring' | 'toolsets';
+export type ToolGroup = 'definitions' | 'flows' | 'validation' | 'canonical' | 'discovery' | 'testing' | 'connections' | 'sync' | 'monitoring' | 'marketplace' | 'toolsets';
 
 /** Keeps the input and output types of one tool tied to its schemas. */
 export function defineTool<I extends TSchema, O extends TSchema>(tool: ToolDefinition<I, O>): ToolDefinition {

@@ -33,6 +33,10 @@ export const TOOLSETS = {
     description: 'Flow documents: a source connection to a destination.',
     tools: ['create_flow', 'list_flows', 'get_flow', 'delete_flow'],
   },
+  marketplace: {
+    description: 'The connector marketplace: search it, read a connector, install one (verified) into the workspace, list what is installed, publish a tested definition.',
+    tools: ['search_marketplace', 'get_marketplace_connector', 'install_connector', 'list_installed_connectors', 'publish_definition'],
+  },
   manage: {
     description: 'Definition history (versions, diffs, rollback, export, delete) and the health of the server and its data.',
     tools: ['list_definition_versions', 'diff_definition_versions', 'rollback_definition', 'export_definition', 'delete_definition', 'system_health', 'event_stats'],

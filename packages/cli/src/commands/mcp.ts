@@ -4,6 +4,7 @@ import { TOOLSET_NAMES, unknownToolsets, type ToolsetSelection } from '@pullpush
 import { InvalidArgumentError, type Command } from 'commander';
 import { examples, positiveInteger, type Context } from '../context.ts';
 import { ExitCode, UsageError } from '../errors.ts';
+import { mcpRegistrySettings } from './registry.ts';
 
 interface McpFlags {
   workspace: string;
@@ -74,7 +75,8 @@ export function registerMcp(program: Command, ctx: Context): void {
         ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
         ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
       };
-      const options = { workspace: flags.workspace, env: ctx.env, engine, ...(flags.toolsets ? { toolsets: flags.toolsets } : {}) };
+      const registry = mcpRegistrySettings(ctx);
+      const options = { workspace: flags.workspace, env: ctx.env, engine, ...(flags.toolsets ? { toolsets: flags.toolsets } : {}), ...(registry ? { registry } : {}) };
       if (!flags.http) {
         // stdout belongs to the protocol: nothing else may be written there.
         const server = await serveStdio(options);

@@ -6,6 +6,7 @@ import { definitionsTools } from './definitions.ts';
 import { discoveryTools } from './discovery.ts';
 import { explainTools } from './explain.ts';
 import { flowsTools } from './flows.ts';
+import { marketplaceTools } from './marketplace.ts';
 import { monitoringTools } from './monitoring.ts';
 import { syncTools } from './sync.ts';
 import { testingTools } from './testing.ts';
@@ -22,4 +23,5 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...connectionsTools,
   ...syncTools,
   ...monitoringTools,
+  ...marketplaceTools,
 ];
