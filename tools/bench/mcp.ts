@@ -13,17 +13,13 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { listCanonicalTypes } from '@pullpush/canonical';
 import { createPullPushServer } from '@pullpush/mcp';
 import { validateDefinition } from '@pullpush/schema';
+import { percentile } from './measure.ts';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '500' }, json: { type: 'boolean' } } });
 const calls = Number(values.calls);
 const dir = mkdtempSync(join(tmpdir(), 'pullpush-bench-mcp-'));
 const env = { PULLPUSH_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') };
 const stripe = JSON.parse(readFileSync(new URL('../../packages/schema/examples/stripe.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 async function start(): Promise<{ client: Client; close: () => Promise<void> }> {
   const server = createPullPushServer({ workspace: join(dir, 'workspace'), env });

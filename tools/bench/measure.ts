@@ -35,6 +35,12 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/** The p-th percentile (nearest rank) of latency samples. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
 export function measure(name: string, fn: () => unknown, options: MeasureOptions): Measurement {
   runFor(fn, Math.min(0.5, options.seconds)); // warm-up: let the JIT settle before measuring
   const rounds = Array.from({ length: options.rounds }, () => runFor(fn, options.seconds));

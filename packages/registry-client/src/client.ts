@@ -2,7 +2,24 @@
 // install. A download is verified before anything uses it: the artifact's integrity, the publisher's signature and
 // the registry's countersignature; install then writes the definition and records it in a lockfile.
 import { PullPushError } from '@pullpush/canonical';
-import { definitionArtifact } from '@pullpush/schema';
+import {
+  definitionArtifact,
+  type RegistryAccountResult,
+  type RegistryDeprecateRequest,
+  type RegistryDistTagResult,
+  type RegistryKeyResult,
+  type RegistryKeys,
+  type RegistryPackageInfo,
+  type RegistryPublisherKey,
+  type RegistryPublishRequest,
+  type RegistryPublishResult,
+  type RegistrySearchHit,
+  type RegistrySearchResults,
+  type RegistryTokenResult,
+  type RegistryVersionDownload,
+  type RegistryVersionInfo,
+  type RegistryYankRequest,
+} from '@pullpush/schema';
 import ky, { HTTPError, type KyInstance } from 'ky';
 import { createPublicKey, sign, verify } from 'node:crypto';
 import { RegistryClientErrorCode } from './errors.ts';
@@ -18,36 +35,10 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
 }
 
-export interface VersionInfo {
-  version: string;
-  integrity: string;
-  keyId: string;
-  signature: string;
-  countersignature: string;
-  verification: { verdict: string; streams: string[]; testedAt: string };
-  yanked: boolean;
-  deprecated: string | null;
-  publishedAt: string;
-}
-
-export interface PackageInfo {
-  name: string;
-  owner: string;
-  description: string;
-  distTags: Record<string, string>;
-  downloads: number;
-  versions: VersionInfo[];
-}
-
-export interface SearchResult {
-  name: string;
-  description: string;
-  latest: string | null;
-  canonicalTypes: string[];
-  authKind: string;
-  streams: string[];
-  downloads: number;
-}
+// The documents of the registry's API, from the TypeBox schemas the server checks and describes them with.
+export type VersionInfo = RegistryVersionInfo;
+export type PackageInfo = RegistryPackageInfo;
+export type SearchResult = RegistrySearchHit;
 
 /** A downloaded version whose integrity and both signatures were checked. */
 export interface VerifiedVersion {
@@ -79,54 +70,57 @@ export class RegistryClient {
     this.#http = ky.create({
       prefix: `${this.url}/`,
       timeout: options.timeoutMs ?? 30_000,
-      retry: { limit: 2, methods: ['get'] },
+      // Reads are retried on failures that pass; a 429 is not: the registry's Retry-After can be an hour away, and
+      // its REGISTRY_RATE_LIMITED says when.
+      retry: { limit: 2, methods: ['get'], statusCodes: [408, 500, 502, 503, 504] },
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
     });
   }
 
-  async createAccount(name: string): Promise<{ account: string; token: string }> {
-    return this.#call(() => this.#http.post('-/accounts', { json: { name } }).json());
+  async createAccount(name: string): Promise<RegistryAccountResult> {
+    return this.#call<RegistryAccountResult>(() => this.#http.post('-/accounts', { json: { name } }).json());
   }
 
   async createToken(scope: 'read' | 'publish'): Promise<string> {
-    return (await this.#call<{ token: string }>(() => this.#http.post('-/tokens', { json: { scope } }).json())).token;
+    return (await this.#call<RegistryTokenResult>(() => this.#http.post('-/tokens', { json: { scope } }).json())).token;
   }
 
   async addKey(publicKey: string): Promise<string> {
-    return (await this.#call<{ id: string }>(() => this.#http.post('-/keys', { json: { publicKey } }).json())).id;
+    return (await this.#call<RegistryKeyResult>(() => this.#http.post('-/keys', { json: { publicKey } }).json())).id;
   }
 
   /** Publishes a definition with its passing read-only test report, signing `name@version:integrity`. */
-  async publish(name: string, definition: unknown, report: unknown, signer: PublishSigner): Promise<{ name: string; version: string; integrity: string }> {
+  async publish(name: string, definition: unknown, report: unknown, signer: PublishSigner): Promise<RegistryPublishResult> {
     const { integrity } = definitionArtifact(definition);
     const version = String((definition as { version?: unknown }).version);
     const value = sign(null, Buffer.from(`${name}@${version}:${integrity}`), signer.privateKey).toString('base64');
-    return this.#call(() => this.#http.put(`packages/${name}`, { json: { definition, report, signature: { keyId: signer.keyId, value } } }).json());
+    const body = { definition, report, signature: { keyId: signer.keyId, value } } as RegistryPublishRequest;
+    return this.#call<RegistryPublishResult>(() => this.#http.put(`packages/${name}`, { json: body }).json());
   }
 
   async info(name: string): Promise<PackageInfo> {
-    return this.#call(() => this.#http.get(`packages/${name}`).json());
+    return this.#call<PackageInfo>(() => this.#http.get(`packages/${name}`).json());
   }
 
   async search(query: string, limit = 20): Promise<SearchResult[]> {
-    return (await this.#call<{ results: SearchResult[] }>(() => this.#http.get('-/search', { searchParams: { q: query, limit } }).json())).results;
+    return (await this.#call<RegistrySearchResults>(() => this.#http.get('-/search', { searchParams: { q: query, limit } }).json())).results;
   }
 
   async setDistTag(name: string, tag: string, version: string): Promise<Record<string, string>> {
-    return (await this.#call<{ distTags: Record<string, string> }>(() => this.#http.put(`packages/${name}/dist-tags/${tag}`, { json: { version } }).json())).distTags;
+    return (await this.#call<RegistryDistTagResult>(() => this.#http.put(`packages/${name}/dist-tags/${tag}`, { json: { version } }).json())).distTags;
   }
 
   async deprecate(name: string, message: string, version?: string): Promise<void> {
-    await this.#call(() => this.#http.post(`packages/${name}/deprecate`, { json: { message, ...(version === undefined ? {} : { version }) } }).json());
+    await this.#call(() => this.#http.post(`packages/${name}/deprecate`, { json: { message, ...(version === undefined ? {} : { version }) } satisfies RegistryDeprecateRequest }).json());
   }
 
   async yank(name: string, version: string, yanked = true): Promise<void> {
-    await this.#call(() => this.#http.post(`packages/${name}/${version}/yank`, { json: { yanked } }).json());
+    await this.#call(() => this.#http.post(`packages/${name}/${version}/yank`, { json: { yanked } satisfies RegistryYankRequest }).json());
   }
 
   /** Downloads one exact version and verifies it: integrity, the publisher's signature, the registry's countersignature. */
   async download(name: string, version: string, expectedIntegrity?: string): Promise<VerifiedVersion> {
-    const found = await this.#call<VersionInfo & { artifact: string; registryKeyId: string }>(() => this.#http.get(`packages/${name}/${version}`).json());
+    const found = await this.#call<RegistryVersionDownload>(() => this.#http.get(`packages/${name}/${version}`).json());
     const { integrity } = definitionArtifact(JSON.parse(found.artifact) as unknown);
     const shown = `${name}@${found.version}`;
     if (integrity !== found.integrity || (expectedIntegrity !== undefined && integrity !== expectedIntegrity)) {
@@ -135,7 +129,7 @@ export class RegistryClient {
       });
     }
     const text = `${name}@${found.version}:${integrity}`;
-    const publisher = await this.#call<{ publicKey: string }>(() => this.#http.get(`-/keys/${found.keyId}`).json()).catch(() => undefined);
+    const publisher = await this.#call<RegistryPublisherKey>(() => this.#http.get(`-/keys/${found.keyId}`).json()).catch(() => undefined);
     if (!publisher || !verifySignature(text, found.signature, publisher.publicKey)) {
       throw new PullPushError(RegistryClientErrorCode.Signature, `${shown}: the publisher's signature does not verify with key ${found.keyId}; nothing was written.`, { hint: 'Do not use this version; report it to the registry.' });
     }
@@ -151,7 +145,7 @@ export class RegistryClient {
 
   #registryKeysOnce(): Promise<Record<string, string>> {
     if (this.#trusted) return Promise.resolve(this.#trusted);
-    this.#registryKeys ??= this.#call<{ keys: Array<{ id: string; publicKey: string }> }>(() => this.#http.get('-/registry-keys').json()).then(({ keys }) =>
+    this.#registryKeys ??= this.#call<RegistryKeys>(() => this.#http.get('-/registry-keys').json()).then(({ keys }) =>
       Object.fromEntries(keys.map((key) => [key.id, key.publicKey])),
     );
     return this.#registryKeys;

@@ -171,4 +171,13 @@ describe('refusals', () => {
     // With the real keys it installs.
     expect((await install(new RegistryClient({ url: registry.url }), '@acme/shop', options)).version).toBe('1.0.0');
   });
+
+  it('a rate-limited request fails at once with REGISTRY_RATE_LIMITED and when to try again (no retry into the window)', async () => {
+    await registry.close();
+    registry = await startRegistry({ db: join(dir, 'registry.db'), rateLimits: { reads: { limit: 2, windowMs: 3_600_000 }, writes: { limit: 10, windowMs: 60_000 } } });
+    const reader = new RegistryClient({ url: registry.url });
+    await reader.search('shop');
+    await reader.search('shop');
+    await expect(reader.search('shop')).rejects.toMatchObject({ code: 'REGISTRY_RATE_LIMITED', hint: expect.stringMatching(/^Try again in \d+ s\.$/) });
+  });
 });

@@ -1,12 +1,25 @@
 // The registry's HTTP API on Hono: accounts and tokens, publisher keys, publishing (verified, signed and
-// countersigned), package information, downloads, dist-tags, deprecation, yanking and search. Every refusal is a
-// JSON error with a stable code and a hint.
+// countersigned), package information, downloads, dist-tags, deprecation, yanking and search, behind rate limits,
+// beside the web catalogue's pages. Every refusal is a JSON error with a stable code and a hint.
+import {
+  RegistryAccountRequest,
+  RegistryDeprecateRequest,
+  RegistryDistTagRequest,
+  RegistryKeyRequest,
+  RegistryPublishRequest,
+  RegistryTokenRequest,
+  RegistryYankRequest,
+} from '@pullpush/schema';
 import { Hono, type Context } from 'hono';
+import type { Static, TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import { bodyLimit } from 'hono/body-limit';
 import semver from 'semver';
 import { RegistryError, RegistryErrorCode } from './errors.ts';
+import { addCatalogue } from './catalogue.ts';
 import { isAccountName, parsePackageName } from './names.ts';
 import { REGISTRY_OPENAPI } from './openapi.ts';
+import { addRateLimits, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
 import { ed25519PublicKey, signedText, signText, verifyText } from './signing.ts';
 import type { RegistryStore, TokenScope } from './store.ts';
 import { verifyDefinition, verifyReport } from './verification.ts';
@@ -17,9 +30,9 @@ export interface RegistryAppOptions {
   maxBodyBytes?: number;
   /** The clock (default now), for deterministic tests. */
   now?: () => Date;
+  /** Reads and writes allowed per account (or client address) and window; false: none (DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimits | false;
 }
-
-type Json = Record<string, unknown>;
 
 const TAG = /^[a-z][a-z0-9._-]{0,31}$/;
 
@@ -33,6 +46,7 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     if (error instanceof RegistryError) return c.json({ error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }, error.status);
     return c.json({ error: { code: 'REGISTRY_INTERNAL', message: 'The registry failed on its side.' } }, 500);
   });
+  if (options.rateLimits !== false) addRateLimits(app, store, options.rateLimits ?? DEFAULT_RATE_LIMITS);
   app.use(
     '*',
     bodyLimit({
@@ -50,10 +64,16 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     if (scope === 'publish' && found.scope !== 'publish') throw new RegistryError(RegistryErrorCode.Forbidden, 403, 'This token may only read.', 'Create a publish token (pullpush login).');
     return found.account;
   };
-  const body = async (c: Context): Promise<Json> => {
+  /** The request body, checked against its schema in @pullpush/schema (the one the client's types come from). */
+  const body = async <T extends TSchema>(c: Context, schema: T): Promise<Static<T>> => {
     const value: unknown = await c.req.json().catch(() => undefined);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'The request body must be a JSON object.');
-    return value as Json;
+    const [problem] = Value.Errors(schema, value);
+    if (problem) {
+      const where = problem.instancePath === '' ? 'The request body' : `The request body at ${problem.instancePath}`;
+      const allowed = problem.keyword === 'enum' ? ` (${problem.params.allowedValues.join(', ')})` : '';
+      throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `${where}: ${problem.message}${allowed}.`, 'See /openapi.json for what this route takes.');
+    }
+    return value as Static<T>;
   };
   const packageOf = (c: Context) => {
     const name = `${c.req.param('scope')}/${c.req.param('name')}`;
@@ -74,10 +94,11 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
   };
 
   app.get('/openapi.json', (c) => c.json(REGISTRY_OPENAPI));
+  addCatalogue(app, store);
 
   app.post('/-/accounts', async (c) => {
-    const { name } = await body(c);
-    if (typeof name !== 'string' || !isAccountName(name)) throw new RegistryError(RegistryErrorCode.InvalidName, 400, 'An account name is lower-case letters, digits and -, at most 39 characters.');
+    const { name } = await body(c, RegistryAccountRequest);
+    if (!isAccountName(name)) throw new RegistryError(RegistryErrorCode.InvalidName, 400, 'An account name is lower-case letters, digits and -, at most 39 characters.');
     const { token } = store.createAccount(name);
     store.audit({ account: name, action: 'create-account' }, now());
     return c.json({ account: name, token }, 201);
@@ -85,15 +106,14 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
 
   app.post('/-/tokens', async (c) => {
     const account = authenticate(c, 'publish');
-    const { scope } = await body(c);
-    if (scope !== 'read' && scope !== 'publish') throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'scope is read or publish.');
+    const { scope } = await body(c, RegistryTokenRequest);
     return c.json({ token: store.createToken(account, scope) }, 201);
   });
 
   app.post('/-/keys', async (c) => {
     const account = authenticate(c, 'publish');
-    const { publicKey } = await body(c);
-    if (typeof publicKey !== 'string' || !ed25519PublicKey(publicKey)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'publicKey must be an Ed25519 public key in PEM.', 'Create one with pullpush keys create.');
+    const { publicKey } = await body(c, RegistryKeyRequest);
+    if (!ed25519PublicKey(publicKey)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'publicKey must be an Ed25519 public key in PEM.', 'Create one with pullpush keys create.');
     const id = store.addKey(account, publicKey);
     store.audit({ account, action: 'add-key', detail: id }, now());
     return c.json({ id }, 201);
@@ -119,13 +139,12 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     const account = authenticate(c, 'publish');
     const name = packageOf(c);
     if (parsePackageName(name).scope !== account) throw new RegistryError(RegistryErrorCode.Forbidden, 403, `Account ${account} publishes under @${account}/, not ${name}.`, `Name it @${account}/${parsePackageName(name).name}.`);
-    const { definition, report, signature } = await body(c);
+    const { definition, report, signature } = await body(c, RegistryPublishRequest);
     const artifact = verifyDefinition(definition);
     verifyReport(report, artifact.integrity);
-    const signed = (signature ?? {}) as { keyId?: unknown; value?: unknown };
-    const key = typeof signed.keyId === 'string' ? store.key(signed.keyId) : undefined;
+    const key = store.key(signature.keyId);
     const text = signedText(name, artifact.version, artifact.integrity);
-    if (!key || key.account !== account || typeof signed.value !== 'string' || !verifyText(text, signed.value, key.publicKey)) {
+    if (!key || key.account !== account || !verifyText(text, signature.value, key.publicKey)) {
       throw new RegistryError(RegistryErrorCode.BadSignature, 422, `The signature of ${text.slice(0, 80)}… is not one of ${account}'s keys.`, 'Sign with a key registered to your account (pullpush keys create).');
     }
     const registry = store.registryKey();
@@ -138,8 +157,8 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
         version: artifact.version,
         integrity: artifact.integrity,
         artifact: artifact.text,
-        keyId: signed.keyId as string,
-        signature: signed.value,
+        keyId: signature.keyId,
+        signature: signature.value,
         countersignature,
         verification: { verdict: tested.verdict, streams: tested.streams.map((stream) => stream.stream), testedAt: String(tested.startedAt ?? '') },
         owner: account,
@@ -182,9 +201,8 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     const name = packageOf(c);
     const account = owned(c, name);
     const tag = c.req.param('tag');
-    const { version } = await body(c);
+    const { version } = await body(c, RegistryDistTagRequest);
     if (!TAG.test(tag)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `"${tag}" is not a tag name.`);
-    if (typeof version !== 'string') throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'version is required.');
     if (versionOf(name, version).yanked) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `${name}@${version} is yanked: a tag cannot point at it.`);
     store.setDistTag(name, tag, version);
     store.audit({ account, action: 'dist-tag', name, version, detail: tag }, now());
@@ -194,18 +212,18 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
   app.post('/packages/:scope/:name/deprecate', async (c) => {
     const name = packageOf(c);
     const account = owned(c, name);
-    const { version, message } = await body(c);
-    if (version !== undefined) versionOf(name, String(version));
-    store.setDeprecated(name, version === undefined ? undefined : String(version), typeof message === 'string' && message !== '' ? message : null);
-    store.audit({ account, action: 'deprecate', name, ...(version === undefined ? {} : { version: String(version) }), detail: String(message ?? '') }, now());
-    return c.json({ name, deprecated: message ?? null });
+    const { version, message } = await body(c, RegistryDeprecateRequest);
+    if (version !== undefined) versionOf(name, version);
+    store.setDeprecated(name, version, message === '' ? null : message);
+    store.audit({ account, action: 'deprecate', name, ...(version === undefined ? {} : { version }), detail: message }, now());
+    return c.json({ name, deprecated: message === '' ? null : message });
   });
 
   app.post('/packages/:scope/:name/:version/yank', async (c) => {
     const name = packageOf(c);
     const account = owned(c, name);
     const version = versionOf(name, c.req.param('version')).version;
-    const { yanked } = await body(c);
+    const { yanked } = await body(c, RegistryYankRequest);
     store.setYanked(name, version, yanked !== false);
     store.audit({ account, action: yanked === false ? 'unyank' : 'yank', name, version }, now());
     return c.json({ name, version, yanked: yanked !== false });

@@ -1,6 +1,7 @@
 // Public entry point of @pullpush/registry-server.
 export { createRegistryApp, type RegistryAppOptions } from './app.ts';
 export { RegistryError, RegistryErrorCode } from './errors.ts';
+export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from './rate-limits.ts';
 export { startRegistry, type RegistryServerOptions, type RunningRegistry } from './serve.ts';
 export { SqliteRegistryStore, type NewVersion, type PackageRecord, type RegistryStore, type SearchHit, type TokenScope, type VersionRecord } from './store.ts';
 export { signedText } from './signing.ts';

@@ -9,6 +9,10 @@ export function isAccountName(name: string): boolean {
   return ACCOUNT.test(name);
 }
 
+export function isPackageName(name: string): boolean {
+  return PACKAGE.test(name);
+}
+
 /** The scope and the name of a package name, or REGISTRY_INVALID_NAME. */
 export function parsePackageName(name: string): { scope: string; name: string } {
   const match = PACKAGE.exec(name);

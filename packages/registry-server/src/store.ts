@@ -3,24 +3,16 @@
 // PostgreSQL one can fill the same interface).
 import { createHash, randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
+import type { RegistrySearchHit, RegistryVersionInfo } from '@pullpush/schema';
 import { RegistryError, RegistryErrorCode } from './errors.ts';
 import { generateSigningKey } from './signing.ts';
 
 export type TokenScope = 'read' | 'publish';
 
-export interface VersionRecord {
+/** A version as the API shows it (RegistryVersionInfo), with its package name and artifact. */
+export interface VersionRecord extends RegistryVersionInfo {
   name: string;
-  version: string;
-  integrity: string;
   artifact: string;
-  keyId: string;
-  signature: string;
-  countersignature: string;
-  /** The test report's summary: verdict and streams. */
-  verification: { verdict: string; streams: string[]; testedAt: string };
-  yanked: boolean;
-  deprecated: string | null;
-  publishedAt: string;
 }
 
 export interface PackageRecord {
@@ -32,15 +24,7 @@ export interface PackageRecord {
   downloads: number;
 }
 
-export interface SearchHit {
-  name: string;
-  description: string;
-  latest: string | null;
-  canonicalTypes: string[];
-  authKind: string;
-  streams: string[];
-  downloads: number;
-}
+export type SearchHit = RegistrySearchHit;
 
 export interface NewVersion extends Omit<VersionRecord, 'yanked' | 'deprecated' | 'publishedAt'> {
   owner: string;
@@ -215,7 +199,9 @@ export class SqliteRegistryStore implements RegistryStore {
       : this.#db.prepare('SELECT name, description, canonical, auth, streams FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?').all(match, limit)) as Array<Record<string, string>>;
     return rows.map((row) => {
       const name = String(row['name']);
-      const latest = this.#db.prepare("SELECT version FROM dist_tags WHERE name = ? AND tag = 'latest'").get(name) as { version: string } | undefined;
+      const latest = this.#db
+        .prepare("SELECT t.version, v.verification FROM dist_tags t JOIN versions v ON v.name = t.name AND v.version = t.version WHERE t.name = ? AND t.tag = 'latest'")
+        .get(name) as { version: string; verification: string } | undefined;
       const downloads = (this.#db.prepare('SELECT coalesce(sum(downloads), 0) AS n FROM versions WHERE name = ?').get(name) as { n: number }).n;
       return {
         name,
@@ -225,6 +211,7 @@ export class SqliteRegistryStore implements RegistryStore {
         authKind: String(row['auth']),
         streams: String(row['streams']).split(' ').filter((entry) => entry !== ''),
         downloads: Number(downloads),
+        verification: latest ? (JSON.parse(latest.verification) as SearchHit['verification']) : null,
       };
     });
   }

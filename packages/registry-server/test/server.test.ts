@@ -5,7 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RegistryPackageInfo, RegistryPublishRequest, RegistrySearchResults, RegistryVersionDownload } from '@pullpush/schema';
+import { shopConnectorDefinition } from '@pullpush/testkit';
+import { Value } from 'typebox/value';
 import { startRegistry, type RunningRegistry } from '../src/index.ts';
+import { publisher } from './publisher.ts';
 
 let dir: string;
 let registry: RunningRegistry;
@@ -49,5 +53,50 @@ describe('the registry server', () => {
 
   it('answers unknown packages and versions 404 with a code', async () => {
     expect(await (await fetch(`${registry.url}/packages/@acme/none`)).json()).toMatchObject({ error: { code: 'REGISTRY_NOT_FOUND' } });
+  });
+
+  it('answers with the documents of the schemas in @pullpush/schema, describes them in its OpenAPI, and refuses a body that does not fit', async () => {
+    const acme = await publisher(registry.url, 'acme');
+    const shop = shopConnectorDefinition({ baseUrl: 'https://shop.example.com' }) as unknown as Record<string, unknown>;
+    expect((await acme.publish('@acme/shop', { ...shop, version: '1.0.0' })).status).toBe(201);
+    const info: unknown = await (await fetch(`${registry.url}/packages/@acme/shop`)).json();
+    expect([...Value.Errors(RegistryPackageInfo, info)]).toEqual([]);
+    const download: unknown = await (await fetch(`${registry.url}/packages/@acme/shop/1.0.0`)).json();
+    expect([...Value.Errors(RegistryVersionDownload, download)]).toEqual([]);
+    const found = (await (await fetch(`${registry.url}/-/search?q=commerce.order`)).json()) as RegistrySearchResults;
+    expect([...Value.Errors(RegistrySearchResults, found)]).toEqual([]);
+    expect(found.results[0]).toMatchObject({ name: '@acme/shop', latest: '1.0.0', verification: { verdict: 'pass' } });
+
+    const description = (await (await fetch(`${registry.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: unknown }> } }>> };
+    expect(description.paths['/packages/{scope}/{name}']?.['put']?.requestBody.content['application/json']?.schema).toEqual(JSON.parse(JSON.stringify(RegistryPublishRequest)));
+
+    const refused = await fetch(`${registry.url}/packages/@acme/shop`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${acme.token}` }, body: JSON.stringify({ definition: shop, report: {}, signature: { keyId: 'k' } }) });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'REGISTRY_INVALID_REQUEST', message: expect.stringContaining('/signature') } });
+    expect(await (await post('/-/tokens', { scope: 'admin' }, acme.token)).json()).toMatchObject({ error: { code: 'REGISTRY_INVALID_REQUEST', message: 'The request body at /scope: must be equal to one of the allowed values (read, publish).' } });
+  });
+
+  it('limits writes per account, and per address for requests without a valid token (an invented token buys nothing); reads apart', async () => {
+    await registry.close();
+    registry = await startRegistry({ db: join(dir, 'registry.db'), rateLimits: { reads: { limit: 4, windowMs: 60_000 }, writes: { limit: 3, windowMs: 60_000 } } });
+    const shop = shopConnectorDefinition({ baseUrl: 'https://shop.example.com' }) as unknown as Record<string, unknown>;
+    // Per account: creating it counts for the address; its key and two publishes fill acme's three writes.
+    const acme = await publisher(registry.url, 'acme');
+    for (const version of ['1.0.0', '1.0.1']) expect((await acme.publish('@acme/shop', { ...shop, version })).status).toBe(201);
+    const limited = await acme.publish('@acme/shop', { ...shop, version: '1.0.2' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(await limited.json()).toMatchObject({ error: { code: 'REGISTRY_RATE_LIMITED', hint: expect.stringMatching(/^Try again in \d+ s\.$/) } });
+    // Another account has its own allowance.
+    const beta = await publisher(registry.url, 'beta');
+    expect((await beta.publish('@beta/shop', { ...shop, version: '1.0.0' })).status).toBe(201);
+    // The address has made two writes (the two accounts); a forged token counts there, and the next is refused.
+    expect((await post('/-/tokens', { scope: 'read' }, 'pp_pub_forged1')).status).toBe(401);
+    expect((await post('/-/tokens', { scope: 'read' }, 'pp_pub_forged2')).status).toBe(429);
+    // Reads are counted apart from writes: four for the address, then 429.
+    for (let read = 0; read < 4; read += 1) expect((await fetch(`${registry.url}/-/search?q=shop`)).status).toBe(200);
+    expect((await fetch(`${registry.url}/-/search?q=shop`)).status).toBe(429);
+    expect((await fetch(`${registry.url}/-/search?q=shop`, { headers: { authorization: `Bearer ${acme.token}` } })).status).toBe(200);
   });
 });

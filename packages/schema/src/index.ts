@@ -21,4 +21,29 @@ export { declaredSites, definitionSites, documentSites, flowSites, type Declared
 export { definitionJsonSchema, flowJsonSchema, generatedSchemaFiles, DEFINITION_SCHEMA_ID, FLOW_SCHEMA_ID } from './json-schema.ts';
 export { migrateDefinition, DSL_MIGRATIONS, type DslMigration } from './migrate.ts';
 export { definitionArtifact, type DefinitionArtifact } from './artifact.ts';
+export {
+  RegistryAccountRequest,
+  RegistryAccountResult,
+  RegistryDeprecateRequest,
+  RegistryDeprecateResult,
+  RegistryDistTagRequest,
+  RegistryDistTagResult,
+  RegistryErrorBody,
+  RegistryKeyRequest,
+  RegistryKeyResult,
+  RegistryKeys,
+  RegistryPackageInfo,
+  RegistryPublisherKey,
+  RegistryPublishRequest,
+  RegistryPublishResult,
+  RegistrySearchHit,
+  RegistrySearchResults,
+  RegistryTokenRequest,
+  RegistryTokenResult,
+  RegistryVerification,
+  RegistryVersionDownload,
+  RegistryVersionInfo,
+  RegistryYankRequest,
+  RegistryYankResult,
+} from './registry.ts';
 export type * from './dsl/types.ts';

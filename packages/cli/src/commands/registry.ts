@@ -78,15 +78,18 @@ export function registerRegistry(program: Command, ctx: Context): void {
   registry
     .command('serve')
     .summary('serve a registry over a SQLite file')
-    .description('Serve the PullPush registry (publish, search, install of verified connectors) over HTTP on 127.0.0.1, its data in one SQLite file. Runs until interrupted (Ctrl-C).')
+    .description('Serve the PullPush registry (publish, search, install of verified connectors, and the web catalogue at its root) over HTTP on 127.0.0.1, its data in one SQLite file. Runs until interrupted (Ctrl-C).')
     .option('--db <file>', 'the SQLite file', './registry.db')
     .option('--port <n>', 'the port (default: a free one, printed)', positiveInteger)
     .option('--host <address>', 'the address to listen on', '127.0.0.1')
+    .option('--reads-per-minute <n>', 'requests that read, per account (or address without a token) and minute', positiveInteger, 1200)
+    .option('--writes-per-hour <n>', 'publishes and other writes, per account (or address) and hour', positiveInteger, 120)
     .option('--json', 'print the URL as JSON on stdout')
-    .addHelpText('after', examples(['pullpush registry serve --db ./registry.db --port 4873', 'a registry on http://127.0.0.1:4873']))
-    .action(async (flags: { db: string; port?: number; host: string; json?: boolean }) => {
+    .addHelpText('after', examples(['pullpush registry serve --db ./registry.db --port 4873', 'a registry on http://127.0.0.1:4873; the catalogue page is its root']))
+    .action(async (flags: { db: string; port?: number; host: string; readsPerMinute: number; writesPerHour: number; json?: boolean }) => {
       const { startRegistry } = await import('../libraries/registry.ts');
-      const running = await startRegistry({ db: flags.db, host: flags.host, ...(flags.port === undefined ? {} : { port: flags.port }) });
+      const rateLimits = { reads: { limit: flags.readsPerMinute, windowMs: 60_000 }, writes: { limit: flags.writesPerHour, windowMs: 3_600_000 } };
+      const running = await startRegistry({ db: flags.db, host: flags.host, rateLimits, ...(flags.port === undefined ? {} : { port: flags.port }) });
       if (flags.json) ctx.out.line(JSON.stringify({ url: running.url }));
       else ctx.out.errLine(`PullPush registry on ${running.url} (data in ${flags.db}). Ctrl-C stops it.`);
       await new Promise<void>((resolve) => {
@@ -178,7 +181,7 @@ export function registerRegistry(program: Command, ctx: Context): void {
     const results = await new RegistryClient({ url: settings(ctx, flags).url }).search(query);
     if (flags.json) ctx.out.json(results);
     else if (results.length === 0) ctx.out.line(`Nothing matches "${query}".`);
-    else for (const hit of results) ctx.out.line(`${hit.name}@${hit.latest ?? '-'}  ${hit.description}  [${hit.authKind}; ${hit.canonicalTypes.join(', ') || 'raw'}; ${hit.downloads} installs]`);
+    else for (const hit of results) ctx.out.line(`${hit.name}@${hit.latest ?? '-'}  ${hit.description}  [${hit.authKind}; ${hit.canonicalTypes.join(', ') || 'raw'}; test ${hit.verification?.verdict ?? '-'} ${hit.verification?.testedAt.slice(0, 10) ?? ''}; ${hit.downloads} installs]`);
     ctx.exitCode = ExitCode.Ok;
   });
 

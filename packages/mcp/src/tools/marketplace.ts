@@ -2,6 +2,7 @@
 // integrity and both signatures), list what is installed, and publish a stored definition — only with a stored
 // passing test report of exactly that revision. The registry and the publishing key are the server's settings.
 import { PullPushError } from '@pullpush/canonical';
+import { RegistryPackageInfo, RegistrySearchHit } from '@pullpush/schema';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Type from 'typebox';
@@ -9,7 +10,7 @@ import { McpErrorCode } from '../errors.ts';
 import { loadRegistry } from '../libraries/load.ts';
 import type { RegistrySettings, ServerRuntime } from '../runtime.ts';
 import { defineTool, READ_ONLY, type ToolAnnotations } from '../tool.ts';
-import { DefinitionId, FreeObject, Revision } from './schemas.ts';
+import { DefinitionId, Revision } from './schemas.ts';
 
 const PackageName = Type.String({ pattern: '^@[a-z0-9][a-z0-9-]{0,38}/[a-z0-9][a-z0-9_-]{0,63}$', description: 'A package name: @scope/name.' });
 /** Reads the registry over the network. */
@@ -38,13 +39,13 @@ export const marketplaceTools = [
   defineTool({
     name: 'search_marketplace',
     title: 'Search the marketplace',
-    description: 'Searches the registry for published, verified connectors by words of their names, descriptions, canonical types (commerce.order), auth kinds and stream names: name, latest version, description, canonical types, auth kind, streams and install count.',
+    description: 'Searches the registry for published, verified connectors by words of their names, descriptions, canonical types (commerce.order), auth kinds and stream names: name, latest version, description, canonical types, auth kind, streams, install count and the verification of the latest version.',
     group: 'marketplace',
     input: Type.Object({ query: Type.String({ maxLength: 200 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'At most this many (default 10).' })) }, { additionalProperties: false }),
-    output: Type.Object({ results: Type.Array(FreeObject()) }),
+    output: Type.Object({ results: Type.Array(RegistrySearchHit) }),
     annotations: READS_REGISTRY,
     async handler(args, { runtime }) {
-      return { results: (await (await client(runtime)).search(args.query, args.limit ?? 10)) as unknown as Array<Record<string, unknown>> };
+      return { results: await (await client(runtime)).search(args.query, args.limit ?? 10) };
     },
   }),
   defineTool({
@@ -53,10 +54,10 @@ export const marketplaceTools = [
     description: "A published connector's page: owner, description, dist-tags, install count, and every version with its verification (the test verdict and the streams it covered), yanked and deprecated flags.",
     group: 'marketplace',
     input: Type.Object({ name: PackageName }, { additionalProperties: false }),
-    output: FreeObject(),
+    output: RegistryPackageInfo,
     annotations: READS_REGISTRY,
     async handler(args, { runtime }) {
-      return (await (await client(runtime)).info(args.name)) as unknown as Record<string, unknown>;
+      return (await client(runtime)).info(args.name);
     },
   }),
   defineTool({
