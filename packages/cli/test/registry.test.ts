@@ -61,6 +61,10 @@ describe('pullpush registry, publish and install', () => {
       expect((await run(['install', '@acme/shop'])).stdout).toContain('@acme/shop@1.0.0');
       expect(JSON.parse(readFileSync(join(dir, 'pullpush-lock.json'), 'utf8'))).toMatchObject({ connectors: { '@acme/shop': { version: '1.0.0' } } });
       expect((await run(['info', '@acme/shop'])).stdout).toContain('latest → 1.0.0');
+      const audit = (await run(['audit'])).stdout;
+      const [rolledBack, published] = ['acme  dist-tag  @acme/shop@1.0.0  latest', 'acme  publish  @acme/shop@1.1.0'].map((line) => audit.indexOf(line));
+      expect(rolledBack).toBeGreaterThanOrEqual(0);
+      expect(published).toBeGreaterThan(rolledBack as number); // newest first
     } finally {
       child?.kill('SIGINT');
       await server;

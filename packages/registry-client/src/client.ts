@@ -5,6 +5,8 @@ import { PullPushError } from '@pullpush/canonical';
 import {
   definitionArtifact,
   type RegistryAccountResult,
+  type RegistryAuditEntry,
+  type RegistryAuditLog,
   type RegistryDeprecateRequest,
   type RegistryDistTagResult,
   type RegistryKeyResult,
@@ -104,6 +106,11 @@ export class RegistryClient {
 
   async search(query: string, limit = 20): Promise<SearchResult[]> {
     return (await this.#call<RegistrySearchResults>(() => this.#http.get('-/search', { searchParams: { q: query, limit } }).json())).results;
+  }
+
+  /** The audit log of the token's account: what it did and what was done to its packages, newest first. */
+  async audit(limit = 100): Promise<RegistryAuditEntry[]> {
+    return (await this.#call<RegistryAuditLog>(() => this.#http.get('-/audit', { searchParams: { limit } }).json())).entries;
   }
 
   async setDistTag(name: string, tag: string, version: string): Promise<Record<string, string>> {

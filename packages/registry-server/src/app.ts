@@ -130,6 +130,12 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     return c.json({ keys: [{ id, publicKey }] });
   });
 
+  app.get('/-/audit', (c) => {
+    const account = authenticate(c, 'read');
+    const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
+    return c.json({ entries: store.auditOf(account, limit) });
+  });
+
   app.get('/-/search', (c) => {
     const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
     return c.json({ results: store.search(c.req.query('q') ?? '', limit) });

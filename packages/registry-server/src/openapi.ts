@@ -3,6 +3,7 @@
 import {
   RegistryAccountRequest,
   RegistryAccountResult,
+  RegistryAuditLog,
   RegistryDeprecateRequest,
   RegistryDeprecateResult,
   RegistryDistTagRequest,
@@ -44,6 +45,7 @@ export const REGISTRY_OPENAPI = {
     '/-/keys': { post: { summary: "Register an Ed25519 public key (PEM) to the token's account", security: [{ token: [] }], requestBody: json('The public key', RegistryKeyRequest), responses: { 201: json('The key id', RegistryKeyResult), 400: error, 401: error } } },
     '/-/keys/{id}': { get: { summary: 'A publisher key', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: json('The key', RegistryPublisherKey), 404: error } } },
     '/-/registry-keys': { get: { summary: "The registry's public keys, which countersign every version", responses: { 200: json('The registry keys', RegistryKeys) } } },
+    '/-/audit': { get: { summary: "The audit log of the token's account: what it did and what was done to its packages, newest first", security: [{ token: [] }], parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: json('The entries', RegistryAuditLog), 401: error } } },
     '/-/search': { get: { summary: 'Search names, descriptions, canonical types, auth kinds and streams', parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }], responses: { 200: json('The best matches', RegistrySearchResults) } } },
     '/packages/{scope}/{name}': {
       get: { summary: 'A package: owner, dist-tags, versions with their verification', parameters: name, responses: { 200: json('The package', RegistryPackageInfo), 404: error } },

@@ -3,7 +3,7 @@
 // PostgreSQL one can fill the same interface).
 import { createHash, randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import type { RegistrySearchHit, RegistryVersionInfo } from '@pullpush/schema';
+import type { RegistryAuditEntry, RegistrySearchHit, RegistryVersionInfo } from '@pullpush/schema';
 import { RegistryError, RegistryErrorCode } from './errors.ts';
 import { generateSigningKey } from './signing.ts';
 
@@ -50,6 +50,8 @@ export interface RegistryStore {
   countDownload(name: string, version: string): void;
   search(query: string, limit: number): SearchHit[];
   audit(entry: { account: string; action: string; name?: string; version?: string; detail?: string }, at: string): void;
+  /** What an account did and what was done to its packages, newest first. */
+  auditOf(account: string, limit: number): RegistryAuditEntry[];
   close(): void;
 }
 
@@ -218,6 +220,20 @@ export class SqliteRegistryStore implements RegistryStore {
 
   audit(entry: { account: string; action: string; name?: string; version?: string; detail?: string }, at: string): void {
     this.#db.prepare('INSERT INTO audit (at, account, action, name, version, detail) VALUES (?, ?, ?, ?, ?, ?)').run(at, entry.account, entry.action, entry.name ?? null, entry.version ?? null, entry.detail ?? null);
+  }
+
+  auditOf(account: string, limit: number): RegistryAuditEntry[] {
+    return this.#db
+      .prepare('SELECT at, account, action, name, version, detail FROM audit WHERE account = ? OR name IN (SELECT name FROM packages WHERE owner = ?) ORDER BY id DESC LIMIT ?')
+      .all(account, account, limit)
+      .map((row) => ({
+        at: String(row['at']),
+        account: String(row['account']),
+        action: String(row['action']),
+        name: (row['name'] as string | null) ?? null,
+        version: (row['version'] as string | null) ?? null,
+        detail: (row['detail'] as string | null) ?? null,
+      }));
   }
 
   close(): void {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RegistryPackageInfo, RegistryPublishRequest, RegistrySearchResults, RegistryVersionDownload } from '@pullpush/schema';
+import { RegistryAuditLog, RegistryPackageInfo, RegistryPublishRequest, RegistrySearchResults, RegistryVersionDownload } from '@pullpush/schema';
 import { shopConnectorDefinition } from '@pullpush/testkit';
 import { Value } from 'typebox/value';
 import { startRegistry, type RunningRegistry } from '../src/index.ts';
@@ -73,6 +73,16 @@ describe('the registry server', () => {
     const refused = await fetch(`${registry.url}/packages/@acme/shop`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${acme.token}` }, body: JSON.stringify({ definition: shop, report: {}, signature: { keyId: 'k' } }) });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: { code: 'REGISTRY_INVALID_REQUEST', message: expect.stringContaining('/signature') } });
+    const audit = (await (await fetch(`${registry.url}/-/audit`, { headers: { authorization: `Bearer ${acme.token}` } })).json()) as RegistryAuditLog;
+    expect([...Value.Errors(RegistryAuditLog, audit)]).toEqual([]);
+    expect(audit.entries.map((entry) => [entry.action, entry.name, entry.version])).toEqual([
+      ['publish', '@acme/shop', '1.0.0'],
+      ['add-key', null, null],
+      ['create-account', null, null],
+    ]);
+    const other = await publisher(registry.url, 'other');
+    expect(((await (await fetch(`${registry.url}/-/audit`, { headers: { authorization: `Bearer ${other.token}` } })).json()) as RegistryAuditLog).entries.map((entry) => entry.account)).toEqual(['other', 'other']);
+    expect((await fetch(`${registry.url}/-/audit`)).status).toBe(401);
     expect(await (await post('/-/tokens', { scope: 'admin' }, acme.token)).json()).toMatchObject({ error: { code: 'REGISTRY_INVALID_REQUEST', message: 'The request body at /scope: must be equal to one of the allowed values (read, publish).' } });
   });
 

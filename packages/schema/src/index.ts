@@ -24,6 +24,8 @@ export { definitionArtifact, type DefinitionArtifact } from './artifact.ts';
 export {
   RegistryAccountRequest,
   RegistryAccountResult,
+  RegistryAuditEntry,
+  RegistryAuditLog,
   RegistryDeprecateRequest,
   RegistryDeprecateResult,
   RegistryDistTagRequest,

@@ -99,5 +99,17 @@ export type RegistryYankRequest = Static<typeof RegistryYankRequest>;
 export const RegistryYankResult = Type.Object({ name: Name, version: Type.String(), yanked: Type.Boolean() });
 export type RegistryYankResult = Static<typeof RegistryYankResult>;
 
+export const RegistryAuditEntry = Type.Object({
+  at: Type.String(),
+  account: Type.String({ description: 'Who did it.' }),
+  action: Type.String({ description: 'create-account, add-key, publish, dist-tag, deprecate, yank, unyank.' }),
+  name: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+});
+export type RegistryAuditEntry = Static<typeof RegistryAuditEntry>;
+export const RegistryAuditLog = Type.Object({ entries: Type.Array(RegistryAuditEntry, { description: 'Newest first.' }) });
+export type RegistryAuditLog = Static<typeof RegistryAuditLog>;
+
 export const RegistryErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), hint: Type.Optional(Type.String()) }) });
 export type RegistryErrorBody = Static<typeof RegistryErrorBody>;

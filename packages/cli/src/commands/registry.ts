@@ -204,6 +204,21 @@ export function registerRegistry(program: Command, ctx: Context): void {
     const { url, token } = settings(ctx, flags);
     return new RegistryClient({ url, ...(token ? { token } : {}) });
   };
+
+  const audit = program
+    .command('audit')
+    .summary("your registry account's audit log")
+    .description('What your account did on the registry and what was done to its packages (publishes, dist-tags, deprecations, yanks, keys), newest first.')
+    .option('--limit <n>', 'at most this many entries', positiveInteger, 100)
+    .option('--registry <url>', 'the registry URL');
+  addJsonOption(audit, 'the entries').action(async (flags: { limit: number; registry?: string; json?: boolean }) => {
+    ctx.json = flags.json === true;
+    const entries = await (await owner(flags)).audit(flags.limit);
+    if (flags.json) ctx.out.json(entries);
+    else for (const entry of entries) ctx.out.line(`${entry.at}  ${entry.account}  ${entry.action}${entry.name ? `  ${entry.name}${entry.version ? `@${entry.version}` : ''}` : ''}${entry.detail ? `  ${entry.detail}` : ''}`);
+    ctx.exitCode = ExitCode.Ok;
+  });
+
   program
     .command('dist-tag')
     .summary('point a dist-tag at a version')
