@@ -11,6 +11,7 @@ import { registerMcp } from './commands/mcp.ts';
 import { registerMock } from './commands/mock.ts';
 import { registerProbe } from './commands/probe.ts';
 import { registerRead } from './commands/read.ts';
+import { registerWrite } from './commands/write.ts';
 import { registerRegistry } from './commands/registry.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerState } from './commands/state.ts';
@@ -79,6 +80,7 @@ function buildProgram(ctx: Context, usage: UsageProblem[]): Command {
   registerValidate(program, ctx);
   registerTest(program, ctx);
   registerRead(program, ctx);
+  registerWrite(program, ctx);
   registerSync(program, ctx);
   registerState(program, ctx);
   registerSchema(program, ctx);

@@ -57,3 +57,14 @@ export function parseBody(body: Buffer, format: BodyFormat, shownUrl: string, re
   }
   return secret ? (redactor as Redactor).value(parsed) : parsed;
 }
+
+/** Bytes of an error body redacted before its first 300 characters go into a message. */
+const MAX_ERROR_SNIPPET_SOURCE = 4096;
+
+/**
+ * The start of an error answer's body for a message: redacted before it is cut, so a secret across the cut cannot
+ * show in part.
+ */
+export function bodyExcerpt(body: Buffer, redactor: Redactor): string {
+  return redactor.text(body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)).slice(0, 300);
+}

@@ -16,6 +16,7 @@ import { ResponseFilters } from './response-filters.ts';
 import { recordSites, SiteTable } from './sites.ts';
 import { CompiledStream, type ReadMessage, type ReadOptions, type StreamContext } from './stream.ts';
 import { assertValidDefinition } from './valid-definition.ts';
+import { Writes, type WriteOperationName, type WriteOptions, type WriteResult } from './writes.ts';
 
 export interface ConnectorOptions extends NetworkOptions {
   /** Connection id, recorded in every record's source identity (default "default"). */
@@ -52,6 +53,15 @@ export interface Connector {
   read(stream: string, options?: ReadOptions): AsyncGenerator<ReadMessage>;
   /** The same stream's native records (no mapping). */
   readNative(stream: string, options?: ReadOptions): AsyncGenerator<ReadMessage>;
+  /** Canonical type (name@version) → the write operations the definition declares; empty for a source only. */
+  readonly writes: Readonly<Record<string, readonly WriteOperationName[]>>;
+  /**
+   * Writes one canonical record at the destination: create, update, upsert or delete (the definition's writes).
+   * Refused in read-only mode.
+   */
+  write(type: string, operation: WriteOperationName, record: object, options?: WriteOptions): Promise<WriteResult>;
+  /** The remote id of a record at the destination, by the definition's lookup (writes.match); undefined when not found. */
+  findRemoteId(type: string, record: object, signal?: AbortSignal): Promise<string | undefined>;
   /** Requests sent so far, retries included. */
   readonly requestCount: number;
   /** Redacts secrets from any text (for the embedding application's own logs). */
@@ -182,6 +192,18 @@ export async function compileConnector(definition: unknown, config: Record<strin
     return found;
   }
 
+  const writes = new Writes(def.writes ?? {}, {
+    connector: def.id,
+    config: publicConfig,
+    defaults: context.defaults,
+    format: context.format,
+    http,
+    auth: authProvider,
+    redactor,
+    filters: context.filters,
+    sites,
+  });
+
   const checkStream = def.check?.stream ?? [...streams.keys()][0] ?? '';
   const connector: Connector = {
     id: def.id,
@@ -199,6 +221,9 @@ export async function compileConnector(definition: unknown, config: Record<strin
     },
     read: (name, readOptions) => stream(name).read(readOptions),
     readNative: (name, readOptions) => stream(name).read(readOptions, 'native'),
+    writes: writes.operations,
+    write: (type, operation, record, writeOptions) => writes.write(type, operation, record, writeOptions),
+    findRemoteId: (type, record, signal) => writes.findRemoteId(type, record, signal),
     get requestCount() {
       return http.requestCount;
     },

@@ -30,6 +30,20 @@ export const EngineErrorCode = {
   /** A value (from the API or the config) that would change which path a request goes to: `.` or `..`. */
   UnsafePathValue: 'ENGINE_UNSAFE_PATH_VALUE',
   Closed: 'ENGINE_CLOSED',
+  /** A canonical type or operation the definition's writes do not declare. */
+  WriteUnsupported: 'ENGINE_WRITE_UNSUPPORTED',
+  /** A record to write that does not fit its canonical type: nothing is sent. */
+  WriteInvalidRecord: 'ENGINE_WRITE_INVALID_RECORD',
+  /** An update or delete whose request needs $remoteId, given none. */
+  WriteNeedsRemoteId: 'ENGINE_WRITE_NEEDS_REMOTE_ID',
+  /** The destination refused a write (its status and the start of its answer are in the message). */
+  WriteFailed: 'ENGINE_WRITE_FAILED',
+  /** A write that must not be repeated got no answer: the API may have applied it. */
+  WriteAmbiguous: 'ENGINE_WRITE_AMBIGUOUS',
+  /** A create was answered, but its remoteIdPath finds no id in the answer. */
+  WriteNoRemoteId: 'ENGINE_WRITE_NO_REMOTE_ID',
+  /** A lookup (writes.match) found more than one record. */
+  WriteLookupAmbiguous: 'ENGINE_WRITE_LOOKUP_AMBIGUOUS',
   /** A bug of the engine itself (the schema and the engine disagree). */
   Internal: 'ENGINE_INTERNAL',
 } as const;

@@ -1,9 +1,11 @@
-// A stream's request (the DSL's `request`), compiled: its path, query, headers and body templates rendered into the
-// first request of each partition, on top of the connection's default headers and query. Values placed by
-// pagination and incremental settings go in with `place`.
+// The DSL's `request`, compiled: its path, query, headers and body templates rendered on top of the connection's
+// default headers and query — a stream's first request of each partition (context `request`), or a write's request
+// (context `write`). Values placed by pagination and incremental settings go in with `place`.
 import { PullPushError } from '@pullpush/canonical';
-import type { PlacementSpec, StreamSpec } from '@pullpush/schema';
+import type { PlacementSpec, RequestSpec } from '@pullpush/schema';
+import type { AuthProvider } from './auth/index.ts';
 import { EngineErrorCode } from './errors.ts';
+import type { Classifier, HttpClient, HttpResponse } from './net/http-client.ts';
 import { pointer } from './pointer.ts';
 import type { Bindings, SiteTable, SiteTemplate } from './sites.ts';
 
@@ -82,26 +84,30 @@ function encodePathValue(text: string): string {
   return encoded.replaceAll('/', '%2F');
 }
 
-export class StreamRequest {
+/** The contexts a request is evaluated in: a stream's, or a write's. */
+export type RequestContext = 'request' | 'write';
+
+export class CompiledRequest<C extends RequestContext = 'request'> {
   readonly method: string;
   readonly #defaults: ConnectionDefaults;
-  readonly #path: SiteTemplate<'request'>;
-  readonly #query: Array<[string, SiteTemplate<'request'>]>;
-  readonly #headers: Array<[string, SiteTemplate<'request'>]>;
-  readonly #body: ((bindings: Bindings<'request'>) => Promise<unknown>) | undefined;
+  readonly #path: SiteTemplate<C>;
+  readonly #query: Array<[string, SiteTemplate<C>]>;
+  readonly #headers: Array<[string, SiteTemplate<C>]>;
+  readonly #body: ((bindings: Bindings<C>) => Promise<unknown>) | undefined;
 
-  constructor(stream: string, spec: StreamSpec['request'], defaults: ConnectionDefaults, sites: SiteTable) {
-    const at = (...segments: string[]) => pointer('streams', stream, 'request', ...segments);
+  /** `where`: the JSON pointer of the request object in the definition (/streams/orders/request). */
+  constructor(where: string, spec: RequestSpec, defaults: ConnectionDefaults, sites: SiteTable, context: C) {
+    const at = (...segments: string[]) => `${where}${pointer(...segments)}`;
     this.method = spec.method ?? 'GET';
     this.#defaults = defaults;
-    this.#path = sites.template(at('path'), 'request', encodePathValue);
-    this.#query = Object.keys(spec.query ?? {}).map((name) => [name, sites.template(at('query', name), 'request')]);
-    this.#headers = Object.keys(spec.headers ?? {}).map((name) => [name.toLowerCase(), sites.template(at('headers', name), 'request')]);
-    this.#body = sites.templates(at('body'), 'request');
+    this.#path = sites.template(at('path'), context, encodePathValue);
+    this.#query = Object.keys(spec.query ?? {}).map((name) => [name, sites.template(at('query', name), context)]);
+    this.#headers = Object.keys(spec.headers ?? {}).map((name) => [name.toLowerCase(), sites.template(at('headers', name), context)]);
+    this.#body = sites.templates(at('body'), context);
   }
 
-  /** The first request of a partition. */
-  async first(bindings: Bindings<'request'>): Promise<PageRequest> {
+  /** The request: a stream's first request of a partition, or a write's. */
+  async build(bindings: Bindings<C>): Promise<PageRequest> {
     const path = text(await this.#path.render(bindings));
     const base = this.#defaults.baseUrl;
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(`${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
@@ -114,5 +120,47 @@ export class StreamRequest {
     for (const [name, template] of this.#headers) headers[name] = text(await template.render(bindings));
     const body = this.#body ? ((await this.#body(bindings)) as Record<string, unknown>) : undefined;
     return { url, headers, ...(body ? { body } : {}) };
+  }
+}
+
+export interface SendSettings {
+  method: string;
+  /** For messages: the stream (or write) the request belongs to. */
+  stream: string;
+  /** A POST that only reads (a search endpoint). */
+  readsOnly?: boolean;
+  /** false: a write that must not be sent twice (see HttpRequest.repeatable). */
+  repeatable?: boolean;
+  signal?: AbortSignal | undefined;
+  classify: Classifier;
+}
+
+/**
+ * Sends one request: credentials added, then the verdict of the classifier (response filters). The HTTP client has
+ * already retried what it calls retry or rateLimited; a refreshAuth (or a 401) re-authenticates once.
+ */
+export async function sendRequest(http: HttpClient, auth: AuthProvider, request: PageRequest, settings: SendSettings): Promise<HttpResponse> {
+  let reauthenticated = false;
+  for (;;) {
+    const prepared = { url: new URL(request.url), headers: { ...request.headers } };
+    await auth.apply(prepared);
+    if (request.body) prepared.headers['content-type'] = 'application/json';
+    const response = await http.send(
+      {
+        method: settings.method,
+        url: prepared.url,
+        headers: prepared.headers,
+        ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+        stream: settings.stream,
+        ...(settings.readsOnly ? { readsOnly: true } : {}),
+        ...(settings.repeatable === false ? { repeatable: false } : {}),
+      },
+      { signal: settings.signal, classify: settings.classify },
+    );
+    if (response.verdict.action === 'refreshAuth' && !reauthenticated && auth.invalidate()) {
+      reauthenticated = true;
+      continue;
+    }
+    return response;
   }
 }

@@ -5,16 +5,17 @@
 import { createCanonicalEvent, PullPushError, type CanonicalEvent, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
 import type { StreamSpec } from '@pullpush/schema';
 import type { AuthProvider } from './auth/index.ts';
-import { parseBody, type BodyFormat } from './body.ts';
+import { bodyExcerpt, parseBody, type BodyFormat } from './body.ts';
 import { EngineErrorCode } from './errors.ts';
 import { Incremental, type IncrementalWalk } from './incremental.ts';
+import { pointer } from './pointer.ts';
 import { compileMapping, type CompiledMapping, type MappingBindings } from './mapping.ts';
 import type { HttpClient, HttpResponse } from './net/http-client.ts';
 import { createPaginator, type Observation, type Paginator } from './pagination/index.ts';
 import { createPartitionRouter, partitionKey, type PartitionRouter } from './partitions/index.ts';
 import { RecordsSelector } from './records.ts';
 import type { Redactor } from './redact.ts';
-import { StreamRequest, type ConnectionDefaults, type PageRequest } from './request.ts';
+import { CompiledRequest, sendRequest, type ConnectionDefaults, type PageRequest } from './request.ts';
 import type { ResponseFilters } from './response-filters.ts';
 import type { SiteTable } from './sites.ts';
 
@@ -90,8 +91,6 @@ export interface StreamContext {
 
 const DEFAULT_MAX_PAGES = 100_000;
 const DEFAULT_MAX_PARTITIONS = 10_000;
-/** Bytes of an error body redacted before its first 300 characters go into a message. */
-const MAX_ERROR_SNIPPET_SOURCE = 4096;
 
 function remoteIdOf(record: unknown, keyPaths: ReadonlyArray<readonly string[]>): string {
   return keyPaths
@@ -121,7 +120,7 @@ export class CompiledStream {
   readonly spec: StreamSpec;
   readonly canonical: CanonicalTypeDefinition | undefined;
   readonly #context: StreamContext;
-  readonly #request: StreamRequest;
+  readonly #request: CompiledRequest;
   readonly #records: RecordsSelector;
   readonly #paginator: Paginator;
   readonly #partitions: PartitionRouter;
@@ -135,7 +134,7 @@ export class CompiledStream {
     this.spec = spec;
     this.canonical = canonical;
     this.#context = context;
-    this.#request = new StreamRequest(name, spec.request, context.defaults, sites);
+    this.#request = new CompiledRequest(pointer('streams', name, 'request'), spec.request, context.defaults, sites, 'request');
     this.#records = new RecordsSelector(name, spec.records, sites);
     this.#paginator = createPaginator(spec.pagination, { stream: name, sites, redactor: context.redactor });
     this.#partitions = createPartitionRouter(spec.partitions, { stream: name, config: context.config, sites });
@@ -159,42 +158,23 @@ export class CompiledStream {
     }
   }
 
-  /**
-   * Sends one request: auth, then the verdict of the response filters. The HTTP client has already retried what
-   * they call retry or rateLimited; a refreshAuth (or a 401) re-authenticates once. `ignore` is an empty page.
-   */
-  async #send(request: PageRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
-    let reauthenticated = false;
-    for (;;) {
-      const prepared = { url: new URL(request.url), headers: { ...request.headers } };
-      await this.#context.auth.apply(prepared);
-      if (request.body) prepared.headers['content-type'] = 'application/json';
-      const response = await this.#context.http.send(
-        {
-          method: this.method,
-          url: prepared.url,
-          headers: prepared.headers,
-          ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-          stream: this.name,
-          readsOnly: this.method === 'POST' && this.spec.request.search === true,
-        },
-        { signal, classify: this.#context.filters.classify },
-      );
-      if (response.verdict.action === 'refreshAuth' && !reauthenticated && this.#context.auth.invalidate()) {
-        reauthenticated = true;
-        continue;
-      }
-      return response;
-    }
+  /** Sends one request of the stream (request.ts: auth, response filters, one re-authentication). */
+  #send(request: PageRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
+    return sendRequest(this.#context.http, this.#context.auth, request, {
+      method: this.method,
+      stream: this.name,
+      readsOnly: this.method === 'POST' && this.spec.request.search === true,
+      signal,
+      classify: this.#context.filters.classify,
+    });
   }
 
   #statusError(response: HttpResponse, message?: string): PullPushError {
     const shown = this.#context.redactor.url(response.url);
-    // Redacted before it is cut: a secret across the cut would otherwise show in part.
-    const snippet = this.#context.redactor.text(response.body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)).slice(0, 300);
+    const snippet = bodyExcerpt(response.body, this.#context.redactor);
     const status = response.status;
     const exhausted = response.verdict.action === 'retry' || response.verdict.action === 'rateLimited';
-    const rejected = status === 400 || status === 422 ? rejectedParameter(response.body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)) : undefined;
+    const rejected = status === 400 || status === 422 ? rejectedParameter(response.body.toString('utf8')) : undefined;
     const hint = exhausted
       ? `The API still answered ${status} after ${response.attempts} attempts: raise retry.maxAttempts or slow down (rateLimits).`
       : status === 401 || status === 403
@@ -246,7 +226,7 @@ export class CompiledStream {
         partitionCount += 1;
         const base = { config, partition: partition.value ?? null, parent: partition.parent ?? null };
         const cursor: IncrementalWalk | undefined = await this.#incremental?.begin(state.partitions[key]?.cursor, config);
-        const first = await this.#request.first({ ...base, state: cursor?.requestCursor === undefined ? {} : { cursor: cursor.requestCursor } });
+        const first = await this.#request.build({ ...base, state: cursor?.requestCursor === undefined ? {} : { cursor: cursor.requestCursor } });
         await cursor?.place(first, config);
         const walk = this.#paginator.start(first, base);
         const mapping: MappingBindings = base;

@@ -1,7 +1,7 @@
 // The engine and the schema agree on every expression site: compiled definitions that fill every site the schema
 // declares, each site is claimed by the component that evaluates it, in the context the schema declares (a claim
-// in another context fails the compile), and no site is left unevaluated — except those of the DSL's parts that
-// have no runtime yet (writes and webhooks).
+// in another context fails the compile), and no site is left unevaluated — except those of the DSL's part that
+// has no runtime yet (webhooks).
 import { describe, expect, it } from 'vitest';
 import { ConnectorDefinition, declaredSites, definitionSites } from '@pullpush/schema';
 import { compileConnector } from '../src/index.ts';
@@ -12,12 +12,14 @@ type Json = Record<string, unknown>;
 
 const { keep } = useTestApis();
 
-/** Sites of parts without a runtime yet: writes (the destination side) and webhooks. */
-const NOT_YET_RUN = /^\/(writes|webhooks)(\/|\{)/;
+/** Sites of the part without a runtime yet: webhooks. */
+const NOT_YET_RUN = /^\/webhooks(\/|\{)/;
 
 const c = '{{ $config.shop }}';
 const request = (path: string, method = 'GET') => ({ method, path: `${path}/${c}`, query: { q: c }, headers: { 'X-Q': c }, ...(method === 'POST' ? { body: { q: [c] }, search: true } : {}) });
 const q = (name: string) => ({ in: 'query', name });
+const withBody = (base: Json) => ({ ...base, body: { q: [c, '{{ $remoteId }}'] } });
+const writeBody = { name: { path: 'firstName' }, full: { expr: '$record.firstName & $remoteId' }, fixed: { const: 'x' } };
 
 function everySite(auth: Json): Json {
   return {
@@ -44,7 +46,15 @@ function everySite(auth: Json): Json {
       pages: { request: request('/pages'), primaryKey: ['id'], pagination: { kind: 'page', pageParam: q('p'), total: { from: 'body', path: 'total' }, totalPages: { from: 'body', path: 'pages' }, stopWhen: 'done' } },
       next: { request: request('/next'), primaryKey: ['id'], pagination: { kind: 'nextUrl', path: 'next', stopWhen: 'done' } },
     },
-    writes: { 'crm.contact@1': { create: { request: request('/w', 'POST'), body: { name: { path: 'firstName' } }, remoteIdPath: 'id' } } },
+    writes: {
+      'crm.contact@1': {
+        create: { request: request('/w', 'POST'), body: writeBody, remoteIdPath: 'id' },
+        update: { request: withBody(request('/w/{{ $remoteId }}', 'PATCH')), body: writeBody, remoteIdPath: 'id' },
+        upsert: { request: withBody(request('/w', 'PUT')), body: writeBody, remoteIdPath: 'id' },
+        delete: { request: withBody(request('/w/{{ $remoteId }}', 'DELETE')), body: writeBody, remoteIdPath: 'id' },
+        match: { kind: 'lookup', by: 'emails', request: request('/w/search', 'POST'), records: 'data', remoteIdPath: 'id' },
+      },
+    },
     webhooks: { eventTypePath: 'type', events: { updated: { stream: 'people', operation: 'updated', recordPath: 'data' } } },
   };
 }

@@ -22,6 +22,7 @@ const newest = (records: ReadonlyArray<{ updated_at: string }>) => Math.max(...r
 describe('shopConnectorDefinition', () => {
   it('validates without errors or warnings; only its default plain-http base URL is refused, as the engine may allow', () => {
     expect(validateDefinition(shopConnectorDefinition({ baseUrl: 'https://shop.example.test' }))).toEqual({ ok: true, errors: [], warnings: [] });
+    expect(validateDefinition(shopConnectorDefinition({ baseUrl: 'https://shop.example.test', writes: true }))).toEqual({ ok: true, errors: [], warnings: [] });
     const local = validateDefinition(shopConnectorDefinition());
     expect(local.errors.map((problem) => problem.code)).toEqual([DslCode.InsecureBaseUrl]);
     expect(local.warnings).toEqual([]);

@@ -65,6 +65,11 @@ export interface MalformedJsonFault extends FaultScope {
 /** Destroy the connection without answering (ECONNRESET on the client). */
 export interface ResetFault extends FaultScope {
   kind: 'reset';
+  /**
+   * `request` (default): drop the connection without serving the request. `response`: serve it (a write is
+   * applied) and drop the connection instead of answering, the outcome a client cannot tell from the first.
+   */
+  phase?: 'request' | 'response';
 }
 
 /** Redirect elsewhere: the classic SSRF probe. */

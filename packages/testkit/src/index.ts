@@ -55,6 +55,7 @@ export { IDEMPOTENCY_HEADER } from './idempotency.ts';
 export { BASE_DATE } from './time.ts';
 export {
   SHOP_CONNECTOR_ID,
+  SHOP_CUSTOMER_WRITES,
   SHOP_LOOKBACK_SECONDS,
   SHOP_STREAMS,
   shopConnectorDefinition,

@@ -184,7 +184,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     if (fault !== undefined) entry.fault = fault.kind;
 
     // Faults that replace the answer, before anything else looks at the request.
-    if (fault?.kind === 'reset') {
+    if (fault?.kind === 'reset' && fault.phase !== 'response') {
       req.socket.destroy();
       return;
     }
@@ -221,6 +221,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     }
 
     entry.status = reply.status;
+    if (fault?.kind === 'reset') {
+      // Served, then the connection drops before the answer: the log keeps the status the client never saw.
+      req.socket.destroy();
+      return;
+    }
     if (fault?.kind === 'slowBody') await sendSlowly(res, reply, fault, closing.signal);
     else if (fault?.kind === 'truncatedJson') await sendTruncated(res, reply, fault);
     else await sendReply(res, reply, closing.signal);

@@ -86,6 +86,16 @@ describe('connection faults', () => {
     expect((await request(server, '/cursor/orders')).status).toBe(200);
   });
 
+  it('reset after serving: a write is applied, then the connection drops before the answer', async () => {
+    const server = await withFaults({ kind: 'reset', phase: 'response', method: 'POST', times: 1 });
+    const before = server.data.contacts.length;
+    const post = () => fetch(`${server.url}/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'applied@example.org' }) });
+    await expect(post()).rejects.toThrow(TypeError);
+    expect(server.data.contacts.length).toBe(before + 1);
+    expect(server.requests.at(-1)).toMatchObject({ method: 'POST', fault: 'reset', status: 201 });
+    expect((await post()).status).toBe(409);
+  });
+
   it('redirect: 302 to the cloud metadata address by default, or anywhere', async () => {
     const server = await withFaults({ kind: 'redirect', times: 1 }, { kind: 'redirect', location: 'http://localhost:1/', status: 307 });
     const first = await fetch(`${server.url}/cursor/orders`, { redirect: 'manual' });

@@ -68,6 +68,12 @@ export interface HttpRequest {
   stream: string;
   /** A request that only reads although its method is not GET/HEAD (token requests, search endpoints). */
   readsOnly?: boolean;
+  /**
+   * false: a write that must not be sent twice (a create without an idempotency key). A network error or a timeout
+   * is then not retried, since the API may have applied it; only answers the caller's classifier calls retry or
+   * rateLimited are (a 429 refused it). Default true.
+   */
+  repeatable?: boolean;
 }
 
 /** A response as the engine keeps it: the body read whole (capped), the final URL after same-host redirects. */
@@ -368,6 +374,8 @@ export class HttpClient {
         delay: (attemptNumber: number) => retry.initialDelayMs * retry.multiplier ** (attemptNumber - 1),
         jitter: retry.jitter,
         retryOnTimeout: true,
+        // A write that must not be repeated is sent again only after an answer that refused it.
+        ...(request.repeatable === false ? { shouldRetry: ({ error }: { error: unknown }) => (isForceRetryError(error) ? undefined : false) } : {}),
       },
     } as Parameters<typeof ky.create>[0]);
     try {
