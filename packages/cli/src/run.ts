@@ -12,6 +12,8 @@ import { registerMock } from './commands/mock.ts';
 import { registerProbe } from './commands/probe.ts';
 import { registerRead } from './commands/read.ts';
 import { registerWrite } from './commands/write.ts';
+import { registerFlow } from './commands/flow.ts';
+import { registerDlq } from './commands/dlq.ts';
 import { registerRegistry } from './commands/registry.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerState } from './commands/state.ts';
@@ -81,6 +83,8 @@ function buildProgram(ctx: Context, usage: UsageProblem[]): Command {
   registerTest(program, ctx);
   registerRead(program, ctx);
   registerWrite(program, ctx);
+  registerFlow(program, ctx);
+  registerDlq(program, ctx);
   registerSync(program, ctx);
   registerState(program, ctx);
   registerSchema(program, ctx);

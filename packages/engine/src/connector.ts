@@ -61,7 +61,7 @@ export interface Connector {
    */
   write(type: string, operation: WriteOperationName, record: object, options?: WriteOptions): Promise<WriteResult>;
   /** The remote id of a record at the destination, by the definition's lookup (writes.match); undefined when not found. */
-  findRemoteId(type: string, record: object, signal?: AbortSignal): Promise<string | undefined>;
+  findRemoteId(type: string, record: object, signal?: AbortSignal | undefined): Promise<string | undefined>;
   /** Requests sent so far, retries included. */
   readonly requestCount: number;
   /** Redacts secrets from any text (for the embedding application's own logs). */

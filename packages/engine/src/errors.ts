@@ -1,3 +1,5 @@
+import { PullPushError, type PullPushErrorOptions } from '@pullpush/canonical';
+
 // Stable error codes of @pullpush/engine. Every engine error is a PullPushError (from @pullpush/canonical)
 // whose message names the stream and the redacted URL, with a hint.
 export const EngineErrorCode = {
@@ -48,3 +50,13 @@ export const EngineErrorCode = {
   Internal: 'ENGINE_INTERNAL',
 } as const;
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];
+
+/** A write or lookup the destination answered with an error status (ENGINE_WRITE_FAILED), the status kept for callers. */
+export class DestinationStatusError extends PullPushError {
+  readonly status: number;
+
+  constructor(status: number, message: string, options: PullPushErrorOptions = {}) {
+    super(EngineErrorCode.WriteFailed, message, options);
+    this.status = status;
+  }
+}

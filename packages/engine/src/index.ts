@@ -2,7 +2,7 @@
 export { compileConnector, type Connector, type ConnectorOptions } from './connector.ts';
 export type { EndReason, ObservedResponse, ReadLimits, ReadMessage, ReadOptions, StreamState } from './stream.ts';
 export type { Observation } from './pagination/index.ts';
-export { EngineErrorCode } from './errors.ts';
+export { DestinationStatusError, EngineErrorCode } from './errors.ts';
 export { Redactor, REDACTED } from './redact.ts';
 export { isPrivateAddress } from './net/address.ts';
 export type { NetworkOptions } from './net/policy.ts';

@@ -7,7 +7,7 @@ import { canonicalKey, canonicalValidator, formatIssues, getCanonicalType, PullP
 import type { FieldMappingSpec, TypeWritesSpec, WriteOperationSpec } from '@pullpush/schema';
 import type { AuthProvider } from './auth/index.ts';
 import { bodyExcerpt, parseBody, type BodyFormat } from './body.ts';
-import { EngineErrorCode } from './errors.ts';
+import { DestinationStatusError, EngineErrorCode } from './errors.ts';
 import type { HttpClient, HttpResponse, ReceivedResponse, Verdict } from './net/http-client.ts';
 import { pointer } from './pointer.ts';
 import type { Redactor } from './redact.ts';
@@ -26,7 +26,7 @@ export interface WriteOptions {
    * one, a create is retried like any request; without, a create the API may have applied is never sent again.
    */
   idempotencyKey?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface WriteResult {
@@ -244,7 +244,7 @@ export class Writes {
   };
 
   /** A write or lookup the API refused: what, the redacted URL, the status, the start of the body, a hint. */
-  #failure(response: HttpResponse, what: string, method: string, verdict: Verdict): PullPushError {
+  #failure(response: HttpResponse, what: string, method: string, verdict: Verdict): DestinationStatusError {
     const { redactor } = this.#context;
     const status = response.status;
     const excerpt = bodyExcerpt(response.body, redactor);
@@ -262,18 +262,14 @@ export class Writes {
               : status >= 500
                 ? 'The destination failed on its side; the write can be retried later.'
                 : 'Declare a response filter if this status is expected.';
-    return new PullPushError(
-      EngineErrorCode.WriteFailed,
-      `${what}: ${method} ${redactor.url(response.url)} answered ${status}${verdict.message ? `: ${verdict.message}` : ''}${excerpt ? ` — ${excerpt}` : ''}`,
-      { hint },
-    );
+    return new DestinationStatusError(status, `${what}: ${method} ${redactor.url(response.url)} answered ${status}${verdict.message ? `: ${verdict.message}` : ''}${excerpt ? ` — ${excerpt}` : ''}`, { hint });
   }
 
   /**
    * The remote id of the record at the destination, found by the definition's lookup (writes.match); undefined
    * when the lookup finds nothing, or when the definition declares none (the caller's id map is then the only way).
    */
-  async findRemoteId(typeName: string, record: object, signal?: AbortSignal): Promise<string | undefined> {
+  async findRemoteId(typeName: string, record: object, signal?: AbortSignal | undefined): Promise<string | undefined> {
     const type = this.#type(typeName);
     if (!type.lookup) return undefined;
     const { config, redactor } = this.#context;

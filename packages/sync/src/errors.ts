@@ -9,5 +9,9 @@ export const SyncErrorCode = {
   Database: 'SYNC_DATABASE',
   DatabaseVersion: 'SYNC_DATABASE_VERSION',
   Closed: 'SYNC_CLOSED',
+  /** Delivery to a connector destination stopped by its caller; what is left waits in the outbox. */
+  DeliveryInterrupted: 'SYNC_DELIVERY_INTERRUPTED',
+  /** A flow whose destination needs what the caller did not give (the destination definition and config). */
+  MissingDestination: 'SYNC_MISSING_DESTINATION',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];

@@ -1,6 +1,8 @@
 // Public entry point of @pullpush/sync: run connectors' streams into destinations, with checkpoints.
 export { runSync, type SyncOptions, type SyncProgress } from './run-sync.ts';
-export { runFlow, type FlowRunOptions } from './flow.ts';
+export { runFlow, type FlowRunOptions, type FlowRunSummary } from './flow.ts';
+export { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';
+export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type OutboxCounts } from './outbox.ts';
 export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';
 export { JsonlDestination, type JsonlDestinationOptions } from './jsonl-destination.ts';
 export { openDestination, parseDestination, type DestinationSpec } from './open-destination.ts';

@@ -28,6 +28,8 @@ export interface PreparedBatch extends StreamIdentity {
   raws: Array<{ remoteId: string; data: string }>;
   failures: Array<{ remoteId: string; message: string; issues: string; native: string | null }>;
   state?: string;
+  /** The flow whose outbox receives the batch's new, changed and deleted records, in the same transaction. */
+  outbox?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { StreamState } from '@pullpush/engine';
 import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import { prepareBatch, type PreparedBatch } from './sqlite-rows.ts';
 import { SqliteBackgroundWriter } from './sqlite-writer.ts';
+import { OUTBOX_TABLES } from './outbox.ts';
 import { SyncErrorCode } from './errors.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 
@@ -130,6 +131,11 @@ function instant(value: unknown): number | undefined {
 export interface SqliteStoreOptions {
   /** Clock for synced_at and checkpoints (tests). */
   now?: () => Date;
+  /**
+   * A flow id: every new, changed or deleted canonical record is also put in that flow's outbox, in the transaction
+   * that stores it with its checkpoint, for delivery to a connector destination (deliver()).
+   */
+  outbox?: string;
 }
 
 export class SqliteStore implements Destination, StateStore, RunLog {
@@ -141,6 +147,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   readonly #raws = new Map<string, RawStatements>();
   readonly #insertFailure: StatementSync;
   readonly #upsertState: StatementSync;
+  readonly #enqueue: StatementSync;
+  readonly #outbox: string | undefined;
   readonly #now: () => Date;
   #open = true;
 
@@ -148,6 +156,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     this.path = path === ':memory:' ? path : resolve(path);
     this.description = `sqlite:${path}`;
     this.#now = options.now ?? (() => new Date());
+    this.#outbox = options.outbox;
     try {
       if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
       this.#db = new DatabaseSync(this.path);
@@ -156,6 +165,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
       // The busy timeout first: the background writer's connection may hold the lock while this one opens.
       this.#db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384;');
       this.#db.exec(META_TABLES);
+      this.#db.exec(OUTBOX_TABLES);
     } catch (error) {
       throw new PullPushError(SyncErrorCode.Database, `Cannot open the SQLite file ${this.path}: ${(error as Error).message}`, {
         hint: 'Check that the directory is writable and that the file is a SQLite database (or does not exist yet).',
@@ -173,6 +183,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     this.#insertFailure = this.#db.prepare(
       'INSERT INTO pullpush_failed_records (run_id, connector, connection, stream, remote_id, message, issues, native, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.#enqueue = this.#db.prepare('INSERT INTO pullpush_outbox (flow, key, canonical_type, event_id, deleted, data, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.#upsertState = this.#db.prepare(
       'INSERT INTO pullpush_state (connector, connection, stream, state, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, connection, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
     );
@@ -241,7 +252,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   /** Records, failures and the checkpoint of one batch, in one transaction. */
   write(batch: Batch): WriteCounts {
     this.#assertOpen();
-    return this.writePrepared(prepareBatch(batch, this.#now().toISOString(), this.path));
+    const prepared = prepareBatch(batch, this.#now().toISOString(), this.path);
+    return this.writePrepared(this.#outbox === undefined ? prepared : { ...prepared, outbox: this.#outbox });
   }
 
   /**
@@ -250,7 +262,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
    */
   openBackgroundWriter(): BackgroundWriter | undefined {
     this.#assertOpen();
-    return this.path === ':memory:' ? undefined : new SqliteBackgroundWriter(this.path, this.#now);
+    return this.path === ':memory:' ? undefined : new SqliteBackgroundWriter(this.path, this.#now, this.#outbox);
   }
 
   /** A prepared batch (see `prepareBatch`) in one transaction: what `write` and the background writer commit. */
@@ -275,6 +287,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
         const values = [row.canonicalVersion, row.data, batch.connector, batch.connection, batch.stream, row.remoteId, row.updatedAt, deleted, row.eventId, syncedAt, batch.runId] as const;
         if (existing) statements.update.run(...values, key);
         else statements.insert.run(key, ...values);
+        if (batch.outbox !== undefined) this.#enqueue.run(batch.outbox, key, `${row.canonicalType}@${row.canonicalVersion}`, row.eventId, deleted, row.data, syncedAt);
         if (deleted && !(existing && existing.deleted)) counts.deleted += 1;
         else if (existing) counts.updated += 1;
         else counts.inserted += 1;

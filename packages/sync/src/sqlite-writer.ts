@@ -31,15 +31,18 @@ export class SqliteBackgroundWriter implements BackgroundWriter {
   readonly #worker: Worker;
   readonly #path: string;
   readonly #now: () => Date;
+  readonly #outbox: string | undefined;
   readonly #waiting = new Map<number, { resolve: (counts: WriteCounts) => void; reject: (error: Error) => void }>();
   #next = 0;
   #stopped: Promise<void>;
   /** Set when the thread itself failed (it could not start, or crashed): every write after it is refused. */
   #broken: Error | undefined;
 
-  constructor(path: string, now: () => Date) {
+  /** `outbox`: the flow whose outbox receives the changed records (SqliteStoreOptions.outbox). */
+  constructor(path: string, now: () => Date, outbox?: string) {
     this.#path = path;
     this.#now = now;
+    this.#outbox = outbox;
     this.#worker = new Worker(workerUrl, { workerData: { path }, ...workerOptions });
     this.#worker.on('message', (reply: WriterReply) => {
       const waiting = this.#waiting.get(reply.id);
@@ -69,6 +72,7 @@ export class SqliteBackgroundWriter implements BackgroundWriter {
     let prepared: PreparedBatch;
     try {
       prepared = prepareBatch(batch, this.#now().toISOString(), this.#path);
+      if (this.#outbox !== undefined) prepared.outbox = this.#outbox;
     } catch (error) {
       this.#broken = error as Error;
       return Promise.reject(this.#broken);

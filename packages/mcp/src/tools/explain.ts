@@ -630,6 +630,20 @@ const SYNC: Record<CodeOf<typeof SyncErrorCode>, Explanation> = {
     fix: ['Open the store again (the MCP server reopens it on the next call).'],
     example: 'Call sync_status again.',
   },
+  SYNC_DELIVERY_INTERRUPTED: {
+    title: 'Delivery interrupted',
+    meaning: "Delivery of a flow's outbox to its connector destination was stopped by its caller; what was not delivered waits in the outbox.",
+    causes: ['The run was cancelled (Ctrl-C, a cancelled tool call).'],
+    fix: ['Run the flow again: delivery goes on where it stopped, nothing is sent twice.'],
+    example: 'pullpush flow run shop-to-crm.json -d shop.json -d crm.json',
+  },
+  SYNC_MISSING_DESTINATION: {
+    title: 'Destination definition missing',
+    meaning: "The flow writes to a connector whose definition (and its connection's config) was not given.",
+    causes: ['The destination definition was not passed, or its id differs from the flow\'s destination.connector.'],
+    fix: ["Pass the destination's definition and its connection's config."],
+    example: 'pullpush flow run flow.json -d shop.json -d crm.json -c crm=crm.config.json',
+  },
 };
 
 const DISCOVERY: Record<CodeOf<typeof DiscoveryErrorCode>, Explanation> = {

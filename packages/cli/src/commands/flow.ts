@@ -1,0 +1,98 @@
+// `pullpush flow run <flow>`: a flow document run once — its source streams synced into the flow's SQLite file
+// and, for a connector destination, what changed delivered through that connector's writes (outbox, retries,
+// circuit breaker, dead-letter queue). `pullpush dlq` (dlq.ts) works on what could not be delivered.
+import type { FlowRunSummary } from '@pullpush/sync';
+import type { Command } from 'commander';
+import { addJsonOption, collect, examples, positiveInteger, type Context } from '../context.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+import { printSyncSummary, syncExitCode } from './sync.ts';
+
+interface FlowFlags {
+  definition: string[];
+  config?: string[];
+  db?: string;
+  concurrency?: number;
+  maxAttempts?: number;
+  wait?: number;
+  allowPrivateNetwork?: boolean;
+  allowInsecureHttp?: boolean;
+  json?: boolean;
+}
+
+/** `--config shop=shop.config.json` → connection id → file. */
+function configFiles(values: readonly string[] = []): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at < 1) throw new UsageError(`--config ${value}: expected <connection>=<file>.`, 'Name the connection the file is for: --config shop=shop.config.json.');
+    files.set(value.slice(0, at), value.slice(at + 1));
+  }
+  return files;
+}
+
+export function registerFlow(program: Command, ctx: Context): void {
+  const flow = program.command('flow').summary('run flows: a source into a destination');
+  const run = flow
+    .command('run')
+    .summary('run a flow once')
+    .description(
+      "Run a flow once: its source streams are synced into the flow's SQLite file (--db) and, when its destination is a connector, every new, changed or deleted record is delivered through that connector's writes — " +
+        'one write per key at a time, retried with backoff, behind a circuit breaker; what cannot be delivered goes to the dead-letter queue (pullpush dlq). A second run goes on where the first stopped.',
+    )
+    .argument('<flow>', 'the flow document (JSON file)')
+    .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
+    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable); PULLPUSH_<KEY> environment variables also work', collect)
+    .option('--db <file>', "the flow's SQLite file (default <flow id>.db)")
+    .option('--concurrency <n>', 'keys delivered in parallel (default 4)', positiveInteger)
+    .option('--max-attempts <n>', 'attempts per record before the dead-letter queue (default 5)', positiveInteger)
+    .option('--wait <seconds>', 'wait this long for retries that come due (default 0)', positiveInteger)
+    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
+    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)')
+    .addHelpText('after', examples(['pullpush flow run shop-to-crm.json -d shop.json -d crm.json -c shop=shop.config.json -c crm=crm.config.json', "the shop's customers into the CRM"]));
+  addJsonOption(run, 'the flow summary').action(async (file: string, flags: FlowFlags) => {
+    ctx.json = flags.json === true;
+    const { loadConfig, loadJsonDocument, runFlow } = await import('../libraries/runtime.ts');
+    const document = loadJsonDocument(file) as { id?: string; source?: { connector?: string; connection?: string }; destination?: { kind?: string; connector?: string; connection?: string } };
+    const definitions = new Map(flags.definition.map((path) => {
+      const definition = loadJsonDocument(path);
+      return [String((definition as { id?: unknown } | null)?.id), definition] as const;
+    }));
+    const configs = configFiles(flags.config);
+    const definitionOf = (connector: string | undefined) => {
+      const found = definitions.get(String(connector));
+      if (!found) throw new UsageError(`The flow names connector ${connector}, and no --definition has that id.`, `Pass its definition: --definition <file> (the ids given: ${[...definitions.keys()].join(', ')}).`);
+      return found;
+    };
+    const configOf = (definition: unknown, connection: string | undefined) => loadConfig(definition, configs.get(String(connection)), ctx.env).config;
+    const network = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
+    const source = definitionOf(document.source?.connector);
+    const target = document.destination?.kind === 'connector' ? definitionOf(document.destination.connector) : undefined;
+    const summary: FlowRunSummary = await runFlow(document as Parameters<typeof runFlow>[0], {
+      definition: source,
+      config: configOf(source, document.source?.connection),
+      engine: network,
+      signal: ctx.signal,
+      ...(target ? { target: { definition: target, config: configOf(target, document.destination?.connection), engine: network } } : {}),
+      ...(flags.db ? { db: flags.db } : {}),
+      delivery: {
+        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+        ...(flags.maxAttempts ? { maxAttempts: flags.maxAttempts } : {}),
+        ...(flags.wait ? { maxWaitMs: flags.wait * 1000 } : {}),
+      },
+    });
+    if (flags.json) ctx.out.json(summary);
+    else {
+      printSyncSummary(ctx.out, summary);
+      const delivery = summary.delivery;
+      if (delivery) {
+        ctx.out.line(
+          `Delivered ${delivery.delivered} (${delivery.created} created, ${delivery.updated} updated, ${delivery.deleted} deleted, ${delivery.skipped} skipped; ${delivery.coalesced} older versions coalesced), ` +
+            `${delivery.retried} retried, ${delivery.deadLettered} to the dead-letter queue, ${delivery.pending} waiting; circuit breaker ${delivery.breaker}.`,
+        );
+        if (delivery.deadLettered > 0) ctx.out.line(`See them with: pullpush dlq clusters --db ${flags.db ?? `${document.id}.db`} --flow ${document.id}`);
+      }
+    }
+    const synced = syncExitCode(summary, ctx.signal);
+    ctx.exitCode = synced !== ExitCode.Ok ? synced : summary.delivery && (summary.delivery.deadLettered > 0 || summary.delivery.pending > 0) ? ExitCode.RecordsFailed : ExitCode.Ok;
+  });
+}

@@ -1,0 +1,59 @@
+// `pullpush flow run` and `pullpush dlq`, spawned as a user runs them: a flow from one testkit shop's customers to
+// another's writes; the records the destination refuses go to the dead-letter queue, are shown by cause, retried
+// once the cause is gone, and delivered by the next run.
+import { join } from 'node:path';
+import { shopConnectorDefinition } from '@pullpush/testkit';
+import { describe, expect, it } from 'vitest';
+import { pullpush, useTempDirs, useTestApis, writeJson } from './support.ts';
+
+const serve = useTestApis();
+const tempDir = useTempDirs();
+const LOCAL = ['--allow-private-network', '--allow-insecure-http'];
+
+describe('pullpush flow run and pullpush dlq', () => {
+  it('delivers a flow to a connector destination; refused records wait in the dead-letter queue until retried', { timeout: 180_000 }, async () => {
+    const dir = tempDir();
+    const source = await serve({ seed: 41, dataset: { customers: 12 }, auth: { kind: 'bearer', token: 'src-token' } });
+    const crm = await serve({
+      seed: 7,
+      dataset: { customers: 3 },
+      auth: { kind: 'bearer', token: 'crm-secret-9d1' },
+      faults: [{ kind: 'status', status: 422, method: 'POST', route: '/customers', times: 2, body: { error: { code: 'invalid', message: 'phone is not valid' } } }],
+    });
+    const flow = writeJson(dir, 'flow.json', {
+      dsl: 'pullpush/flow/v1',
+      id: 'shop-to-crm',
+      source: { connector: 'testkit-shop', connection: 'shop', streams: ['customers'] },
+      destination: { kind: 'connector', connector: 'crm', connection: 'crm' },
+    });
+    const args = [
+      'flow', 'run', flow,
+      '-d', writeJson(dir, 'shop.json', shopConnectorDefinition({ baseUrl: source.url })),
+      '-d', writeJson(dir, 'crm.json', { ...shopConnectorDefinition({ baseUrl: crm.url, writes: true }), id: 'crm' }),
+      '-c', `shop=${writeJson(dir, 'shop.config.json', { apiKey: 'src-token' })}`,
+      '-c', `crm=${writeJson(dir, 'crm.config.json', { apiKey: 'crm-secret-9d1' })}`,
+      '--db', join(dir, 'flow.db'),
+      '--concurrency', '1',
+      ...LOCAL,
+    ];
+    const first = await pullpush(args, { cwd: dir });
+    expect(first.code, first.stderr).toBe(3);
+    expect(first.stdout).toContain('Delivered 10 (10 created');
+    expect(first.stdout).toContain('2 to the dead-letter queue');
+    const dlq = (command: string, ...extra: string[]) => pullpush(['dlq', command, '--db', join(dir, 'flow.db'), '--flow', 'shop-to-crm', ...extra], { cwd: dir });
+    const clusters = await dlq('clusters');
+    expect(clusters.stdout).toContain('2 × create 422 ENGINE_WRITE_FAILED');
+    expect(clusters.stdout).toContain('write mapping');
+    const listed = JSON.parse((await dlq('list', '--json')).stdout) as Array<{ id: number; payload: { email: string } }>;
+    expect(listed).toHaveLength(2);
+    expect(await dlq('retry')).toMatchObject({ code: 2 });
+    expect((await dlq('retry', '--all')).stdout).toContain('2 put back');
+
+    const second = await pullpush(args, { cwd: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('Delivered 2 (2 created');
+    expect((await dlq('list')).stdout).toContain('is empty');
+    for (const letter of listed) expect(crm.data.customers.filter((customer) => customer.email === letter.payload.email)).toHaveLength(1);
+    expect(`${first.stdout}${first.stderr}${clusters.stdout}${second.stdout}`).not.toContain('crm-secret-9d1');
+  });
+});

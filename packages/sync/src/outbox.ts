@@ -1,0 +1,318 @@
+// The transactional outbox of a flow that delivers to a connector, in the flow's SQLite file: the records a sync
+// stored as new, changed or deleted (put here in the same transaction as their checkpoint), the map of canonical
+// keys to the destination's remote ids, the dead-letter queue, and the circuit breaker's state. An outbox row is
+// pending until it is delivered, superseded by a newer version of its key, or dead (in the DLQ).
+import { DatabaseSync } from 'node:sqlite';
+import { PullPushError } from '@pullpush/canonical';
+import { SyncErrorCode } from './errors.ts';
+
+export const OUTBOX_TABLES = `
+CREATE TABLE IF NOT EXISTS pullpush_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  flow TEXT NOT NULL, key TEXT NOT NULL, canonical_type TEXT NOT NULL, event_id TEXT NOT NULL,
+  deleted INTEGER NOT NULL, data TEXT NOT NULL, enqueued_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'superseded', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  history TEXT NOT NULL DEFAULT '[]', finished_at TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS pullpush_outbox_pending ON pullpush_outbox (flow, status, key, seq);
+CREATE TABLE IF NOT EXISTS pullpush_id_map (
+  flow TEXT NOT NULL, key TEXT NOT NULL, remote_id TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (flow, key)
+) STRICT;
+CREATE TABLE IF NOT EXISTS pullpush_dlq (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, flow TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL,
+  canonical_type TEXT NOT NULL, event_id TEXT NOT NULL, operation TEXT NOT NULL, payload TEXT NOT NULL,
+  status INTEGER, code TEXT NOT NULL, message TEXT NOT NULL, signature TEXT NOT NULL, hint TEXT,
+  attempts TEXT NOT NULL, created_at TEXT NOT NULL, discarded_at TEXT, discard_reason TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS pullpush_dlq_flow ON pullpush_dlq (flow, discarded_at, signature);
+CREATE TABLE IF NOT EXISTS pullpush_breakers (flow TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;
+`;
+
+/** One attempt to deliver an outbox row. */
+export interface AttemptRecord {
+  at: string;
+  operation: string;
+  outcome: 'delivered' | 'retry' | 'dead';
+  code?: string;
+  status?: number;
+  message?: string;
+}
+
+export interface OutboxRow {
+  seq: number;
+  key: string;
+  canonicalType: string;
+  eventId: string;
+  deleted: boolean;
+  data: string;
+  attempts: number;
+  history: AttemptRecord[];
+}
+
+export interface DeadLetter {
+  id: number;
+  flow: string;
+  seq: number;
+  key: string;
+  canonicalType: string;
+  eventId: string;
+  operation: string;
+  /** The canonical record, secrets redacted. */
+  payload: unknown;
+  /** The destination's answer status, when it answered. */
+  status: number | null;
+  code: string;
+  message: string;
+  /** What groups entries of one cause: operation, status, code and the message without ids and numbers. */
+  signature: string;
+  hint: string | null;
+  attempts: AttemptRecord[];
+  createdAt: string;
+  discardedAt: string | null;
+  discardReason: string | null;
+}
+
+export interface DeadLetterCluster {
+  signature: string;
+  count: number;
+  operation: string;
+  status: number | null;
+  code: string;
+  /** One message of the cluster, as an example. */
+  message: string;
+  hint: string | null;
+  ids: number[];
+}
+
+export interface OutboxCounts {
+  pending: number;
+  delivered: number;
+  superseded: number;
+  dead: number;
+}
+
+function rowOf(row: Record<string, unknown>): OutboxRow {
+  return {
+    seq: Number(row['seq']),
+    key: String(row['key']),
+    canonicalType: String(row['canonical_type']),
+    eventId: String(row['event_id']),
+    deleted: row['deleted'] === 1,
+    data: String(row['data']),
+    attempts: Number(row['attempts']),
+    history: JSON.parse(String(row['history'])) as AttemptRecord[],
+  };
+}
+
+function deadLetterOf(row: Record<string, unknown>): DeadLetter {
+  return {
+    id: Number(row['id']),
+    flow: String(row['flow']),
+    seq: Number(row['seq']),
+    key: String(row['key']),
+    canonicalType: String(row['canonical_type']),
+    eventId: String(row['event_id']),
+    operation: String(row['operation']),
+    payload: JSON.parse(String(row['payload'])) as unknown,
+    status: row['status'] === null ? null : Number(row['status']),
+    code: String(row['code']),
+    message: String(row['message']),
+    signature: String(row['signature']),
+    hint: (row['hint'] as string | null) ?? null,
+    attempts: JSON.parse(String(row['attempts'])) as AttemptRecord[],
+    createdAt: String(row['created_at']),
+    discardedAt: (row['discarded_at'] as string | null) ?? null,
+    discardReason: (row['discard_reason'] as string | null) ?? null,
+  };
+}
+
+/** A flow's outbox, id map, dead letters and breaker state, on its own connection to the flow's SQLite file. */
+export class Outbox {
+  readonly flow: string;
+  readonly path: string;
+  readonly #db: DatabaseSync;
+
+  constructor(path: string, flow: string) {
+    this.flow = flow;
+    this.path = path;
+    try {
+      this.#db = new DatabaseSync(path);
+      this.#db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+      this.#db.exec(OUTBOX_TABLES);
+    } catch (error) {
+      throw new PullPushError(SyncErrorCode.Database, `Cannot open the flow's SQLite file ${path}: ${(error as Error).message}`, { hint: 'Check that the file is writable and is a SQLite database.' });
+    }
+  }
+
+  /** Keys with a pending row due by `nowMs`, oldest first: at most `limit`, none of `busy`. */
+  dueKeys(nowMs: number, limit: number, busy: ReadonlySet<string>): string[] {
+    const rows = this.#db
+      .prepare("SELECT key, max(next_attempt_at) AS due, min(seq) AS first FROM pullpush_outbox WHERE flow = ? AND status = 'pending' GROUP BY key HAVING due <= ? ORDER BY first LIMIT ?")
+      .all(this.flow, nowMs, limit + busy.size) as Array<{ key: string }>;
+    return rows.map((row) => row.key).filter((key) => !busy.has(key)).slice(0, limit);
+  }
+
+  /** When the next pending row comes due (ms since the epoch), or undefined when nothing is pending. */
+  nextDue(): number | undefined {
+    const row = this.#db.prepare("SELECT min(due) AS next FROM (SELECT max(next_attempt_at) AS due FROM pullpush_outbox WHERE flow = ? AND status = 'pending' GROUP BY key)").get(this.flow) as { next: number | null };
+    return row.next === null ? undefined : Number(row.next);
+  }
+
+  /**
+   * The newest pending row of a key, the older pending ones marked superseded (latest state wins); the number
+   * superseded comes with it.
+   */
+  takeLatest(key: string, at: string): { row: OutboxRow; superseded: number } | undefined {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const rows = (this.#db.prepare("SELECT * FROM pullpush_outbox WHERE flow = ? AND key = ? AND status = 'pending' ORDER BY seq").all(this.flow, key) as Array<Record<string, unknown>>).map(rowOf);
+      const latest = rows.at(-1);
+      if (!latest) {
+        this.#db.exec('COMMIT');
+        return undefined;
+      }
+      const older = rows.slice(0, -1);
+      // The newest carries the attempts of the ones it replaces: a key's failures count once, not per version.
+      const attempts = Math.max(latest.attempts, ...older.map((row) => row.attempts));
+      if (older.length > 0) {
+        this.#db.prepare("UPDATE pullpush_outbox SET status = 'superseded', finished_at = ? WHERE flow = ? AND key = ? AND status = 'pending' AND seq < ?").run(at, this.flow, key, latest.seq);
+        this.#db.prepare('UPDATE pullpush_outbox SET attempts = ? WHERE seq = ?').run(attempts, latest.seq);
+      }
+      this.#db.exec('COMMIT');
+      return { row: { ...latest, attempts }, superseded: older.length };
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  remoteId(key: string): string | undefined {
+    const row = this.#db.prepare('SELECT remote_id FROM pullpush_id_map WHERE flow = ? AND key = ?').get(this.flow, key) as { remote_id: string } | undefined;
+    return row?.remote_id;
+  }
+
+  /** Marks a row delivered and records the key's remote id (or forgets it after a delete), in one transaction. */
+  delivered(row: OutboxRow, attempt: AttemptRecord, remoteId: string | null): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db
+        .prepare("UPDATE pullpush_outbox SET status = 'delivered', attempts = attempts + 1, history = ?, finished_at = ? WHERE seq = ?")
+        .run(JSON.stringify([...row.history, attempt]), attempt.at, row.seq);
+      if (row.deleted || remoteId === null) this.#db.prepare('DELETE FROM pullpush_id_map WHERE flow = ? AND key = ?').run(this.flow, row.key);
+      else {
+        this.#db
+          .prepare('INSERT INTO pullpush_id_map (flow, key, remote_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at')
+          .run(this.flow, row.key, remoteId, attempt.at);
+      }
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Records the remote id a lookup found, before anything is written. */
+  rememberRemoteId(key: string, remoteId: string, at: string): void {
+    this.#db
+      .prepare('INSERT INTO pullpush_id_map (flow, key, remote_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at')
+      .run(this.flow, key, remoteId, at);
+  }
+
+  forgetRemoteId(key: string): void {
+    this.#db.prepare('DELETE FROM pullpush_id_map WHERE flow = ? AND key = ?').run(this.flow, key);
+  }
+
+  /** Schedules another attempt of a row. */
+  retryLater(row: OutboxRow, attempt: AttemptRecord, dueMs: number): void {
+    this.#db.prepare('UPDATE pullpush_outbox SET attempts = attempts + 1, next_attempt_at = ?, history = ? WHERE seq = ?').run(dueMs, JSON.stringify([...row.history, attempt]), row.seq);
+  }
+
+  /** Moves a row to the dead-letter queue, in one transaction. */
+  deadLetter(row: OutboxRow, attempt: AttemptRecord, letter: { operation: string; payload: string; status: number | null; code: string; message: string; signature: string; hint: string | null }): void {
+    const history = JSON.stringify([...row.history, attempt]);
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db.prepare("UPDATE pullpush_outbox SET status = 'dead', attempts = attempts + 1, history = ?, finished_at = ? WHERE seq = ?").run(history, attempt.at, row.seq);
+      this.#db
+        .prepare('INSERT INTO pullpush_dlq (flow, seq, key, canonical_type, event_id, operation, payload, status, code, message, signature, hint, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(this.flow, row.seq, row.key, row.canonicalType, row.eventId, letter.operation, letter.payload, letter.status, letter.code, letter.message, letter.signature, letter.hint, history, attempt.at);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  counts(): OutboxCounts {
+    const rows = this.#db.prepare('SELECT status, count(*) AS n FROM pullpush_outbox WHERE flow = ? GROUP BY status').all(this.flow) as Array<{ status: keyof OutboxCounts; n: number }>;
+    const counts: OutboxCounts = { pending: 0, delivered: 0, superseded: 0, dead: 0 };
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  /** Dead letters not discarded, oldest first. */
+  deadLetters(options: { ids?: readonly number[]; signature?: string; includeDiscarded?: boolean } = {}): DeadLetter[] {
+    const rows = this.#db.prepare('SELECT * FROM pullpush_dlq WHERE flow = ? ORDER BY id').all(this.flow) as Array<Record<string, unknown>>;
+    return rows
+      .map(deadLetterOf)
+      .filter((letter) => (options.includeDiscarded === true || letter.discardedAt === null) && (options.ids === undefined || options.ids.includes(letter.id)) && (options.signature === undefined || letter.signature === options.signature));
+  }
+
+  clusters(): DeadLetterCluster[] {
+    const groups = new Map<string, DeadLetterCluster>();
+    for (const letter of this.deadLetters()) {
+      const group = groups.get(letter.signature);
+      if (group) {
+        group.count += 1;
+        group.ids.push(letter.id);
+      } else {
+        groups.set(letter.signature, { signature: letter.signature, count: 1, operation: letter.operation, status: letter.status, code: letter.code, message: letter.message, hint: letter.hint, ids: [letter.id] });
+      }
+    }
+    return [...groups.values()].sort((a, b) => b.count - a.count);
+  }
+
+  /**
+   * Puts dead letters back in the outbox with fresh counters (their rows pending again, due now), and removes them
+   * from the queue; returns how many. A key with a newer pending version is not resurrected: the newer one wins.
+   */
+  retryDeadLetters(letters: readonly DeadLetter[]): number {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const letter of letters) {
+        this.#db.prepare("UPDATE pullpush_outbox SET status = 'pending', attempts = 0, next_attempt_at = 0, finished_at = NULL WHERE seq = ? AND status = 'dead'").run(letter.seq);
+        this.#db.prepare('DELETE FROM pullpush_dlq WHERE id = ?').run(letter.id);
+      }
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+    return letters.length;
+  }
+
+  /** Marks dead letters discarded with a reason (kept, for the record); returns how many. */
+  discardDeadLetters(letters: readonly DeadLetter[], reason: string, at: string): number {
+    const discard = this.#db.prepare('UPDATE pullpush_dlq SET discarded_at = ?, discard_reason = ? WHERE id = ? AND discarded_at IS NULL');
+    let count = 0;
+    for (const letter of letters) count += Number(discard.run(at, reason, letter.id).changes);
+    return count;
+  }
+
+  breakerState(): unknown {
+    const row = this.#db.prepare('SELECT state FROM pullpush_breakers WHERE flow = ?').get(this.flow) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as unknown) : undefined;
+  }
+
+  saveBreakerState(state: unknown, at: string): void {
+    this.#db
+      .prepare('INSERT INTO pullpush_breakers (flow, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (flow) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
+      .run(this.flow, JSON.stringify(state), at);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
