@@ -36,6 +36,10 @@ describe('pullpush flow run and pullpush dlq', () => {
       '--concurrency', '1',
       ...LOCAL,
     ];
+    const previewed = await pullpush(['flow', 'preview', ...args.slice(2).filter((arg) => !['--concurrency', '1'].includes(arg))], { cwd: dir });
+    expect(previewed.code, previewed.stderr).toBe(0);
+    expect(previewed.stdout).toContain('12 to create, 0 to update, 0 to delete, 0 unchanged, 0 skipped; nothing was written.');
+    expect(crm.requests.filter((request) => request.method !== 'GET')).toEqual([]);
     const first = await pullpush(args, { cwd: dir });
     expect(first.code, first.stderr).toBe(3);
     expect(first.stdout).toContain('Delivered 10 (10 created');

@@ -9,7 +9,7 @@ import { compileConnector } from '@pullpush/engine';
 import type { Flow } from '@pullpush/schema';
 import { shopConnectorDefinition, startTestApi, type Fault, type TestApi } from '@pullpush/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliver, Outbox, runFlow, type FlowRunOptions } from '../src/index.ts';
+import { deliver, Outbox, previewFlow, runFlow, type FlowRunOptions } from '../src/index.ts';
 
 const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
 const SOURCE_TOKEN = 'src-token';
@@ -179,5 +179,33 @@ describe('delivery to a connector destination', () => {
     const after = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 10_000 } });
     expect(after.delivery).toMatchObject({ breaker: 'closed', delivered: 24, pending: 0, deadLettered: 0 });
     expect([...copies().values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('previews what a flow would write — creates, updates with their changed fields, deletes — writing nothing', { timeout: 60_000 }, async () => {
+    const preview = () =>
+      previewFlow({
+        flow: { ...FLOW, match: { 'commerce.customer': ['email'] } },
+        source: { definition: shopConnectorDefinition({ baseUrl: source.url }), config: { apiKey: SOURCE_TOKEN }, engine: LOCAL },
+        target: { definition: crmDefinition(), config: { apiKey: DESTINATION_TOKEN }, engine: { ...LOCAL, baseUrl: target.url } },
+        db: join(dir, 'flow.db'),
+      });
+    const writes = () => target.requests.filter((request) => request.method !== 'GET').length;
+    const before = await preview();
+    expect(before.counts).toEqual({ create: 24, update: 0, delete: 0, unchanged: 0, skip: 0 });
+    expect(writes()).toBe(0);
+    expect(target.data.customers).toHaveLength(5);
+
+    await run();
+    const [renamed, removed] = source.data.customers;
+    if (!renamed || !removed) throw new Error('too few customers');
+    const oldName = renamed.first_name;
+    source.update('customers', renamed.id, { first_name: 'Ada' });
+    source.remove('customers', [removed.id]);
+    const written = writes();
+    const after = await preview();
+    expect(after.counts).toEqual({ create: 0, update: 1, delete: 1, unchanged: 22, skip: 0 });
+    expect(after.items.find((item) => item.action === 'update')?.changes).toEqual([{ kind: 'changed', path: '/firstName', before: oldName, after: 'Ada' }]);
+    expect(writes()).toBe(written);
+    expect(after.requests.destination).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 // `pullpush flow run <flow>`: a flow document run once — its source streams synced into the flow's SQLite file
 // and, for a connector destination, what changed delivered through that connector's writes (outbox, retries,
 // circuit breaker, dead-letter queue). `pullpush dlq` (dlq.ts) works on what could not be delivered.
+import type { Flow } from '@pullpush/schema';
 import type { FlowRunSummary } from '@pullpush/sync';
 import type { Command } from 'commander';
 import { addJsonOption, collect, examples, positiveInteger, type Context } from '../context.ts';
@@ -30,6 +31,28 @@ function configFiles(values: readonly string[] = []): Map<string, string> {
   return files;
 }
 
+/** The flow document, its source and destination definitions with their connections' configs, and the network flags. */
+async function flowInputs(file: string, flags: Pick<FlowFlags, 'definition' | 'config' | 'allowPrivateNetwork' | 'allowInsecureHttp'>, ctx: Context) {
+  const { loadConfig, loadJsonDocument } = await import('../libraries/runtime.ts');
+  const document = loadJsonDocument(file) as Flow;
+  const definitions = new Map(
+    flags.definition.map((path) => {
+      const definition = loadJsonDocument(path);
+      return [String((definition as { id?: unknown } | null)?.id), definition] as const;
+    }),
+  );
+  const configs = configFiles(flags.config);
+  const open = (connector: string | undefined, connection: string | undefined) => {
+    const definition = definitions.get(String(connector));
+    if (!definition) throw new UsageError(`The flow names connector ${connector}, and no --definition has that id.`, `Pass its definition: --definition <file> (the ids given: ${[...definitions.keys()].join(', ')}).`);
+    return { definition, config: loadConfig(definition, configs.get(String(connection)), ctx.env).config };
+  };
+  const network = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
+  const source = open(document.source?.connector, document.source?.connection);
+  const target = document.destination?.kind === 'connector' ? open(document.destination.connector, document.destination.connection) : undefined;
+  return { document, source, target, network };
+}
+
 export function registerFlow(program: Command, ctx: Context): void {
   const flow = program.command('flow').summary('run flows: a source into a destination');
   const run = flow
@@ -51,28 +74,14 @@ export function registerFlow(program: Command, ctx: Context): void {
     .addHelpText('after', examples(['pullpush flow run shop-to-crm.json -d shop.json -d crm.json -c shop=shop.config.json -c crm=crm.config.json', "the shop's customers into the CRM"]));
   addJsonOption(run, 'the flow summary').action(async (file: string, flags: FlowFlags) => {
     ctx.json = flags.json === true;
-    const { loadConfig, loadJsonDocument, runFlow } = await import('../libraries/runtime.ts');
-    const document = loadJsonDocument(file) as { id?: string; source?: { connector?: string; connection?: string }; destination?: { kind?: string; connector?: string; connection?: string } };
-    const definitions = new Map(flags.definition.map((path) => {
-      const definition = loadJsonDocument(path);
-      return [String((definition as { id?: unknown } | null)?.id), definition] as const;
-    }));
-    const configs = configFiles(flags.config);
-    const definitionOf = (connector: string | undefined) => {
-      const found = definitions.get(String(connector));
-      if (!found) throw new UsageError(`The flow names connector ${connector}, and no --definition has that id.`, `Pass its definition: --definition <file> (the ids given: ${[...definitions.keys()].join(', ')}).`);
-      return found;
-    };
-    const configOf = (definition: unknown, connection: string | undefined) => loadConfig(definition, configs.get(String(connection)), ctx.env).config;
-    const network = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
-    const source = definitionOf(document.source?.connector);
-    const target = document.destination?.kind === 'connector' ? definitionOf(document.destination.connector) : undefined;
-    const summary: FlowRunSummary = await runFlow(document as Parameters<typeof runFlow>[0], {
-      definition: source,
-      config: configOf(source, document.source?.connection),
+    const { runFlow } = await import('../libraries/runtime.ts');
+    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    const summary: FlowRunSummary = await runFlow(document, {
+      definition: source.definition,
+      config: source.config,
       engine: network,
       signal: ctx.signal,
-      ...(target ? { target: { definition: target, config: configOf(target, document.destination?.connection), engine: network } } : {}),
+      ...(target ? { target: { ...target, engine: network } } : {}),
       ...(flags.db ? { db: flags.db } : {}),
       delivery: {
         ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
@@ -94,5 +103,43 @@ export function registerFlow(program: Command, ctx: Context): void {
     }
     const synced = syncExitCode(summary, ctx.signal);
     ctx.exitCode = synced !== ExitCode.Ok ? synced : summary.delivery && (summary.delivery.deadLettered > 0 || summary.delivery.pending > 0) ? ExitCode.RecordsFailed : ExitCode.Ok;
+  });
+
+  const preview = flow
+    .command('preview')
+    .summary('what a flow to a connector would write, writing nothing')
+    .description(
+      "Read the flow's source and the destination's current records (both read-only, no checkpoint moves) and say, per record, what a run would do: create, update (with the fields that change), delete, unchanged or skip. " +
+        "Records are matched by the flow's id map (--db, after earlier runs) or by the flow's match fields.",
+    )
+    .argument('<flow>', 'the flow document (JSON file)')
+    .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
+    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable)', collect)
+    .option('--db <file>', "the flow's SQLite file, for its id map (default <flow id>.db)")
+    .option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger)
+    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
+    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+  addJsonOption(preview, 'the preview').action(async (file: string, flags: FlowFlags & { limit?: number }) => {
+    ctx.json = flags.json === true;
+    const { previewFlow } = await import('../libraries/runtime.ts');
+    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    if (!target) throw new UsageError(`Flow ${document.id} does not go to a connector: there is nothing to preview.`, 'pullpush sync shows what a sync into SQLite or JSON Lines stores.');
+    const result = await previewFlow({
+      flow: document,
+      source: { ...source, engine: network },
+      target: { ...target, engine: network },
+      db: flags.db ?? `${document.id}.db`,
+      ...(flags.limit ? { limit: flags.limit } : {}),
+      signal: ctx.signal,
+    });
+    if (flags.json) ctx.out.json(result);
+    else {
+      const { counts } = result;
+      ctx.out.line(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged, ${counts.skip} skipped${result.truncated ? ' (only the first records were read: --limit)' : ''}; nothing was written.`);
+      for (const item of result.items.filter((entry) => entry.action === 'update').slice(0, 20)) {
+        ctx.out.line(`  update ${item.key} (${item.remoteId}): ${(item.changes ?? []).map((change) => change.path).join(', ')}`);
+      }
+    }
+    ctx.exitCode = ExitCode.Ok;
   });
 }

@@ -3,6 +3,7 @@ import type { ToolDefinition } from '../tool.ts';
 import { canonicalTools } from './canonical.ts';
 import { connectionsTools } from './connections.ts';
 import { definitionsTools } from './definitions.ts';
+import { deliveryTools } from './delivery.ts';
 import { discoveryTools } from './discovery.ts';
 import { explainTools } from './explain.ts';
 import { flowsTools } from './flows.ts';
@@ -15,6 +16,7 @@ import { validationTools } from './validation.ts';
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...definitionsTools,
   ...flowsTools,
+  ...deliveryTools,
   ...validationTools,
   ...explainTools,
   ...canonicalTools,

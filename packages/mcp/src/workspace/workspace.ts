@@ -190,6 +190,11 @@ export class Workspace {
     return join(this.root, 'flows', `${assertName(id, 'flow id')}.json`);
   }
 
+  /** The flow's own SQLite file: its records, checkpoints, outbox and dead-letter queue (connector destinations). */
+  flowDatabasePath(id: string): string {
+    return join(this.root, 'flows', `${assertName(id, 'flow id')}.db`);
+  }
+
   saveFlow(id: string, flow: Json): void {
     writeJsonAtomic(this.#flowPath(id), flow);
   }

@@ -1,0 +1,186 @@
+// Delivery tools: run a stored flow whose destination is a connector (sync into the flow's own SQLite file, then
+// deliver what changed through the destination's writes), and work on its dead-letter queue. Both connections are
+// stored ones, so no secret passes through the call; results are redacted with both connections' secrets.
+import { PullPushError } from '@pullpush/canonical';
+import type { Flow } from '@pullpush/schema';
+import Type from 'typebox';
+import { McpErrorCode } from '../errors.ts';
+import { loadSync } from '../libraries/load.ts';
+import type { ServerRuntime } from '../runtime.ts';
+import { defineTool, DESTROYS, READ_ONLY, WRITES } from '../tool.ts';
+import { openSource, withRedaction } from './connections.ts';
+import { FreeObject } from './schemas.ts';
+
+const FlowId = Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description: 'Flow id in the workspace.' });
+const Selection = {
+  ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, description: 'Dead-letter ids (dlq_list).' })),
+  signature: Type.Optional(Type.String({ maxLength: 1000, description: 'Every dead letter of this cluster (dlq_clusters).' })),
+  all: Type.Optional(Type.Boolean({ description: 'Every dead letter.' })),
+};
+
+async function outboxOf(runtime: ServerRuntime, flow: string) {
+  runtime.workspace.getFlow(flow);
+  const { Outbox } = await loadSync();
+  return new Outbox(runtime.workspace.flowDatabasePath(flow), flow);
+}
+
+function selection(args: { ids?: number[] | undefined; signature?: string | undefined; all?: boolean | undefined }): { ids?: number[]; signature?: string } {
+  const chosen = [args.ids !== undefined, args.signature !== undefined, args.all === true].filter(Boolean).length;
+  if (chosen !== 1) throw new PullPushError(McpErrorCode.InvalidArguments, 'Name the dead letters: ids, a signature, or all: true.', { hint: 'dlq_clusters gives the signatures, dlq_list the ids.' });
+  return args.all ? {} : args.signature !== undefined ? { signature: args.signature } : { ids: args.ids ?? [] };
+}
+
+/** A stored flow to a connector, with both its stored connections opened (secrets for the engine only). */
+async function openFlow(runtime: ServerRuntime, id: string) {
+  const flow = runtime.workspace.getFlow(id) as unknown as Flow;
+  if (flow.destination.kind !== 'connector') {
+    throw new PullPushError(McpErrorCode.InvalidArguments, `Flow ${id} goes to ${flow.destination.kind}, not a connector.`, { hint: 'Sync its source connection with run_sync.' });
+  }
+  const source = await openSource(runtime, { connection: flow.source.connection });
+  const target = await openSource(runtime, { connection: flow.destination.connection });
+  if (source.definitionId !== flow.source.connector || target.definitionId !== flow.destination.connector) {
+    throw new PullPushError(McpErrorCode.InvalidArguments, `The flow's connections belong to ${source.definitionId} and ${target.definitionId}, not ${flow.source.connector} and ${flow.destination.connector}.`, {
+      hint: 'Point the flow at connections of its connectors (list_connections).',
+    });
+  }
+  const redact = <T>(value: T): T => source.redact(target.redact(value));
+  return { flow, source, target, redact };
+}
+
+export const deliveryTools = [
+  defineTool({
+    name: 'run_flow',
+    title: 'Run a flow to a connector',
+    description:
+      "Runs a stored flow whose destination is a connector, once: the source connection's streams are synced into the flow's own SQLite file, and every new, changed or deleted record is delivered through the destination connection's writes — one write per record key at a time, idempotency keys, retries with backoff, a circuit breaker; what the destination refuses goes to the flow's dead-letter queue (dlq_clusters). Both connections must be stored (create_connection). Returns the sync summary and the delivery report. Flows to sqlite or jsonl: use run_sync.",
+    group: 'flows',
+    input: Type.Object(
+      {
+        flow: FlowId,
+        maxWaitSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600, description: 'How long to wait for retries that come due (default 0).' })),
+      },
+      { additionalProperties: false },
+    ),
+    output: Type.Object({ status: Type.String(), sync: FreeObject(), delivery: FreeObject() }),
+    annotations: { ...WRITES, openWorldHint: true },
+    async handler(args, { runtime, signal }) {
+      const { flow, source, target, redact } = await openFlow(runtime, args.flow);
+      return withRedaction({ redact }, async () => {
+        const { runFlow } = await loadSync();
+        const { delivery, ...sync } = await runFlow(flow, {
+          definition: source.definition,
+          config: source.config,
+          engine: source.engine,
+          signal,
+          target: { definition: target.definition, config: target.config, engine: target.engine },
+          db: runtime.workspace.flowDatabasePath(args.flow),
+          delivery: args.maxWaitSeconds ? { maxWaitMs: args.maxWaitSeconds * 1000 } : {},
+        });
+        return redact({ status: sync.status, sync: sync as unknown as Record<string, unknown>, delivery: (delivery ?? {}) as unknown as Record<string, unknown> });
+      });
+    },
+  }),
+  defineTool({
+    name: 'preview_flow',
+    title: 'Preview a flow to a connector',
+    description:
+      "What run_flow would write, writing nothing: the source and the destination's current records are read (both read-only, no checkpoint moves), and each source record is matched to a destination record by the flow's id map (after earlier runs) or its match fields, giving create, update (with the written fields that change: pointer, before, after), delete, unchanged or skip. Returns the counts and the first items.",
+    group: 'flows',
+    input: Type.Object(
+      {
+        flow: FlowId,
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Records read per stream at most (default 10,000).' })),
+        items: Type.Optional(Type.Integer({ minimum: 0, maximum: 500, description: 'Items returned at most, updates first (default 50).' })),
+      },
+      { additionalProperties: false },
+    ),
+    output: Type.Object({ counts: FreeObject(), items: Type.Array(FreeObject()), truncated: Type.Boolean(), requests: FreeObject() }),
+    annotations: { ...READ_ONLY, openWorldHint: true },
+    async handler(args, { runtime, signal }) {
+      const { flow, source, target, redact } = await openFlow(runtime, args.flow);
+      return withRedaction({ redact }, async () => {
+        const { previewFlow } = await loadSync();
+        const preview = await previewFlow({
+          flow,
+          source: { definition: source.definition, config: source.config, engine: source.engine },
+          target: { definition: target.definition, config: target.config, engine: target.engine },
+          db: runtime.workspace.flowDatabasePath(args.flow),
+          ...(args.limit ? { limit: args.limit } : {}),
+          signal,
+        });
+        const order = { update: 0, create: 1, delete: 2, skip: 3, unchanged: 4 } as const;
+        const items = [...preview.items].sort((a, b) => order[a.action] - order[b.action]).slice(0, args.items ?? 50);
+        return redact({ counts: preview.counts, items: items as unknown as Array<Record<string, unknown>>, truncated: preview.truncated, requests: preview.requests });
+      });
+    },
+  }),
+  defineTool({
+    name: 'dlq_list',
+    title: "List a flow's dead letters",
+    description: "The records a flow's connector destination refused or that ran out of attempts, oldest first: id, key, operation, the destination's status and error, the payload (secrets redacted) and the attempt history.",
+    group: 'flows',
+    input: Type.Object({ flow: FlowId, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'At most this many (default 50).' })) }, { additionalProperties: false }),
+    output: Type.Object({ total: Type.Integer(), deadLetters: Type.Array(FreeObject()) }),
+    annotations: READ_ONLY,
+    async handler(args, { runtime }) {
+      const outbox = await outboxOf(runtime, args.flow);
+      try {
+        const letters = outbox.deadLetters();
+        return { total: letters.length, deadLetters: letters.slice(0, args.limit ?? 50) as unknown as Array<Record<string, unknown>> };
+      } finally {
+        outbox.close();
+      }
+    },
+  }),
+  defineTool({
+    name: 'dlq_clusters',
+    title: "Group a flow's dead letters by cause",
+    description: "A flow's dead letters grouped by cause (operation, status, code and the message without ids and numbers), biggest first, each with a count, an example message, its ids and a hint where the cause is known (expired credentials, a write mapping the destination refuses).",
+    group: 'flows',
+    input: Type.Object({ flow: FlowId }, { additionalProperties: false }),
+    output: Type.Object({ clusters: Type.Array(FreeObject()) }),
+    annotations: READ_ONLY,
+    async handler(args, { runtime }) {
+      const outbox = await outboxOf(runtime, args.flow);
+      try {
+        return { clusters: outbox.clusters() as unknown as Array<Record<string, unknown>> };
+      } finally {
+        outbox.close();
+      }
+    },
+  }),
+  defineTool({
+    name: 'dlq_retry',
+    title: 'Retry dead letters',
+    description: 'Puts dead letters (ids, a cluster by signature, or all) back in the flow\'s outbox with fresh attempt counters; the next run_flow delivers them. Fix the cause first (dlq_clusters gives hints).',
+    group: 'flows',
+    input: Type.Object({ flow: FlowId, ...Selection }, { additionalProperties: false }),
+    output: Type.Object({ retried: Type.Integer() }),
+    annotations: WRITES,
+    async handler(args, { runtime }) {
+      const outbox = await outboxOf(runtime, args.flow);
+      try {
+        return { retried: outbox.retryDeadLetters(outbox.deadLetters(selection(args))) };
+      } finally {
+        outbox.close();
+      }
+    },
+  }),
+  defineTool({
+    name: 'dlq_discard',
+    title: 'Discard dead letters',
+    description: 'Marks dead letters (ids, a cluster by signature, or all) discarded with a reason; they stay on record but are no longer listed or retried.',
+    group: 'flows',
+    input: Type.Object({ flow: FlowId, ...Selection, reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+    output: Type.Object({ discarded: Type.Integer() }),
+    annotations: DESTROYS,
+    async handler(args, { runtime }) {
+      const outbox = await outboxOf(runtime, args.flow);
+      try {
+        return { discarded: outbox.discardDeadLetters(outbox.deadLetters(selection(args)), args.reason, new Date().toISOString()) };
+      } finally {
+        outbox.close();
+      }
+    },
+  }),
+];
