@@ -58,6 +58,15 @@ describe('pullpush flow run and pullpush dlq', () => {
     expect(second.stdout).toContain('Delivered 2 (2 created');
     expect((await dlq('list')).stdout).toContain('is empty');
     for (const letter of listed) expect(crm.data.customers.filter((customer) => customer.email === letter.payload.email)).toHaveLength(1);
+    // The destination drifts (a customer deleted there); reconcile creates it again and leaves the rest.
+    const gone = crm.data.customers.find((customer) => customer.email === source.data.customers[0]?.email);
+    if (!gone) throw new Error('no delivered customer');
+    crm.remove('customers', [gone.id]);
+    const reconciled = await pullpush(['flow', 'reconcile', ...args.slice(2).filter((arg) => !['--concurrency', '1'].includes(arg))], { cwd: dir });
+    expect(reconciled.code, reconciled.stderr).toBe(0);
+    expect(reconciled.stdout).toContain('Compared: 1 missing, 0 different, 0 deleted at the source, 11 in line');
+    expect(reconciled.stdout).toContain('Delivered 1 (1 created');
+    expect(crm.data.customers.filter((customer) => customer.email === gone.email)).toHaveLength(1);
     expect(`${first.stdout}${first.stderr}${clusters.stdout}${second.stdout}`).not.toContain('crm-secret-9d1');
   });
 });

@@ -31,7 +31,7 @@ export const TOOLSETS = {
   },
   flows: {
     description: "Flow documents (a source connection to a destination); running a flow to a connector destination, and its dead-letter queue.",
-    tools: ['create_flow', 'list_flows', 'get_flow', 'delete_flow', 'run_flow', 'preview_flow', 'dlq_list', 'dlq_clusters', 'dlq_retry', 'dlq_discard'],
+    tools: ['create_flow', 'list_flows', 'get_flow', 'delete_flow', 'run_flow', 'preview_flow', 'reconcile_flow', 'dlq_list', 'dlq_clusters', 'dlq_retry', 'dlq_discard'],
   },
   marketplace: {
     description: 'The connector marketplace: search it, read a connector, install one (verified) into the workspace, list what is installed, publish a tested definition.',

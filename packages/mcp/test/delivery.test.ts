@@ -50,7 +50,15 @@ describe('preview_flow, run_flow and the dead-letter queue tools', () => {
     expect(second.delivery).toMatchObject({ delivered: 2, deadLettered: 0, pending: 0 });
     expect(await ok('dlq_list', { flow: 'shop-to-crm' })).toMatchObject({ total: 0 });
     for (const customer of source.data.customers) expect(crm.data.customers.filter((entry) => entry.email === customer.email)).toHaveLength(1);
-    const everything = JSON.stringify([first, clusters, second]);
+    // The destination drifts: a customer renamed there; reconcile_flow writes it back and leaves the rest.
+    const drifted = crm.data.customers.find((entry) => entry.email === source.data.customers[0]?.email);
+    if (!drifted) throw new Error('no delivered customer');
+    crm.update('customers', drifted.id, { first_name: 'Drifted' });
+    const reconciled = await ok<{ comparison: { counts: Record<string, number> }; delivery: { delivered: number } }>('reconcile_flow', { flow: 'shop-to-crm' });
+    expect(reconciled.comparison.counts).toMatchObject({ update: 1, create: 0, unchanged: 8 });
+    expect(reconciled.delivery).toMatchObject({ delivered: 1 });
+    expect(crm.data.customers.find((entry) => entry.id === drifted.id)?.first_name).toBe(source.data.customers[0]?.first_name);
+    const everything = JSON.stringify([first, clusters, second, reconciled]);
     expect(everything).not.toContain(SOURCE_TOKEN);
     expect(everything).not.toContain(CRM_TOKEN);
   });

@@ -18,6 +18,12 @@ export interface DeliveryOptions {
   destination: Connector;
   /** Operations the flow allows (default every one the destination declares). */
   operations?: readonly WriteOperationName[];
+  /**
+   * Canonical type names (commerce.customer) whose records may exist at the destination before the flow writes
+   * them (the flow's `match`): each is looked up before it is created. Other records are looked up only when a write of
+   * them may have gone unrecorded (a crash, a lost answer) or the destination answers 409.
+   */
+  lookUpFirst?: readonly string[];
   /** Keys delivered in parallel (default 4); one key never has two writes in flight. */
   concurrency?: number;
   /** Attempts per record before it goes to the dead-letter queue (default 5). */
@@ -98,6 +104,7 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
   const maxAttempts = options.maxAttempts ?? 5;
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 300_000 };
   const allowed = new Set(options.operations ?? ['create', 'update', 'upsert', 'delete']);
+  const lookUpFirst = new Set(options.lookUpFirst ?? []);
   const outbox = new Outbox(options.path, flow);
   const report: DeliveryReport = { flow, delivered: 0, created: 0, updated: 0, deleted: 0, skipped: 0, coalesced: 0, retried: 0, deadLettered: 0, pending: 0, breaker: 'closed' };
   const breakerOptions = options.breaker ?? { failures: 5, halfOpenAfterMs: 30_000 };
@@ -117,10 +124,13 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
     // One key per outbox row and operation: a retried create replays, and an update after a lookup is its own request.
     const keyFor = (operation: WriteOperationName) => `${row.eventId}.${row.seq}.${operation}`;
     let remoteId = outbox.remoteId(row.key);
-    if (remoteId === undefined) {
-      remoteId = await destination.findRemoteId(type, record, options.signal);
-      if (remoteId !== undefined) outbox.rememberRemoteId(row.key, remoteId, now().toISOString());
-    }
+    const lookUp = async () => {
+      const found = await destination.findRemoteId(type, record, options.signal);
+      if (found !== undefined) outbox.rememberRemoteId(row.key, found, now().toISOString());
+      return found;
+    };
+    if (remoteId === undefined && (row.inDoubt || row.deleted || lookUpFirst.has(type.split('@')[0] as string))) remoteId = await lookUp();
+    outbox.sending(row);
     if (row.deleted) {
       if (remoteId === undefined) return { operation: 'delete', result: undefined };
       attempting('delete');
@@ -150,8 +160,17 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
     } catch (error) {
       // No answer to a create: the lookup says whether it was applied; never a blind second create.
       if (codeOf(error) === EngineErrorCode.WriteAmbiguous) {
-        const found = await destination.findRemoteId(type, record, options.signal);
+        const found = await lookUp();
         if (found !== undefined) return { operation, result: { type, operation, key: row.key, remoteId: found, status: 0, replayed: true, attempts: 0 } };
+      }
+      // It exists already (an earlier run's write, or the destination had it): update what the lookup finds.
+      if (statusOf(error) === 409 && (offers(type, 'update') || offers(type, 'upsert'))) {
+        const found = await lookUp();
+        if (found !== undefined) {
+          const update = offers(type, 'update') ? 'update' : 'upsert';
+          attempting(update);
+          return { operation: update, result: await destination.write(type, update, record, { remoteId: found, idempotencyKey: keyFor(update), signal: options.signal }) };
+        }
       }
       throw error;
     }
@@ -202,6 +221,7 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
 
   const waitUntil = now().getTime() + (options.maxWaitMs ?? 0);
   const inFlight = new Map<string, Promise<void>>();
+  let queue: string[] = [];
   // The breaker keeps time with Date.now(); so does the probe schedule. A breaker found open at start is probed a
   // full wait from now.
   let openedAt = breaker.state === CircuitState.Closed ? 0 : Date.now();
@@ -213,7 +233,10 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
       const probeAt = openedAt + breakerOptions.halfOpenAfterMs;
       // Closed: keys in parallel. Open or half-open: one probe at a time, once the breaker allows it.
       const slots = closed ? concurrency - inFlight.size : inFlight.size === 0 && Date.now() >= probeAt ? 1 : 0;
-      const keys = slots > 0 ? outbox.dueKeys(now().getTime(), slots, new Set(inFlight.keys())) : [];
+      // Due keys are fetched in batches (one query over the outbox each), and each is started once per batch.
+      if (slots > 0 && queue.length === 0) queue = outbox.dueKeys(now().getTime(), 512, new Set(inFlight.keys()));
+      const keys = queue.filter((key) => !inFlight.has(key)).slice(0, slots);
+      queue = queue.filter((key) => !keys.includes(key));
       for (const key of keys) {
         const running = deliverKey(key).finally(() => inFlight.delete(key));
         inFlight.set(key, running);

@@ -91,6 +91,7 @@ async function runConnectorFlow(flow: Flow, target: Extract<Flow['destination'],
       flow: flow.id,
       destination,
       ...(target.operations ? { operations: target.operations } : {}),
+      ...(flow.match ? { lookUpFirst: Object.keys(flow.match) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return { ...summary, delivery: report };

@@ -2,7 +2,7 @@
 // stored as new, changed or deleted (put here in the same transaction as their checkpoint), the map of canonical
 // keys to the destination's remote ids, the dead-letter queue, and the circuit breaker's state. An outbox row is
 // pending until it is delivered, superseded by a newer version of its key, or dead (in the DLQ).
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { PullPushError } from '@pullpush/canonical';
 import { SyncErrorCode } from './errors.ts';
 
@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS pullpush_outbox (
   flow TEXT NOT NULL, key TEXT NOT NULL, canonical_type TEXT NOT NULL, event_id TEXT NOT NULL,
   deleted INTEGER NOT NULL, data TEXT NOT NULL, enqueued_at TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'superseded', 'dead')),
-  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, in_doubt INTEGER NOT NULL DEFAULT 0,
   history TEXT NOT NULL DEFAULT '[]', finished_at TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS pullpush_outbox_pending ON pullpush_outbox (flow, status, key, seq);
@@ -48,6 +48,8 @@ export interface OutboxRow {
   deleted: boolean;
   data: string;
   attempts: number;
+  /** A write of it may have reached the destination without the outcome being recorded (the process stopped). */
+  inDoubt: boolean;
   history: AttemptRecord[];
 }
 
@@ -102,6 +104,7 @@ function rowOf(row: Record<string, unknown>): OutboxRow {
     deleted: row['deleted'] === 1,
     data: String(row['data']),
     attempts: Number(row['attempts']),
+    inDoubt: row['in_doubt'] === 1,
     history: JSON.parse(String(row['history'])) as AttemptRecord[],
   };
 }
@@ -133,6 +136,7 @@ export class Outbox {
   readonly flow: string;
   readonly path: string;
   readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(path: string, flow: string) {
     this.flow = flow;
@@ -146,6 +150,16 @@ export class Outbox {
     }
   }
 
+  /** A statement, prepared the first time it is used: delivery runs the same few for every record. */
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Keys with a pending row due by `nowMs`, oldest first: at most `limit`, none of `busy`. */
   dueKeys(nowMs: number, limit: number, busy: ReadonlySet<string>): string[] {
     const rows = this.#db
@@ -156,7 +170,7 @@ export class Outbox {
 
   /** When the next pending row comes due (ms since the epoch), or undefined when nothing is pending. */
   nextDue(): number | undefined {
-    const row = this.#db.prepare("SELECT min(due) AS next FROM (SELECT max(next_attempt_at) AS due FROM pullpush_outbox WHERE flow = ? AND status = 'pending' GROUP BY key)").get(this.flow) as { next: number | null };
+    const row = this.#sql("SELECT min(due) AS next FROM (SELECT max(next_attempt_at) AS due FROM pullpush_outbox WHERE flow = ? AND status = 'pending' GROUP BY key)").get(this.flow) as { next: number | null };
     return row.next === null ? undefined : Number(row.next);
   }
 
@@ -167,7 +181,7 @@ export class Outbox {
   takeLatest(key: string, at: string): { row: OutboxRow; superseded: number } | undefined {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      const rows = (this.#db.prepare("SELECT * FROM pullpush_outbox WHERE flow = ? AND key = ? AND status = 'pending' ORDER BY seq").all(this.flow, key) as Array<Record<string, unknown>>).map(rowOf);
+      const rows = (this.#sql("SELECT * FROM pullpush_outbox WHERE flow = ? AND key = ? AND status = 'pending' ORDER BY seq").all(this.flow, key) as Array<Record<string, unknown>>).map(rowOf);
       const latest = rows.at(-1);
       if (!latest) {
         this.#db.exec('COMMIT');
@@ -176,20 +190,40 @@ export class Outbox {
       const older = rows.slice(0, -1);
       // The newest carries the attempts of the ones it replaces: a key's failures count once, not per version.
       const attempts = Math.max(latest.attempts, ...older.map((row) => row.attempts));
+      // An older version's write that may have reached the destination leaves the key in doubt.
+      const inDoubt = latest.inDoubt || older.some((row) => row.inDoubt);
       if (older.length > 0) {
-        this.#db.prepare("UPDATE pullpush_outbox SET status = 'superseded', finished_at = ? WHERE flow = ? AND key = ? AND status = 'pending' AND seq < ?").run(at, this.flow, key, latest.seq);
-        this.#db.prepare('UPDATE pullpush_outbox SET attempts = ? WHERE seq = ?').run(attempts, latest.seq);
+        this.#sql("UPDATE pullpush_outbox SET status = 'superseded', finished_at = ? WHERE flow = ? AND key = ? AND status = 'pending' AND seq < ?").run(at, this.flow, key, latest.seq);
+        this.#sql('UPDATE pullpush_outbox SET attempts = ?, in_doubt = ? WHERE seq = ?').run(attempts, inDoubt ? 1 : 0, latest.seq);
       }
       this.#db.exec('COMMIT');
-      return { row: { ...latest, attempts }, superseded: older.length };
+      return { row: { ...latest, attempts, inDoubt }, superseded: older.length };
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;
     }
   }
 
+  /** Puts a record in the outbox (a reconcile's deltas; a sync's go in with their checkpoint, through SqliteStore). */
+  enqueue(entry: { key: string; canonicalType: string; eventId: string; deleted: boolean; data: string }, at: string): void {
+    this.#sql('INSERT INTO pullpush_outbox (flow, key, canonical_type, event_id, deleted, data, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      this.flow,
+      entry.key,
+      entry.canonicalType,
+      entry.eventId,
+      entry.deleted ? 1 : 0,
+      entry.data,
+      at,
+    );
+  }
+
+  /** Notes that a write of the row is about to be sent: until its outcome is recorded, the row is in doubt. */
+  sending(row: OutboxRow): void {
+    this.#sql('UPDATE pullpush_outbox SET in_doubt = 1 WHERE seq = ?').run(row.seq);
+  }
+
   remoteId(key: string): string | undefined {
-    const row = this.#db.prepare('SELECT remote_id FROM pullpush_id_map WHERE flow = ? AND key = ?').get(this.flow, key) as { remote_id: string } | undefined;
+    const row = this.#sql('SELECT remote_id FROM pullpush_id_map WHERE flow = ? AND key = ?').get(this.flow, key) as { remote_id: string } | undefined;
     return row?.remote_id;
   }
 
@@ -198,9 +232,9 @@ export class Outbox {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       this.#db
-        .prepare("UPDATE pullpush_outbox SET status = 'delivered', attempts = attempts + 1, history = ?, finished_at = ? WHERE seq = ?")
+        .prepare("UPDATE pullpush_outbox SET status = 'delivered', attempts = attempts + 1, in_doubt = 0, history = ?, finished_at = ? WHERE seq = ?")
         .run(JSON.stringify([...row.history, attempt]), attempt.at, row.seq);
-      if (row.deleted || remoteId === null) this.#db.prepare('DELETE FROM pullpush_id_map WHERE flow = ? AND key = ?').run(this.flow, row.key);
+      if (row.deleted || remoteId === null) this.#sql('DELETE FROM pullpush_id_map WHERE flow = ? AND key = ?').run(this.flow, row.key);
       else {
         this.#db
           .prepare('INSERT INTO pullpush_id_map (flow, key, remote_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at')
@@ -221,12 +255,12 @@ export class Outbox {
   }
 
   forgetRemoteId(key: string): void {
-    this.#db.prepare('DELETE FROM pullpush_id_map WHERE flow = ? AND key = ?').run(this.flow, key);
+    this.#sql('DELETE FROM pullpush_id_map WHERE flow = ? AND key = ?').run(this.flow, key);
   }
 
   /** Schedules another attempt of a row. */
   retryLater(row: OutboxRow, attempt: AttemptRecord, dueMs: number): void {
-    this.#db.prepare('UPDATE pullpush_outbox SET attempts = attempts + 1, next_attempt_at = ?, history = ? WHERE seq = ?').run(dueMs, JSON.stringify([...row.history, attempt]), row.seq);
+    this.#sql('UPDATE pullpush_outbox SET attempts = attempts + 1, in_doubt = 0, next_attempt_at = ?, history = ? WHERE seq = ?').run(dueMs, JSON.stringify([...row.history, attempt]), row.seq);
   }
 
   /** Moves a row to the dead-letter queue, in one transaction. */
@@ -234,7 +268,7 @@ export class Outbox {
     const history = JSON.stringify([...row.history, attempt]);
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      this.#db.prepare("UPDATE pullpush_outbox SET status = 'dead', attempts = attempts + 1, history = ?, finished_at = ? WHERE seq = ?").run(history, attempt.at, row.seq);
+      this.#sql("UPDATE pullpush_outbox SET status = 'dead', attempts = attempts + 1, in_doubt = 0, history = ?, finished_at = ? WHERE seq = ?").run(history, attempt.at, row.seq);
       this.#db
         .prepare('INSERT INTO pullpush_dlq (flow, seq, key, canonical_type, event_id, operation, payload, status, code, message, signature, hint, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(this.flow, row.seq, row.key, row.canonicalType, row.eventId, letter.operation, letter.payload, letter.status, letter.code, letter.message, letter.signature, letter.hint, history, attempt.at);
@@ -246,7 +280,7 @@ export class Outbox {
   }
 
   counts(): OutboxCounts {
-    const rows = this.#db.prepare('SELECT status, count(*) AS n FROM pullpush_outbox WHERE flow = ? GROUP BY status').all(this.flow) as Array<{ status: keyof OutboxCounts; n: number }>;
+    const rows = this.#sql('SELECT status, count(*) AS n FROM pullpush_outbox WHERE flow = ? GROUP BY status').all(this.flow) as Array<{ status: keyof OutboxCounts; n: number }>;
     const counts: OutboxCounts = { pending: 0, delivered: 0, superseded: 0, dead: 0 };
     for (const row of rows) counts[row.status] = Number(row.n);
     return counts;
@@ -254,7 +288,7 @@ export class Outbox {
 
   /** Dead letters not discarded, oldest first. */
   deadLetters(options: { ids?: readonly number[]; signature?: string; includeDiscarded?: boolean } = {}): DeadLetter[] {
-    const rows = this.#db.prepare('SELECT * FROM pullpush_dlq WHERE flow = ? ORDER BY id').all(this.flow) as Array<Record<string, unknown>>;
+    const rows = this.#sql('SELECT * FROM pullpush_dlq WHERE flow = ? ORDER BY id').all(this.flow) as Array<Record<string, unknown>>;
     return rows
       .map(deadLetterOf)
       .filter((letter) => (options.includeDiscarded === true || letter.discardedAt === null) && (options.ids === undefined || options.ids.includes(letter.id)) && (options.signature === undefined || letter.signature === options.signature));
@@ -282,8 +316,8 @@ export class Outbox {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       for (const letter of letters) {
-        this.#db.prepare("UPDATE pullpush_outbox SET status = 'pending', attempts = 0, next_attempt_at = 0, finished_at = NULL WHERE seq = ? AND status = 'dead'").run(letter.seq);
-        this.#db.prepare('DELETE FROM pullpush_dlq WHERE id = ?').run(letter.id);
+        this.#sql("UPDATE pullpush_outbox SET status = 'pending', attempts = 0, next_attempt_at = 0, finished_at = NULL WHERE seq = ? AND status = 'dead'").run(letter.seq);
+        this.#sql('DELETE FROM pullpush_dlq WHERE id = ?').run(letter.id);
       }
       this.#db.exec('COMMIT');
     } catch (error) {
@@ -295,14 +329,14 @@ export class Outbox {
 
   /** Marks dead letters discarded with a reason (kept, for the record); returns how many. */
   discardDeadLetters(letters: readonly DeadLetter[], reason: string, at: string): number {
-    const discard = this.#db.prepare('UPDATE pullpush_dlq SET discarded_at = ?, discard_reason = ? WHERE id = ? AND discarded_at IS NULL');
+    const discard = this.#sql('UPDATE pullpush_dlq SET discarded_at = ?, discard_reason = ? WHERE id = ? AND discarded_at IS NULL');
     let count = 0;
     for (const letter of letters) count += Number(discard.run(at, reason, letter.id).changes);
     return count;
   }
 
   breakerState(): unknown {
-    const row = this.#db.prepare('SELECT state FROM pullpush_breakers WHERE flow = ?').get(this.flow) as { state: string } | undefined;
+    const row = this.#sql('SELECT state FROM pullpush_breakers WHERE flow = ?').get(this.flow) as { state: string } | undefined;
     return row ? (JSON.parse(row.state) as unknown) : undefined;
   }
 

@@ -3,7 +3,6 @@
 // streams (read-only), and each source record is matched to one — by the flow's id map, else by the flow's `match`
 // fields — to say create, update (with the changed fields), delete, unchanged or skip (a deletion of a record the
 // destination does not have). Only the fields the destination's writes send are compared.
-import { isDeepStrictEqual } from 'node:util';
 import { existsSync } from 'node:fs';
 import { diffCanonical, getCanonicalType, type CanonicalChange } from '@pullpush/canonical';
 import { compileConnector, type Connector, type ConnectorOptions } from '@pullpush/engine';
@@ -64,18 +63,37 @@ function pick(record: Json, fields: ReadonlySet<string>): Json {
   return Object.fromEntries([...fields].filter((field) => field in record).map((field) => [field, record[field]]));
 }
 
+interface ReadRecord {
+  key: string;
+  eventId: string;
+  record: Json;
+}
+
 /** A stream's canonical records with their keys, up to `limit`; truncated when the read stopped there. */
-async function readAll(connector: Connector, stream: string, limit: number, signal: AbortSignal | undefined): Promise<{ records: Array<{ key: string; record: Json }>; truncated: boolean }> {
-  const records: Array<{ key: string; record: Json }> = [];
+async function readAll(connector: Connector, stream: string, limit: number, signal: AbortSignal | undefined): Promise<{ records: ReadRecord[]; truncated: boolean }> {
+  const records: ReadRecord[] = [];
   let truncated = false;
   for await (const message of connector.read(stream, { limits: { maxRecords: limit }, ...(signal ? { signal } : {}) })) {
-    if (message.type === 'record') records.push({ key: message.event.subject, record: message.event.data as Json });
+    if (message.type === 'record') records.push({ key: message.event.subject, eventId: message.event.id, record: message.event.data as Json });
     else if (message.type === 'end' && message.reason !== 'exhausted') truncated = true;
   }
   return { records, truncated };
 }
 
+/** What previewFlow found, with the source records behind each item (for reconcileFlow, which delivers them). */
+export interface FlowComparison {
+  preview: FlowPreview;
+  sources: Map<string, ReadRecord>;
+}
+
 export async function previewFlow(options: PreviewOptions): Promise<FlowPreview> {
+  return (await compareFlow(options)).preview;
+}
+
+const remoteIdOf = (record: Json) => String((record['remote'] as Json)['id']);
+
+/** The source and the destination read (read-only) and matched record by record: what previewFlow reports. */
+export async function compareFlow(options: PreviewOptions): Promise<FlowComparison> {
   const { flow } = options;
   const limit = options.limit ?? 10_000;
   if (flow.destination.kind !== 'connector') throw new TypeError('previewFlow previews flows to a connector destination.');
@@ -85,9 +103,10 @@ export async function previewFlow(options: PreviewOptions): Promise<FlowPreview>
   const outbox = options.db !== undefined && existsSync(options.db) ? new Outbox(options.db, flow.id) : undefined;
   const counts: Record<PreviewAction, number> = { create: 0, update: 0, delete: 0, unchanged: 0, skip: 0 };
   const items: PreviewItem[] = [];
+  const sources = new Map<string, ReadRecord>();
   let truncated = false;
   try {
-    // The destination's current records of each canonical type, by remote id: read once per type.
+    // The destination's current records of each canonical type: read once per type.
     const snapshots = new Map<string, Json[]>();
     const snapshotOf = async (type: string): Promise<Json[]> => {
       let snapshot = snapshots.get(type);
@@ -104,6 +123,8 @@ export async function previewFlow(options: PreviewOptions): Promise<FlowPreview>
       }
       return snapshot;
     };
+    // The match fields' values as one text: records whose texts are equal are the same record.
+    const matchText = (record: Json, fields: readonly string[]) => (fields.some((field) => record[field] === undefined || record[field] === null) ? undefined : JSON.stringify(fields.map((field) => record[field])));
     for (const stream of flow.source.streams) {
       const canonical = source.canonicalType(stream);
       if (!canonical) continue;
@@ -113,12 +134,19 @@ export async function previewFlow(options: PreviewOptions): Promise<FlowPreview>
       const read = await readAll(source, stream, limit, options.signal);
       truncated ||= read.truncated;
       const snapshot = await snapshotOf(type);
-      for (const { key, record } of read.records) {
+      const byRemoteId = new Map(snapshot.map((candidate) => [remoteIdOf(candidate), candidate]));
+      const byMatch = new Map<string, Json>();
+      if (matchFields.length > 0) for (const candidate of snapshot) {
+        const text = matchText(candidate, matchFields);
+        if (text !== undefined && !byMatch.has(text)) byMatch.set(text, candidate);
+      }
+      for (const entry of read.records) {
+        const { key, record } = entry;
+        sources.set(key, entry);
         const knownId = outbox?.remoteId(key);
-        const found =
-          (knownId === undefined ? undefined : snapshot.find((candidate) => String((candidate['remote'] as Json)['id']) === knownId)) ??
-          (matchFields.length === 0 ? undefined : snapshot.find((candidate) => matchFields.every((field) => record[field] !== undefined && record[field] !== null && isDeepStrictEqual(candidate[field], record[field]))));
-        const remoteId = found ? String((found['remote'] as Json)['id']) : undefined;
+        const text = matchFields.length === 0 ? undefined : matchText(record, matchFields);
+        const found = (knownId === undefined ? undefined : byRemoteId.get(knownId)) ?? (text === undefined ? undefined : byMatch.get(text));
+        const remoteId = found ? remoteIdOf(found) : undefined;
         let item: PreviewItem;
         if (record['deleted'] === true) item = { key, type, action: found ? 'delete' : 'skip' };
         else if (!found) item = { key, type, action: 'create' };
@@ -131,7 +159,7 @@ export async function previewFlow(options: PreviewOptions): Promise<FlowPreview>
         items.push(item);
       }
     }
-    return { flow: flow.id, counts, items, truncated, requests: { source: source.requestCount, destination: destination.requestCount } };
+    return { preview: { flow: flow.id, counts, items, truncated, requests: { source: source.requestCount, destination: destination.requestCount } }, sources };
   } finally {
     outbox?.close();
     await Promise.all([source.close(), destination.close()]);

@@ -9,7 +9,7 @@ import { compileConnector } from '@pullpush/engine';
 import type { Flow } from '@pullpush/schema';
 import { shopConnectorDefinition, startTestApi, type Fault, type TestApi } from '@pullpush/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliver, Outbox, previewFlow, runFlow, type FlowRunOptions } from '../src/index.ts';
+import { deliver, Outbox, previewFlow, reconcileFlow, runFlow, type FlowRunOptions } from '../src/index.ts';
 
 const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
 const SOURCE_TOKEN = 'src-token';
@@ -207,5 +207,29 @@ describe('delivery to a connector destination', () => {
     expect(after.items.find((item) => item.action === 'update')?.changes).toEqual([{ kind: 'changed', path: '/firstName', before: oldName, after: 'Ada' }]);
     expect(writes()).toBe(written);
     expect(after.requests.destination).toBeGreaterThan(0);
+  });
+
+  it('reconciles a destination that drifted: records changed or removed there are written again, the rest left alone', { timeout: 60_000 }, async () => {
+    await run();
+    const [changed, removed] = source.data.customers;
+    if (!changed || !removed) throw new Error('too few customers');
+    const copyOf = (email: string) => target.data.customers.find((customer) => customer.email === email);
+    target.update('customers', (copyOf(changed.email) as { id: number }).id, { first_name: 'Drifted' });
+    target.remove('customers', [(copyOf(removed.email) as { id: number }).id]);
+    const before = target.requests.length;
+    const report = await reconcileFlow({
+      flow: FLOW,
+      source: { definition: shopConnectorDefinition({ baseUrl: source.url }), config: { apiKey: SOURCE_TOKEN }, engine: LOCAL },
+      target: { definition: crmDefinition(), config: { apiKey: DESTINATION_TOKEN }, engine: { ...LOCAL, baseUrl: target.url } },
+      db: join(dir, 'flow.db'),
+      delivery: QUICK,
+    });
+    expect(report.comparison.counts).toEqual({ create: 1, update: 1, delete: 0, unchanged: 22, skip: 0 });
+    expect(report.delivery).toMatchObject({ delivered: 2, deadLettered: 0, pending: 0 });
+    expect(copyOf(changed.email)?.first_name).toBe(changed.first_name);
+    expect(copyOf(removed.email)).toBeDefined();
+    const writes = target.requests.slice(before).filter((request) => request.method !== 'GET' && !request.path.startsWith('/search'));
+    expect(writes.map((request) => request.method).sort()).toEqual(['PATCH', 'POST']);
+    expect([...copies().values()].every((count) => count === 1)).toBe(true);
   });
 });

@@ -105,6 +105,43 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.exitCode = synced !== ExitCode.Ok ? synced : summary.delivery && (summary.delivery.deadLettered > 0 || summary.delivery.pending > 0) ? ExitCode.RecordsFailed : ExitCode.Ok;
   });
 
+  const reconcile = flow
+    .command('reconcile')
+    .summary('bring a connector destination back in line with the source')
+    .description(
+      "Compare the flow's source with the destination's current records (both read-only), record the matches in the flow's id map (the new baseline), and deliver the differences: records the destination lacks are created, those that differ updated, those the source deleted deleted. " +
+        'Delivery is the same as flow run (outbox, retries, circuit breaker, dead-letter queue).',
+    )
+    .argument('<flow>', 'the flow document (JSON file)')
+    .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
+    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable)', collect)
+    .option('--db <file>', "the flow's SQLite file (default <flow id>.db)")
+    .option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger)
+    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
+    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+  addJsonOption(reconcile, 'the reconcile report').action(async (file: string, flags: FlowFlags & { limit?: number }) => {
+    ctx.json = flags.json === true;
+    const { reconcileFlow } = await import('../libraries/runtime.ts');
+    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    if (!target) throw new UsageError(`Flow ${document.id} does not go to a connector: there is nothing to reconcile.`, 'pullpush sync --full reads a source again into SQLite or JSON Lines.');
+    const report = await reconcileFlow({
+      flow: document,
+      source: { ...source, engine: network },
+      target: { ...target, engine: network },
+      db: flags.db ?? `${document.id}.db`,
+      ...(flags.limit ? { limit: flags.limit } : {}),
+      signal: ctx.signal,
+    });
+    if (flags.json) ctx.out.json(report);
+    else {
+      const { counts } = report.comparison;
+      const { delivery } = report;
+      ctx.out.line(`Compared: ${counts.create} missing, ${counts.update} different, ${counts.delete} deleted at the source, ${counts.unchanged} in line; ${report.matched} matches kept as the baseline.`);
+      ctx.out.line(`Delivered ${delivery.delivered} (${delivery.created} created, ${delivery.updated} updated, ${delivery.deleted} deleted), ${delivery.deadLettered} to the dead-letter queue, ${delivery.pending} waiting.`);
+    }
+    ctx.exitCode = report.delivery.deadLettered > 0 || report.delivery.pending > 0 ? ExitCode.RecordsFailed : ExitCode.Ok;
+  });
+
   const preview = flow
     .command('preview')
     .summary('what a flow to a connector would write, writing nothing')

@@ -115,6 +115,34 @@ export const deliveryTools = [
     },
   }),
   defineTool({
+    name: 'reconcile_flow',
+    title: 'Reconcile a flow to a connector',
+    description:
+      "Brings a connector destination back in line with the flow's source: both are read (read-only) and compared record by record; the matches become the flow's id map (the new baseline), and the differences are delivered — records the destination lacks created, those that differ updated, those the source deleted deleted — with run_flow's guarantees (dead-letter queue for refusals). Returns the comparison counts and the delivery report.",
+    group: 'flows',
+    input: Type.Object(
+      { flow: FlowId, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Records read per stream at most (default 10,000).' })) },
+      { additionalProperties: false },
+    ),
+    output: Type.Object({ comparison: FreeObject(), matched: Type.Integer(), delivery: FreeObject() }),
+    annotations: { ...WRITES, openWorldHint: true },
+    async handler(args, { runtime, signal }) {
+      const { flow, source, target, redact } = await openFlow(runtime, args.flow);
+      return withRedaction({ redact }, async () => {
+        const { reconcileFlow } = await loadSync();
+        const report = await reconcileFlow({
+          flow,
+          source: { definition: source.definition, config: source.config, engine: source.engine },
+          target: { definition: target.definition, config: target.config, engine: target.engine },
+          db: runtime.workspace.flowDatabasePath(args.flow),
+          ...(args.limit ? { limit: args.limit } : {}),
+          signal,
+        });
+        return redact({ comparison: { counts: report.comparison.counts, truncated: report.comparison.truncated }, matched: report.matched, delivery: report.delivery as unknown as Record<string, unknown> });
+      });
+    },
+  }),
+  defineTool({
     name: 'dlq_list',
     title: "List a flow's dead letters",
     description: "The records a flow's connector destination refused or that ran out of attempts, oldest first: id, key, operation, the destination's status and error, the payload (secrets redacted) and the attempt history.",
