@@ -67,6 +67,16 @@ describe('pullpush flow run and pullpush dlq', () => {
     expect(reconciled.stdout).toContain('Compared: 1 missing, 0 different, 0 deleted at the source, 11 in line');
     expect(reconciled.stdout).toContain('Delivered 1 (1 created');
     expect(crm.data.customers.filter((customer) => customer.email === gone.email)).toHaveLength(1);
+    // A candidate source revision that writes last names in capitals, run in shadow: those customers differ.
+    const candidate = shopConnectorDefinition({ baseUrl: source.url });
+    (candidate.streams['customers']?.mapping as { fields: Record<string, unknown> }).fields['lastName'] = { expr: '$uppercase(last_name)' };
+    const shadowed = await pullpush(['flow', 'shadow', ...args.slice(2, 11), '--candidate', writeJson(dir, 'candidate.json', candidate), ...LOCAL], { cwd: dir });
+    expect(shadowed.code, shadowed.stderr).toBe(0);
+    // $uppercase fails on a null last name, so the candidate maps those customers to nothing: a finding too.
+    const unnamed = source.data.customers.filter((customer) => customer.last_name === null).length;
+    expect(shadowed.stdout).toContain('0 of 12 records would be written identically: confidence 0.0 %; nothing was written.');
+    expect(shadowed.stdout.split('\n').filter((line) => line.endsWith(': /body/last_name'))).toHaveLength(12 - unnamed);
+    expect(shadowed.stdout.split('\n').filter((line) => line.endsWith('only the live revision writes it'))).toHaveLength(unnamed);
     expect(`${first.stdout}${first.stderr}${clusters.stdout}${second.stdout}`).not.toContain('crm-secret-9d1');
   });
 });

@@ -16,7 +16,7 @@ import { ResponseFilters } from './response-filters.ts';
 import { recordSites, SiteTable } from './sites.ts';
 import { CompiledStream, type ReadMessage, type ReadOptions, type StreamContext } from './stream.ts';
 import { assertValidDefinition } from './valid-definition.ts';
-import { Writes, type WriteOperationName, type WriteOptions, type WriteResult } from './writes.ts';
+import { Writes, type PlannedWrite, type WriteOperationName, type WriteOptions, type WriteResult } from './writes.ts';
 
 export interface ConnectorOptions extends NetworkOptions {
   /** Connection id, recorded in every record's source identity (default "default"). */
@@ -60,6 +60,8 @@ export interface Connector {
    * Refused in read-only mode.
    */
   write(type: string, operation: WriteOperationName, record: object, options?: WriteOptions): Promise<WriteResult>;
+  /** The request a write would send (checked, built, not sent; secrets redacted): for shadow runs. Allowed in read-only mode. */
+  planWrite(type: string, operation: WriteOperationName, record: object, options?: Pick<WriteOptions, 'remoteId'>): Promise<PlannedWrite>;
   /** The remote id of a record at the destination, by the definition's lookup (writes.match); undefined when not found. */
   findRemoteId(type: string, record: object, signal?: AbortSignal | undefined): Promise<string | undefined>;
   /** Requests sent so far, retries included. */
@@ -223,6 +225,7 @@ export async function compileConnector(definition: unknown, config: Record<strin
     readNative: (name, readOptions) => stream(name).read(readOptions, 'native'),
     writes: writes.operations,
     write: (type, operation, record, writeOptions) => writes.write(type, operation, record, writeOptions),
+    planWrite: (type, operation, record, planOptions) => writes.plan(type, operation, record, planOptions),
     findRemoteId: (type, record, signal) => writes.findRemoteId(type, record, signal),
     get requestCount() {
       return http.requestCount;

@@ -12,4 +12,4 @@ export { renderTestReport, testConnector, type FailureGroup, type ReportedError,
 export { inferSchema, type InferredSchema } from './infer-schema.ts';
 export { fetchDocument, type FetchedDocument } from './fetch-document.ts';
 export { mapNativeRecord, type MapRecordOptions, type MappingResult } from './map-record.ts';
-export { WRITE_OPERATIONS, type WriteOperationName, type WriteOptions, type WriteResult } from './writes.ts';
+export { WRITE_OPERATIONS, type PlannedWrite, type WriteOperationName, type WriteOptions, type WriteResult } from './writes.ts';

@@ -43,6 +43,18 @@ export interface WriteResult {
   attempts: number;
 }
 
+/** A write as it would be sent: for shadow runs and previews. */
+export interface PlannedWrite {
+  type: string;
+  operation: WriteOperationName;
+  key: string;
+  method: string;
+  /** The URL, secrets redacted. */
+  url: string;
+  /** The JSON body, secrets redacted; null for none. */
+  body: unknown;
+}
+
 /** What the writes share with the reads of a connection. */
 export interface WriteContext {
   connector: string;
@@ -170,11 +182,8 @@ export class Writes {
     }
   }
 
-  /**
-   * Writes one canonical record: create, update, upsert or delete. The record is checked against its canonical
-   * type first; nothing is sent for an invalid one.
-   */
-  async write(typeName: string, operation: WriteOperationName, record: object, options: WriteOptions = {}): Promise<WriteResult> {
+  /** The checks of a write and the request it sends (not sent): what write() and plan() share. */
+  async #prepare(typeName: string, operation: WriteOperationName, record: object, options: WriteOptions) {
     const type = this.#type(typeName);
     const key = this.#keyOf(type, record);
     const op = type.operations.get(operation);
@@ -194,14 +203,33 @@ export class Writes {
         hint: type.lookup ? 'Find it first with findRemoteId (the definition declares a lookup), or keep an id map of earlier writes.' : 'Keep an id map of earlier writes, or declare writes.match (a lookup) in the definition.',
       });
     }
-    const { config, redactor } = this.#context;
-    const bindings: WriteBindings = { config, record, remoteId: options.remoteId ?? null };
+    const bindings: WriteBindings = { config: this.#context.config, record, remoteId: options.remoteId ?? null };
     const request = await op.request.build(bindings);
     for (const field of op.body) {
       const value = await field.produce(record, bindings);
       // A field the record does not have is left out (a PATCH leaves it as it is); null is sent as null.
       if (value !== undefined) place(request, { in: 'body', name: field.path }, value);
     }
+    return { type, key, op, request };
+  }
+
+  /**
+   * The request a write would send, built and checked but not sent (no credentials added): its method, redacted
+   * URL and body. For shadow runs, which compare what two revisions would write.
+   */
+  async plan(typeName: string, operation: WriteOperationName, record: object, options: Omit<WriteOptions, 'signal' | 'idempotencyKey'> = {}): Promise<PlannedWrite> {
+    const { key, op, request } = await this.#prepare(typeName, operation, record, options);
+    const { redactor } = this.#context;
+    return { type: typeName, operation, key, method: op.method, url: redactor.url(request.url), body: request.body === undefined ? null : redactor.value(request.body) };
+  }
+
+  /**
+   * Writes one canonical record: create, update, upsert or delete. The record is checked against its canonical
+   * type first; nothing is sent for an invalid one.
+   */
+  async write(typeName: string, operation: WriteOperationName, record: object, options: WriteOptions = {}): Promise<WriteResult> {
+    const { type, key, op, request } = await this.#prepare(typeName, operation, record, options);
+    const { config, redactor } = this.#context;
     const idempotent = options.idempotencyKey !== undefined && type.idempotencyKeyHeader !== undefined;
     if (idempotent) request.headers[type.idempotencyKeyHeader as string] = options.idempotencyKey as string;
     // PUT, PATCH and DELETE set a state: sending one twice does no harm. A POST without an idempotency key may create

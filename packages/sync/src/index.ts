@@ -4,6 +4,7 @@ export { runFlow, type FlowRunOptions, type FlowRunSummary } from './flow.ts';
 export { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';
 export { previewFlow, type FlowPreview, type PreviewAction, type PreviewItem, type PreviewOptions } from './preview.ts';
 export { reconcileFlow, type ReconcileOptions, type ReconcileReport } from './reconcile.ts';
+export { shadowFlow, type ShadowDifference, type ShadowOptions, type ShadowReport, type ShadowWrite } from './shadow.ts';
 export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type OutboxCounts } from './outbox.ts';
 export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';
 export { JsonlDestination, type JsonlDestinationOptions } from './jsonl-destination.ts';

@@ -9,7 +9,7 @@ import { compileConnector } from '@pullpush/engine';
 import type { Flow } from '@pullpush/schema';
 import { shopConnectorDefinition, startTestApi, type Fault, type TestApi } from '@pullpush/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliver, Outbox, previewFlow, reconcileFlow, runFlow, type FlowRunOptions } from '../src/index.ts';
+import { deliver, Outbox, previewFlow, reconcileFlow, runFlow, shadowFlow, type FlowRunOptions } from '../src/index.ts';
 
 const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
 const SOURCE_TOKEN = 'src-token';
@@ -231,5 +231,28 @@ describe('delivery to a connector destination', () => {
     const writes = target.requests.slice(before).filter((request) => request.method !== 'GET' && !request.path.startsWith('/search'));
     expect(writes.map((request) => request.method).sort()).toEqual(['PATCH', 'POST']);
     expect([...copies().values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('runs a new revision in shadow: its would-be writes are compared with the live ones, the changed field found, nothing written', { timeout: 60_000 }, async () => {
+    const live = shopConnectorDefinition({ baseUrl: source.url });
+    const candidate = structuredClone(live);
+    const mapping = candidate.streams['customers']?.mapping as { fields: Record<string, unknown> };
+    mapping.fields['firstName'] = { expr: '$uppercase(first_name)' };
+    const shadow = (revision: unknown) =>
+      shadowFlow({
+        flow: FLOW,
+        source: { definition: live, config: { apiKey: SOURCE_TOKEN }, engine: LOCAL },
+        target: { definition: crmDefinition(), config: { apiKey: DESTINATION_TOKEN }, engine: { ...LOCAL, baseUrl: target.url } },
+        candidate: { source: revision },
+      });
+    const same = await shadow(structuredClone(live));
+    expect(same).toMatchObject({ records: 24, identical: 24, confidence: 1, differences: [] });
+    const changed = await shadow(candidate);
+    const named = source.data.customers.filter((customer) => customer.first_name !== null && customer.first_name !== customer.first_name.toUpperCase());
+    expect(changed.records).toBe(24);
+    expect(changed.differences).toHaveLength(named.length);
+    expect(changed.confidence).toBeCloseTo((24 - named.length) / 24);
+    for (const difference of changed.differences) expect(difference.changes.map((change) => change.path)).toEqual(['/body/first_name']);
+    expect(target.requests.filter((request) => request.method !== 'GET')).toEqual([]);
   });
 });

@@ -142,6 +142,46 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.exitCode = report.delivery.deadLettered > 0 || report.delivery.pending > 0 ? ExitCode.RecordsFailed : ExitCode.Ok;
   });
 
+  const shadow = flow
+    .command('shadow')
+    .summary('compare what a new definition revision would write with what the live one writes, writing nothing')
+    .description(
+      "Run a candidate revision of the flow's source definition (--candidate) and/or destination definition (--candidate-destination) beside the live ones (-d), without writing: the source is read with each, each record's destination write is built but not sent, and the two are compared record by record. " +
+        'Prints the share of records written identically (the confidence) and the fields that change. Exit 0 whatever the confidence; promote by using the candidate file in flow run.',
+    )
+    .argument('<flow>', 'the flow document (JSON file)')
+    .requiredOption('-d, --definition <file>', "a live connector definition the flow names (repeatable: the source's and the destination's)", collect)
+    .option('--candidate <file>', 'the candidate revision of the source definition')
+    .option('--candidate-destination <file>', 'the candidate revision of the destination definition')
+    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable)', collect)
+    .option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger)
+    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
+    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+  addJsonOption(shadow, 'the shadow report').action(async (file: string, flags: FlowFlags & { limit?: number; candidate?: string; candidateDestination?: string }) => {
+    ctx.json = flags.json === true;
+    const { loadJsonDocument, shadowFlow } = await import('../libraries/runtime.ts');
+    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    if (!target) throw new UsageError(`Flow ${document.id} does not go to a connector: there are no writes to compare.`);
+    if (!flags.candidate && !flags.candidateDestination) throw new UsageError('Give the revision to try: --candidate <file> (source) or --candidate-destination <file>.');
+    const report = await shadowFlow({
+      flow: document,
+      source: { ...source, engine: network },
+      target: { ...target, engine: network },
+      candidate: { ...(flags.candidate ? { source: loadJsonDocument(flags.candidate) } : {}), ...(flags.candidateDestination ? { target: loadJsonDocument(flags.candidateDestination) } : {}) },
+      ...(flags.limit ? { limit: flags.limit } : {}),
+      signal: ctx.signal,
+    });
+    if (flags.json) ctx.out.json(report);
+    else {
+      ctx.out.line(`${report.identical} of ${report.records} records would be written identically: confidence ${(report.confidence * 100).toFixed(1)} %; nothing was written.`);
+      for (const difference of report.differences.slice(0, 20)) {
+        const paths = difference.changes.map((change) => change.path).join(', ');
+        ctx.out.line(`  ${difference.key}: ${paths || (difference.live === null ? 'only the candidate writes it' : difference.candidate === null ? 'only the live revision writes it' : 'a write could not be made')}`);
+      }
+    }
+    ctx.exitCode = ExitCode.Ok;
+  });
+
   const preview = flow
     .command('preview')
     .summary('what a flow to a connector would write, writing nothing')
