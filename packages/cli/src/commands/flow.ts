@@ -53,24 +53,30 @@ async function flowInputs(file: string, flags: Pick<FlowFlags, 'definition' | 'c
   return { document, source, target, network };
 }
 
+/** What every flow command takes: the flow, its definitions and configs, the network flags; the flow's file and a limit where asked. */
+function addFlowInputs(command: Command, options: { db?: string; limit?: boolean }): Command {
+  command
+    .argument('<flow>', 'the flow document (JSON file)')
+    .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
+    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable); PULLPUSH_<KEY> environment variables also work', collect);
+  if (options.db) command.option('--db <file>', `${options.db} (default <flow id>.db)`);
+  if (options.limit) command.option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger);
+  return command
+    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
+    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+}
+
 export function registerFlow(program: Command, ctx: Context): void {
   const flow = program.command('flow').summary('run flows: a source into a destination');
-  const run = flow
-    .command('run')
+  const run = addFlowInputs(flow.command('run'), { db: "the flow's SQLite file" })
     .summary('run a flow once')
     .description(
       "Run a flow once: its source streams are synced into the flow's SQLite file (--db) and, when its destination is a connector, every new, changed or deleted record is delivered through that connector's writes — " +
         'one write per key at a time, retried with backoff, behind a circuit breaker; what cannot be delivered goes to the dead-letter queue (pullpush dlq). A second run goes on where the first stopped.',
     )
-    .argument('<flow>', 'the flow document (JSON file)')
-    .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
-    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable); PULLPUSH_<KEY> environment variables also work', collect)
-    .option('--db <file>', "the flow's SQLite file (default <flow id>.db)")
     .option('--concurrency <n>', 'keys delivered in parallel (default 4)', positiveInteger)
     .option('--max-attempts <n>', 'attempts per record before the dead-letter queue (default 5)', positiveInteger)
     .option('--wait <seconds>', 'wait this long for retries that come due (default 0)', positiveInteger)
-    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
-    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)')
     .addHelpText('after', examples(['pullpush flow run shop-to-crm.json -d shop.json -d crm.json -c shop=shop.config.json -c crm=crm.config.json', "the shop's customers into the CRM"]));
   addJsonOption(run, 'the flow summary').action(async (file: string, flags: FlowFlags) => {
     ctx.json = flags.json === true;
@@ -105,20 +111,12 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.exitCode = synced !== ExitCode.Ok ? synced : summary.delivery && (summary.delivery.deadLettered > 0 || summary.delivery.pending > 0) ? ExitCode.RecordsFailed : ExitCode.Ok;
   });
 
-  const reconcile = flow
-    .command('reconcile')
+  const reconcile = addFlowInputs(flow.command('reconcile'), { db: "the flow's SQLite file", limit: true })
     .summary('bring a connector destination back in line with the source')
     .description(
       "Compare the flow's source with the destination's current records (both read-only), record the matches in the flow's id map (the new baseline), and deliver the differences: records the destination lacks are created, those that differ updated, those the source deleted deleted. " +
         'Delivery is the same as flow run (outbox, retries, circuit breaker, dead-letter queue).',
-    )
-    .argument('<flow>', 'the flow document (JSON file)')
-    .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
-    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable)', collect)
-    .option('--db <file>', "the flow's SQLite file (default <flow id>.db)")
-    .option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger)
-    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
-    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+    );
   addJsonOption(reconcile, 'the reconcile report').action(async (file: string, flags: FlowFlags & { limit?: number }) => {
     ctx.json = flags.json === true;
     const { reconcileFlow } = await import('../libraries/runtime.ts');
@@ -142,21 +140,14 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.exitCode = report.delivery.deadLettered > 0 || report.delivery.pending > 0 ? ExitCode.RecordsFailed : ExitCode.Ok;
   });
 
-  const shadow = flow
-    .command('shadow')
+  const shadow = addFlowInputs(flow.command('shadow'), { limit: true })
     .summary('compare what a new definition revision would write with what the live one writes, writing nothing')
     .description(
       "Run a candidate revision of the flow's source definition (--candidate) and/or destination definition (--candidate-destination) beside the live ones (-d), without writing: the source is read with each, each record's destination write is built but not sent, and the two are compared record by record. " +
         'Prints the share of records written identically (the confidence) and the fields that change. Exit 0 whatever the confidence; promote by using the candidate file in flow run.',
     )
-    .argument('<flow>', 'the flow document (JSON file)')
-    .requiredOption('-d, --definition <file>', "a live connector definition the flow names (repeatable: the source's and the destination's)", collect)
     .option('--candidate <file>', 'the candidate revision of the source definition')
-    .option('--candidate-destination <file>', 'the candidate revision of the destination definition')
-    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable)', collect)
-    .option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger)
-    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
-    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+    .option('--candidate-destination <file>', 'the candidate revision of the destination definition');
   addJsonOption(shadow, 'the shadow report').action(async (file: string, flags: FlowFlags & { limit?: number; candidate?: string; candidateDestination?: string }) => {
     ctx.json = flags.json === true;
     const { loadJsonDocument, shadowFlow } = await import('../libraries/runtime.ts');
@@ -182,20 +173,12 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.exitCode = ExitCode.Ok;
   });
 
-  const preview = flow
-    .command('preview')
+  const preview = addFlowInputs(flow.command('preview'), { db: "the flow's SQLite file, for its id map", limit: true })
     .summary('what a flow to a connector would write, writing nothing')
     .description(
       "Read the flow's source and the destination's current records (both read-only, no checkpoint moves) and say, per record, what a run would do: create, update (with the fields that change), delete, unchanged or skip. " +
         "Records are matched by the flow's id map (--db, after earlier runs) or by the flow's match fields.",
-    )
-    .argument('<flow>', 'the flow document (JSON file)')
-    .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
-    .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable)', collect)
-    .option('--db <file>', "the flow's SQLite file, for its id map (default <flow id>.db)")
-    .option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger)
-    .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
-    .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+    );
   addJsonOption(preview, 'the preview').action(async (file: string, flags: FlowFlags & { limit?: number }) => {
     ctx.json = flags.json === true;
     const { previewFlow } = await import('../libraries/runtime.ts');
