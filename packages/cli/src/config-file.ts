@@ -1,18 +1,15 @@
 // Rotated refresh tokens (and any other config value a connector learns) are written back into the --config
-// file: read it, set the key, write a temporary file next to it with the same permissions, rename it over the
-// original. A crash leaves the old file or the new one, never half of one. The value is never printed.
-import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// file: read it, set the key, replace the file atomically. The value is never printed.
+import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '@pullpush/sync';
 import { CliError, CliErrorCode } from './errors.ts';
+import { replaceJsonFile } from './json-file.ts';
 import type { Output } from './output.ts';
 
 /** Sets `key` to `value` in the JSON object stored at `file`, atomically. */
 export function writeConfigValue(file: string, key: string, value: string): void {
   let config: Record<string, unknown>;
-  let mode = 0o600;
   try {
-    mode = statSync(file).mode & 0o777;
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
     config = parsed as Record<string, unknown>;
@@ -22,13 +19,9 @@ export function writeConfigValue(file: string, key: string, value: string): void
     });
   }
   config[key] = value;
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode, flag: 'w' });
-    chmodSync(temporary, mode);
-    renameSync(temporary, file);
+    replaceJsonFile(file, config);
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new CliError(CliErrorCode.File, `Cannot write the config file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
       hint: 'Make the file and its directory writable: the connector rotated a credential that must be saved.',
     });

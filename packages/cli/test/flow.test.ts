@@ -1,6 +1,7 @@
 // `pullpush flow run` and `pullpush dlq`, spawned as a user runs them: a flow from one testkit shop's customers to
 // another's writes; the records the destination refuses go to the dead-letter queue, are shown by cause, retried
 // once the cause is gone, and delivered by the next run.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shopConnectorDefinition } from '@pullpush/testkit';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +51,12 @@ describe('pullpush flow run and pullpush dlq', () => {
     expect(clusters.stdout).toContain('write mapping');
     const listed = JSON.parse((await dlq('list', '--json')).stdout) as Array<{ id: number; payload: { email: string } }>;
     expect(listed).toHaveLength(2);
+    const shown = await dlq('show', String(listed[0]?.id));
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Answer: 422 ENGINE_WRITE_FAILED');
+    expect(shown.stdout).toContain('create  dead  422');
+    expect(shown.stdout).toContain(`"email": "${listed[0]?.payload.email}"`);
+    expect(await dlq('show', '999')).toMatchObject({ code: 2 });
     expect(await dlq('retry')).toMatchObject({ code: 2 });
     expect((await dlq('retry', '--all')).stdout).toContain('2 put back');
 
@@ -77,6 +84,65 @@ describe('pullpush flow run and pullpush dlq', () => {
     expect(shadowed.stdout).toContain('0 of 12 records would be written identically: confidence 0.0 %; nothing was written.');
     expect(shadowed.stdout.split('\n').filter((line) => line.endsWith(': /body/last_name'))).toHaveLength(12 - unnamed);
     expect(shadowed.stdout.split('\n').filter((line) => line.endsWith('only the live revision writes it'))).toHaveLength(unnamed);
-    expect(`${first.stdout}${first.stderr}${clusters.stdout}${second.stdout}`).not.toContain('crm-secret-9d1');
+    expect(`${first.stdout}${first.stderr}${clusters.stdout}${shown.stdout}${second.stdout}`).not.toContain('crm-secret-9d1');
+
+    // Paused: a run is refused before anything is read.
+    const mode = (wanted: string) => pullpush(['flow', 'mode', flow, wanted], { cwd: dir });
+    expect((await mode('paused')).stdout).toContain('Flow shop-to-crm: live → paused.');
+    const sourceRequests = source.requests.length;
+    const paused = await pullpush(args, { cwd: dir });
+    expect(paused.code).toBe(1);
+    expect(paused.stderr).toContain('SYNC_FLOW_PAUSED');
+    expect(paused.stderr).toContain('pullpush flow mode <flow> live');
+    expect(source.requests.length).toBe(sourceRequests);
+    // Shadow: a rename at the source is reported as an update, and nothing is written.
+    const renamed = source.data.customers[1];
+    if (!renamed) throw new Error('no customer');
+    source.update('customers', renamed.id, { first_name: 'Grace' });
+    expect((await mode('shadow')).stdout).toContain('paused → shadow');
+    const writesBefore = crm.requests.filter((request) => request.method !== 'GET' && !request.path.startsWith('/search')).length;
+    const shadowRun = await pullpush(args, { cwd: dir });
+    expect(shadowRun.code, shadowRun.stderr).toBe(0);
+    expect(shadowRun.stdout).toContain('Shadow run of flow shop-to-crm:');
+    expect(shadowRun.stdout).toContain('0 to create, 1 to update, 0 to delete, 11 unchanged');
+    expect(shadowRun.stdout).toContain(': /firstName');
+    expect(crm.requests.filter((request) => request.method !== 'GET' && !request.path.startsWith('/search')).length).toBe(writesBefore);
+    // Live again: the rename is delivered; the status lists every run with its kind.
+    expect((await mode('live')).stdout).toContain('shadow → live');
+    const live = await pullpush(args, { cwd: dir });
+    expect(live.code, live.stderr).toBe(0);
+    expect(live.stdout).toContain('Delivered 1 (0 created, 1 updated');
+    const status = JSON.parse((await pullpush(['flow', 'status', flow, '--db', join(dir, 'flow.db'), '--json'], { cwd: dir })).stdout) as {
+      mode: string;
+      outbox: { pending: number; inDoubt: number };
+      deadLetters: { open: number };
+      breaker: { state: string };
+      remoteIds: number;
+      runs: Array<{ kind: string; status: string; summary: Record<string, unknown> }>;
+    };
+    expect(status).toMatchObject({ mode: 'live', outbox: { pending: 0, inDoubt: 0 }, deadLetters: { open: 0 }, breaker: { state: 'closed' }, remoteIds: 12 });
+    expect(status.runs.map((entry) => `${entry.kind} ${entry.status}`)).toEqual(['run succeeded', 'shadow succeeded', 'reconcile succeeded', 'run succeeded', 'run partial']);
+    expect(status.runs[1]?.summary).toMatchObject({ wouldWrite: { update: 1, unchanged: 11 } });
+    const text = await pullpush(['flow', 'status', flow, '--db', join(dir, 'flow.db')], { cwd: dir });
+    expect(text.stdout).toContain('Flow shop-to-crm: live, to connector.');
+    expect(text.stdout).toContain('Circuit breaker: closed');
+  });
+
+  it('refuses shadow mode for a flow that does not go to a connector, and an unknown mode', async () => {
+    const dir = tempDir();
+    const flow = writeJson(dir, 'flow.json', {
+      dsl: 'pullpush/flow/v1',
+      id: 'shop-to-file',
+      source: { connector: 'testkit-shop', connection: 'shop', streams: ['customers'] },
+      destination: { kind: 'sqlite', path: 'shop.db' },
+    });
+    const shadow = await pullpush(['flow', 'mode', flow, 'shadow'], { cwd: dir });
+    expect(shadow.code).toBe(1);
+    expect(shadow.stderr).toContain('DSL_FLOW_SHADOW_DESTINATION');
+    expect(shadow.stderr).toContain('/mode');
+    expect(await pullpush(['flow', 'mode', flow, 'dry'], { cwd: dir })).toMatchObject({ code: 2 });
+    expect(JSON.parse(readFileSync(flow, 'utf8'))).not.toHaveProperty('mode');
+    expect((await pullpush(['flow', 'mode', flow, 'paused'], { cwd: dir })).code).toBe(0);
+    expect(JSON.parse(readFileSync(flow, 'utf8'))).toMatchObject({ id: 'shop-to-file', mode: 'paused' });
   });
 });

@@ -30,8 +30,8 @@ export const TOOLSETS = {
     tools: ['read_sample', 'run_sync', 'sync_status', 'cancel_run', 'list_runs', 'get_run', 'get_state', 'reset_state', 'list_failed_records'],
   },
   flows: {
-    description: "Flow documents (a source connection to a destination); running a flow to a connector destination, and its dead-letter queue.",
-    tools: ['create_flow', 'list_flows', 'get_flow', 'delete_flow', 'run_flow', 'preview_flow', 'reconcile_flow', 'dlq_list', 'dlq_clusters', 'dlq_retry', 'dlq_discard'],
+    description: "Flow documents (a source connection to a destination); running a flow to a connector destination, its mode and status, shadow trials of new revisions, and its dead-letter queue.",
+    tools: ['create_flow', 'list_flows', 'get_flow', 'delete_flow', 'run_flow', 'preview_flow', 'reconcile_flow', 'flow_status', 'set_flow_mode', 'shadow_flow', 'dlq_list', 'dlq_clusters', 'dlq_retry', 'dlq_discard'],
   },
   marketplace: {
     description: 'The connector marketplace: search it, read a connector, install one (verified) into the workspace, list what is installed, publish a tested definition.',

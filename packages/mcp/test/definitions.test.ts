@@ -427,9 +427,9 @@ describe('flows', () => {
       hint: 'Pass "replace": true to overwrite it, or give the flow another id.',
       issues: [],
     });
-    const changed = { ...flow, mode: 'shadow', schedule: { cron: '0 * * * *' } };
+    const changed = { ...flow, mode: 'paused', schedule: { cron: '0 * * * *' } };
     expect(await ok('create_flow', { flow: changed, replace: true })).toMatchObject({ id: 'stripe-to-sqlite', replaced: true });
-    expect(await ok('list_flows')).toMatchObject({ flows: [{ id: 'stripe-to-sqlite', mode: 'shadow', schedule: 'cron 0 * * * *' }] });
+    expect(await ok('list_flows')).toMatchObject({ flows: [{ id: 'stripe-to-sqlite', mode: 'paused', schedule: 'cron 0 * * * *' }] });
     expect(await ok('delete_flow', { flow: 'stripe-to-sqlite' })).toEqual({ id: 'stripe-to-sqlite', deleted: true });
     expect(existsSync(join(dir, 'workspace', 'flows', 'stripe-to-sqlite.json'))).toBe(false);
     expect(await fails('get_flow', { flow: 'stripe-to-sqlite' })).toMatchObject({ code: 'MCP_NOT_FOUND', hint: 'Flows: none yet (create_flow).' });

@@ -62,4 +62,61 @@ describe('preview_flow, run_flow and the dead-letter queue tools', () => {
     expect(everything).not.toContain(SOURCE_TOKEN);
     expect(everything).not.toContain(CRM_TOKEN);
   });
+
+  it('pauses a flow, runs it in shadow, reports its status, and promotes a candidate revision only when confident', { timeout: 120_000 }, async () => {
+    const source = await startTestApi({ seed: 43, dataset: { customers: 6 }, auth: { kind: 'bearer', token: SOURCE_TOKEN } });
+    const crm = await startTestApi({ seed: 8, dataset: { customers: 2 }, auth: { kind: 'bearer', token: CRM_TOKEN } });
+    apis.push(source, crm);
+    const { ok, fails, client, server } = await connect();
+    await client.listTools();
+    const { workspace } = server.runtime;
+    workspace.saveDefinition('testkit-shop', shopConnectorDefinition({ baseUrl: source.url }) as unknown as Record<string, unknown>);
+    workspace.saveDefinition('crm', { ...shopConnectorDefinition({ baseUrl: crm.url, writes: true }), id: 'crm' } as unknown as Record<string, unknown>);
+    await ok('create_connection', { connection: 'shop', definition: 'testkit-shop', config: { apiKey: SOURCE_TOKEN } });
+    await ok('create_connection', { connection: 'crm', definition: 'crm', config: { apiKey: CRM_TOKEN } });
+    await ok('create_flow', {
+      flow: { dsl: 'pullpush/flow/v1', id: 'shop-to-crm', source: { connector: 'testkit-shop', connection: 'shop', streams: ['customers'] }, destination: { kind: 'connector', connector: 'crm', connection: 'crm' } },
+    });
+    expect(await ok('flow_status', { flow: 'shop-to-crm' })).toMatchObject({ mode: 'live', outbox: { pending: 0 }, runs: [] });
+
+    expect(await ok('set_flow_mode', { flow: 'shop-to-crm', mode: 'paused' })).toEqual({ flow: 'shop-to-crm', before: 'live', mode: 'paused' });
+    expect(await fails('run_flow', { flow: 'shop-to-crm' })).toMatchObject({ code: 'SYNC_FLOW_PAUSED' });
+    expect(source.requests).toHaveLength(0);
+    await ok('set_flow_mode', { flow: 'shop-to-crm', mode: 'shadow' });
+    const shadowRun = await ok<{ mode: string; wouldWrite: Record<string, number>; items: unknown[] }>('run_flow', { flow: 'shop-to-crm' });
+    expect(shadowRun).toMatchObject({ mode: 'shadow', wouldWrite: { create: 6, update: 0 } });
+    expect(crm.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+    await ok('set_flow_mode', { flow: 'shop-to-crm', mode: 'live' });
+    expect(await ok('run_flow', { flow: 'shop-to-crm' })).toMatchObject({ mode: 'live', delivery: { created: 6 } });
+    const status = await ok<{ runs: Array<{ kind: string; status: string }>; remoteIds: number; breaker: { state: string } }>('flow_status', { flow: 'shop-to-crm' });
+    expect(status.runs.map((run) => `${run.kind} ${run.status}`)).toEqual(['run succeeded', 'shadow succeeded']);
+    expect(status).toMatchObject({ remoteIds: 6, breaker: { state: 'closed' } });
+
+    // A destination revision that sends first names in capitals: not confident enough to promote at 0.9.
+    const upper = [{ op: 'replace', path: '/writes/commerce.customer@1/create/body/first_name', value: { expr: "$exists(firstName) and firstName != null ? $uppercase(firstName) : null" } }];
+    const tried = await ok<{ confidence: number; differences: Array<{ changes: Array<{ path: string }> }>; promoted: unknown }>('shadow_flow', {
+      flow: 'shop-to-crm',
+      side: 'destination',
+      patch: [...upper, ...upper.map((op) => ({ ...op, path: op.path.replace('create', 'update') }))],
+      promote: { minConfidence: 0.9 },
+    });
+    const named = source.data.customers.filter((customer) => customer.first_name !== null && customer.first_name !== customer.first_name.toUpperCase()).length;
+    expect(named).toBeGreaterThan(0);
+    expect(tried.confidence).toBeCloseTo((6 - named) / 6);
+    expect(tried.differences.every((difference) => difference.changes.map((change) => change.path).join() === '/body/first_name')).toBe(true);
+    expect(tried.promoted).toBeNull();
+    expect(workspace.getDefinition('crm').revision).toBe(1);
+    // A change that writes the same bodies (a description) is promoted as revision 2.
+    const same = await ok<{ confidence: number; promoted: { revision: number } }>('shadow_flow', {
+      flow: 'shop-to-crm',
+      side: 'destination',
+      patch: [{ op: 'replace', path: '/description', value: 'The shop, as a CRM.' }],
+      promote: { minConfidence: 1 },
+    });
+    expect(same).toMatchObject({ confidence: 1, promoted: { definition: 'crm', revision: 2 } });
+    expect(workspace.getDefinition('crm').document['description']).toBe('The shop, as a CRM.');
+    expect(await fails('shadow_flow', { flow: 'shop-to-crm', side: 'source', patch: [{ op: 'replace', path: '/streams/customers/pagination/kind', value: 'pages' }] })).toMatchObject({ code: 'MCP_INVALID_DOCUMENT' });
+    expect(crm.requests.filter((request) => request.method !== 'GET' && !request.path.startsWith('/search')).length).toBe(6);
+    expect(JSON.stringify([shadowRun, status, tried, same])).not.toContain(CRM_TOKEN);
+  });
 });

@@ -75,7 +75,7 @@ describe('validateFlow', () => {
     expectClean(
       validate((flow) => {
         delete flow['schedule'];
-        flow['mode'] = 'shadow';
+        flow['mode'] = 'paused';
         flow['source'].streams = ['customers', 'stock'];
       }),
     );
@@ -165,6 +165,36 @@ describe(DslCode.FlowNoWrites, () => {
     delete shop['streams'].customers.canonical;
     delete shop['streams'].customers.mapping;
     expectClean(validate(toCrm, { shop, crm: crmDefinition() }));
+  });
+});
+
+describe(DslCode.FlowShadowDestination, () => {
+  it('reports shadow mode on a flow that does not go to a connector', () => {
+    for (const destination of [{ kind: 'sqlite', path: 'shop.db' }, { kind: 'jsonl', path: '-' }]) {
+      const problem = expectOnly(
+        validate((flow) => {
+          flow['destination'] = destination;
+          flow['mode'] = 'shadow';
+        }),
+        DslCode.FlowShadowDestination,
+        '/mode',
+      );
+      expect(problem.message).toContain(destination.kind);
+    }
+  });
+
+  it('accepts shadow mode on a flow to a connector, and every mode elsewhere', () => {
+    const crm = { ...crmDefinition(), writes: { 'commerce.customer@1': { create: { request: { method: 'POST', path: '/contacts' } } } } };
+    expectClean(
+      validate(
+        (flow) => {
+          flow['destination'] = { kind: 'connector', connector: 'crm', connection: 'prod' };
+          flow['mode'] = 'shadow';
+        },
+        { shop: shopDefinition(), crm },
+      ),
+    );
+    for (const mode of ['live', 'paused']) expectClean(validate((flow) => void (flow['mode'] = mode)));
   });
 });
 

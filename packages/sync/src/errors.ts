@@ -13,5 +13,7 @@ export const SyncErrorCode = {
   DeliveryInterrupted: 'SYNC_DELIVERY_INTERRUPTED',
   /** A flow whose destination needs what the caller did not give (the destination definition and config). */
   MissingDestination: 'SYNC_MISSING_DESTINATION',
+  /** A run of a flow whose mode is paused. */
+  FlowPaused: 'SYNC_FLOW_PAUSED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];

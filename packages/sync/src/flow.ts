@@ -1,12 +1,16 @@
 // runFlow: a flow document (@pullpush/schema's flow DSL) run once — its source streams into its destination. A
 // connector destination gets the records through the flow's own SQLite file: the sync stores them with their
 // checkpoints and puts what changed in the flow's outbox, in one transaction each; deliver() then writes them.
+// The flow's mode decides what a run does: live runs so; shadow works out what it would write (previewFlow) and
+// records that, writing nothing and moving no checkpoint; paused refuses to run.
 import { PullPushError } from '@pullpush/canonical';
 import { compileConnector, type ConnectorOptions } from '@pullpush/engine';
 import { validateFlow, type Flow } from '@pullpush/schema';
 import { SyncErrorCode } from './errors.ts';
 import { openDestination } from './open-destination.ts';
 import { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';
+import { recordFlowRun, type FlowMode } from './flow-status.ts';
+import { previewFlow, type FlowPreview } from './preview.ts';
 import { runSync, type SyncOptions } from './run-sync.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { SyncSummary } from './summary.ts';
@@ -20,11 +24,28 @@ export interface FlowRunOptions extends Omit<SyncOptions, 'destination' | 'strea
   db?: string;
   /** Delivery settings for a connector destination (concurrency, attempts, backoff, breaker, wait). */
   delivery?: Omit<DeliveryOptions, 'path' | 'flow' | 'destination' | 'operations' | 'signal'>;
+  /** Run in this mode once, whatever the flow's own mode says (a paused flow still refuses). */
+  mode?: Exclude<FlowMode, 'paused'>;
+  /** For a shadow run: records read per stream at most, from the source and the destination (default 10,000). */
+  limit?: number;
 }
 
-/** A flow run: the sync, and for a connector destination what delivery did. */
+/** A live run: the sync, and for a connector destination what delivery did. */
 export interface FlowRunSummary extends SyncSummary {
+  mode: 'live';
   delivery?: DeliveryReport;
+}
+
+/** A shadow run: what a live run would write now, against the destination's current records; nothing was written. */
+export interface FlowShadowRunSummary {
+  mode: 'shadow';
+  flow: string;
+  /** partial when a read stopped at the limit, so the preview covers only part of the records. */
+  status: 'succeeded' | 'partial';
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  preview: FlowPreview;
 }
 
 /** A destination path template: only `{{ $env.NAME }}` is known when a flow runs. */
@@ -38,7 +59,8 @@ function renderPath(template: string, env: Record<string, string | undefined>): 
   });
 }
 
-export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<FlowRunSummary> {
+/** Runs the flow once, in its mode (or `options.mode`); throws SYNC_FLOW_PAUSED for a paused flow. */
+export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<FlowRunSummary | FlowShadowRunSummary> {
   const definitions: Record<string, unknown> = {};
   for (const definition of [options.definition, options.target?.definition]) {
     const id = (definition as { id?: unknown } | null | undefined)?.id;
@@ -52,7 +74,16 @@ export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<Flow
       issues: report.errors.map((error) => ({ pointer: error.pointer, message: error.message, rule: error.code })),
     });
   }
+  if (flow.mode === 'paused') {
+    throw new PullPushError(SyncErrorCode.FlowPaused, `The flow ${flow.id} is paused: nothing was read or written.`, {
+      hint: 'Set its mode to live to run it again (pullpush flow mode <flow> live).',
+    });
+  }
   const target = flow.destination;
+  if ((options.mode ?? flow.mode) === 'shadow') {
+    if (target.kind !== 'connector') throw new PullPushError(SyncErrorCode.InvalidFlow, `The flow ${flow.id} goes to ${target.kind}: only a flow to a connector has a shadow mode.`, { hint: 'Run it live.' });
+    return shadowRun(flow, options);
+  }
   if (target.kind === 'connector') return runConnectorFlow(flow, target, options);
   if (target.kind !== 'sqlite' && target.kind !== 'jsonl') {
     throw new PullPushError(SyncErrorCode.InvalidDestination, `Flow destinations of kind ${target.kind} are not supported by this version of @pullpush/sync.`, {
@@ -62,19 +93,44 @@ export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<Flow
   const env = options.env ?? process.env;
   const destination = openDestination({ kind: target.kind, path: renderPath(target.path, env) });
   try {
-    return await runSync({ ...options, destination, connection: flow.source.connection, streams: flow.source.streams });
+    return { ...(await runSync({ ...options, destination, connection: flow.source.connection, streams: flow.source.streams })), mode: 'live' };
   } finally {
     await destination.close();
   }
 }
 
-async function runConnectorFlow(flow: Flow, target: Extract<Flow['destination'], { kind: 'connector' }>, options: FlowRunOptions): Promise<FlowRunSummary> {
-  const { target: destinationSpec, env: _env, db, delivery, ...sync } = options;
-  if (!destinationSpec || (destinationSpec.definition as { id?: unknown } | null)?.id !== target.connector) {
+/** The destination definition and config the caller gave, checked against the flow's destination. */
+function targetOf(flow: Flow, options: FlowRunOptions): NonNullable<FlowRunOptions['target']> {
+  const target = flow.destination as Extract<Flow['destination'], { kind: 'connector' }>;
+  if (!options.target || (options.target.definition as { id?: unknown } | null)?.id !== target.connector) {
     throw new PullPushError(SyncErrorCode.MissingDestination, `The flow ${flow.id} writes to connector ${target.connector}, whose definition was not given.`, {
       hint: `Give the definition of ${target.connector} and the config of its connection ${target.connection}.`,
     });
   }
+  return options.target;
+}
+
+async function shadowRun(flow: Flow, options: FlowRunOptions): Promise<FlowShadowRunSummary> {
+  const target = targetOf(flow, options);
+  const path = options.db ?? `${flow.id}.db`;
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const preview = await previewFlow({
+    flow,
+    source: { definition: options.definition, config: options.config, ...(options.engine ? { engine: options.engine } : {}) },
+    target,
+    db: path,
+    ...(options.limit ? { limit: options.limit } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const status = preview.truncated ? 'partial' : 'succeeded';
+  recordFlowRun(path, flow.id, { kind: 'shadow', status, startedAt, summary: { wouldWrite: preview.counts, truncated: preview.truncated } });
+  return { mode: 'shadow', flow: flow.id, status, startedAt, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, preview };
+}
+
+async function runConnectorFlow(flow: Flow, target: Extract<Flow['destination'], { kind: 'connector' }>, options: FlowRunOptions): Promise<FlowRunSummary> {
+  const destinationSpec = targetOf(flow, options);
+  const { target: _target, env: _env, db, delivery, mode: _mode, limit: _limit, ...sync } = options;
   const path = db ?? `${flow.id}.db`;
   const store = new SqliteStore(path, { outbox: flow.id });
   let summary: SyncSummary;
@@ -83,6 +139,7 @@ async function runConnectorFlow(flow: Flow, target: Extract<Flow['destination'],
   } finally {
     store.close();
   }
+  const counts = { read: summary.totals.records, failed: summary.totals.failed };
   const destination = await compileConnector(destinationSpec.definition, destinationSpec.config, { ...destinationSpec.engine, connection: target.connection });
   try {
     const report = await deliver({
@@ -94,7 +151,13 @@ async function runConnectorFlow(flow: Flow, target: Extract<Flow['destination'],
       ...(flow.match ? { lookUpFirst: Object.keys(flow.match) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return { ...summary, delivery: report };
+    const { flow: _flow, ...delivered } = report;
+    const complete = summary.status === 'succeeded' && report.pending === 0 && report.deadLettered === 0;
+    recordFlowRun(path, flow.id, { kind: 'run', status: summary.status === 'failed' ? 'failed' : complete ? 'succeeded' : 'partial', startedAt: summary.startedAt, summary: { ...counts, sync: summary.status, ...delivered } });
+    return { ...summary, mode: 'live', delivery: report };
+  } catch (error) {
+    recordFlowRun(path, flow.id, { kind: 'run', status: 'failed', startedAt: summary.startedAt, summary: { ...counts, sync: summary.status, error: { code: (error as { code?: string }).code ?? 'ERROR', message: (error as Error).message } } });
+    throw error;
   } finally {
     await destination.close();
   }

@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS pullpush_dlq (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS pullpush_dlq_flow ON pullpush_dlq (flow, discarded_at, signature);
 CREATE TABLE IF NOT EXISTS pullpush_breakers (flow TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS pullpush_flow_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, flow TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('run', 'reconcile', 'shadow')),
+  status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, summary TEXT NOT NULL
+) STRICT;
 `;
 
 /** One attempt to deliver an outbox row. */
@@ -86,6 +90,18 @@ export interface DeadLetterCluster {
   message: string;
   hint: string | null;
   ids: number[];
+}
+
+/** One run of a flow, as its run log keeps it: what kind, how it ended, and its counts. */
+export interface FlowRunRecord {
+  id: number;
+  kind: 'run' | 'reconcile' | 'shadow';
+  /** succeeded; partial: some records wait, failed or went to the dead-letter queue; failed: the run stopped. */
+  status: 'succeeded' | 'partial' | 'failed';
+  startedAt: string;
+  finishedAt: string;
+  /** The counts of the run (read, delivered, dead-lettered, would create…), or the error that stopped it. */
+  summary: Record<string, unknown>;
 }
 
 export interface OutboxCounts {
@@ -335,9 +351,54 @@ export class Outbox {
     return count;
   }
 
+  /** Rows whose write may have reached the destination without its outcome being recorded. */
+  inDoubtCount(): number {
+    return Number((this.#sql("SELECT count(*) AS n FROM pullpush_outbox WHERE flow = ? AND status = 'pending' AND in_doubt = 1").get(this.flow) as { n: number }).n);
+  }
+
+  /** Keys with a known remote id. */
+  remoteIdCount(): number {
+    return Number((this.#sql('SELECT count(*) AS n FROM pullpush_id_map WHERE flow = ?').get(this.flow) as { n: number }).n);
+  }
+
+  /** Dead letters waiting, and those discarded. */
+  deadLetterCounts(): { open: number; discarded: number } {
+    const row = this.#sql('SELECT count(*) - count(discarded_at) AS open, count(discarded_at) AS discarded FROM pullpush_dlq WHERE flow = ?').get(this.flow) as { open: number; discarded: number };
+    return { open: Number(row.open), discarded: Number(row.discarded) };
+  }
+
+  recordRun(run: Omit<FlowRunRecord, 'id'>): void {
+    this.#sql('INSERT INTO pullpush_flow_runs (flow, kind, status, started_at, finished_at, summary) VALUES (?, ?, ?, ?, ?, ?)').run(
+      this.flow,
+      run.kind,
+      run.status,
+      run.startedAt,
+      run.finishedAt,
+      JSON.stringify(run.summary),
+    );
+  }
+
+  /** The newest runs first. */
+  runs(limit: number): FlowRunRecord[] {
+    const rows = this.#sql('SELECT * FROM pullpush_flow_runs WHERE flow = ? ORDER BY id DESC LIMIT ?').all(this.flow, limit) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({
+      id: Number(row['id']),
+      kind: row['kind'] as FlowRunRecord['kind'],
+      status: row['status'] as FlowRunRecord['status'],
+      startedAt: String(row['started_at']),
+      finishedAt: String(row['finished_at']),
+      summary: JSON.parse(String(row['summary'])) as Record<string, unknown>,
+    }));
+  }
+
+  /** The saved breaker state with when it was saved. */
+  breakerRecord(): { state: unknown; updatedAt: string } | undefined {
+    const row = this.#sql('SELECT state, updated_at FROM pullpush_breakers WHERE flow = ?').get(this.flow) as { state: string; updated_at: string } | undefined;
+    return row ? { state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at } : undefined;
+  }
+
   breakerState(): unknown {
-    const row = this.#sql('SELECT state FROM pullpush_breakers WHERE flow = ?').get(this.flow) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as unknown) : undefined;
+    return this.breakerRecord()?.state;
   }
 
   saveBreakerState(state: unknown, at: string): void {

@@ -4,6 +4,7 @@
 // writes them with its usual guarantees.
 import { compileConnector } from '@pullpush/engine';
 import { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';
+import { recordFlowRun } from './flow-status.ts';
 import { Outbox } from './outbox.ts';
 import { compareFlow, type FlowPreview, type PreviewOptions } from './preview.ts';
 
@@ -23,6 +24,7 @@ export interface ReconcileReport {
 
 export async function reconcileFlow(options: ReconcileOptions): Promise<ReconcileReport> {
   const { flow, db } = options;
+  const startedAt = new Date().toISOString();
   const { preview, sources } = await compareFlow(options);
   const at = new Date().toISOString();
   const outbox = new Outbox(db, flow.id);
@@ -54,6 +56,9 @@ export async function reconcileFlow(options: ReconcileOptions): Promise<Reconcil
       ...(flow.destination.operations ? { operations: flow.destination.operations } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    const { flow: _flow, ...delivered } = delivery;
+    const status = delivery.pending === 0 && delivery.deadLettered === 0 && !preview.truncated ? 'succeeded' : 'partial';
+    recordFlowRun(db, flow.id, { kind: 'reconcile', status, startedAt, summary: { compared: preview.counts, truncated: preview.truncated, matched, ...delivered } });
     return { comparison: preview, matched, delivery };
   } finally {
     await destination.close();

@@ -2,14 +2,14 @@
 // delivered once at its latest version, in order per key, through 5xx bursts, 429s, and answers lost after the
 // write was applied; dead letters clustered by cause and retried; a circuit breaker that opens during an outage,
 // keeps its state across runs, and closes after it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileConnector } from '@pullpush/engine';
 import type { Flow } from '@pullpush/schema';
 import { shopConnectorDefinition, startTestApi, type Fault, type TestApi } from '@pullpush/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliver, Outbox, previewFlow, reconcileFlow, runFlow, shadowFlow, type FlowRunOptions } from '../src/index.ts';
+import { deliver, flowStatus, Outbox, previewFlow, reconcileFlow, runFlow, shadowFlow, type FlowRunOptions } from '../src/index.ts';
 
 const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
 const SOURCE_TOKEN = 'src-token';
@@ -42,8 +42,8 @@ function crmDefinition(): Record<string, unknown> {
   return { ...shopConnectorDefinition({ writes: true }), id: 'crm', retry: FAST };
 }
 
-function run(extra: Partial<FlowRunOptions> = {}) {
-  return runFlow(FLOW, {
+async function run(extra: Partial<FlowRunOptions> = {}) {
+  const summary = await runFlow(FLOW, {
     definition: shopConnectorDefinition({ baseUrl: source.url }),
     config: { apiKey: SOURCE_TOKEN },
     engine: LOCAL,
@@ -52,6 +52,8 @@ function run(extra: Partial<FlowRunOptions> = {}) {
     delivery: QUICK,
     ...extra,
   });
+  if (summary.mode !== 'live') throw new Error(`expected a live run, got ${summary.mode}`);
+  return summary;
 }
 
 /** The source's live customers' emails, and how many destination customers carry each. */
@@ -164,6 +166,9 @@ describe('delivery to a connector destination', () => {
   });
 
   it('opens the circuit breaker during an outage, keeps it open across runs, and closes it after the outage', { timeout: 60_000 }, async () => {
+    // Before any run there is no file, and asking for the status does not make one.
+    expect(flowStatus(FLOW, { db: join(dir, 'flow.db') })).toMatchObject({ outbox: { pending: 0 }, breaker: { state: 'closed', since: null }, runs: [] });
+    expect(existsSync(join(dir, 'flow.db'))).toBe(false);
     target.setFaults([{ kind: 'status', status: 503, method: 'POST', route: '/customers' }]);
     const breaker = { failures: 3, halfOpenAfterMs: 300 };
     const during = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 0 } });
@@ -174,11 +179,18 @@ describe('delivery to a connector destination', () => {
     const still = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 0 } });
     expect(still.delivery).toMatchObject({ breaker: 'open', pending: 24 });
     expect(posts().length).toBe(attempted);
+    // The flow's status says so from its file alone, and lists both runs as partial.
+    const status = flowStatus(FLOW, { db: join(dir, 'flow.db') });
+    expect(status).toMatchObject({ mode: 'live', breaker: { state: 'open' }, outbox: { pending: 24, delivered: 0 }, remoteIds: 0 });
+    expect(status.breaker.since).toMatch(/^\d{4}-/);
+    expect(status.runs.map((entry) => `${entry.kind} ${entry.status}`)).toEqual(['run partial', 'run partial']);
+    expect(status.runs[0]?.summary).toMatchObject({ sync: 'succeeded', delivered: 0, pending: 24, breaker: 'open' });
     // The outage ends; the breaker's probe succeeds and everything goes.
     target.setFaults([]);
     const after = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 10_000 } });
     expect(after.delivery).toMatchObject({ breaker: 'closed', delivered: 24, pending: 0, deadLettered: 0 });
     expect([...copies().values()].every((count) => count === 1)).toBe(true);
+    expect(flowStatus(FLOW, { db: join(dir, 'flow.db') })).toMatchObject({ breaker: { state: 'closed' }, outbox: { pending: 0, delivered: 24, inDoubt: 0, nextDueAt: null }, remoteIds: 24 });
   });
 
   it('previews what a flow would write — creates, updates with their changed fields, deletes — writing nothing', { timeout: 60_000 }, async () => {

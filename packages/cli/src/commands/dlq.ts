@@ -1,4 +1,4 @@
-// `pullpush dlq list|clusters|retry|discard`: a flow's dead-letter queue — the records a connector destination
+// `pullpush dlq list|show|clusters|retry|discard`: a flow's dead-letter queue — the records a connector destination
 // refused or that ran out of attempts, with their payload (secrets redacted), the destination's answer and their
 // attempt history. Clusters group them by cause; retry puts them back in the outbox with fresh counters (the next
 // `pullpush flow run` delivers them); discard keeps them, marked, with a reason.
@@ -48,6 +48,29 @@ export function registerDlq(program: Command, ctx: Context): void {
       if (flags.json) ctx.out.json(letters);
       else if (letters.length === 0) ctx.out.line(`The dead-letter queue of flow ${flags.flow} is empty.`);
       else for (const letter of letters) ctx.out.line(`${letter.id}  ${letter.operation} ${letter.key}  ${letter.status ?? '-'} ${letter.code}  ${letter.message.slice(0, 160)}`);
+    } finally {
+      outbox.close();
+    }
+    ctx.exitCode = ExitCode.Ok;
+  });
+
+  const show = addTarget(dlq.command('show').summary('one dead letter whole: payload, the destination\'s answer, every attempt').argument('<id>', 'dead-letter id'));
+  addJsonOption(show, 'the dead letter').action(async (id: string, flags: DlqFlags) => {
+    ctx.json = flags.json === true;
+    if (!Number.isSafeInteger(Number(id))) throw new UsageError('Dead-letter ids are numbers (pullpush dlq list shows them).');
+    const outbox = await open(flags);
+    try {
+      const letter = outbox.deadLetters({ ids: [Number(id)], includeDiscarded: true })[0];
+      if (!letter) throw new UsageError(`No dead letter ${id} in flow ${flags.flow}.`, 'pullpush dlq list shows the ids.');
+      if (flags.json) ctx.out.json(letter);
+      else {
+        ctx.out.line(`Dead letter ${letter.id}: ${letter.operation} of ${letter.key} (${letter.canonicalType}), ${letter.createdAt}${letter.discardedAt ? `; discarded ${letter.discardedAt}: ${letter.discardReason ?? ''}` : ''}`);
+        ctx.out.line(`Answer: ${letter.status ?? 'none'} ${letter.code}: ${letter.message}`);
+        if (letter.hint) ctx.out.line(`Hint: ${letter.hint}`);
+        ctx.out.line('Attempts:');
+        for (const attempt of letter.attempts) ctx.out.line(`  ${attempt.at}  ${attempt.operation}  ${attempt.outcome}  ${attempt.status ?? '-'} ${attempt.code ?? ''} ${attempt.message ?? ''}`.trimEnd());
+        ctx.out.line(`Payload (secrets redacted): ${JSON.stringify(letter.payload, null, 2)}`);
+      }
     } finally {
       outbox.close();
     }

@@ -1,15 +1,22 @@
 // `pullpush flow run <flow>`: a flow document run once — its source streams synced into the flow's SQLite file
 // and, for a connector destination, what changed delivered through that connector's writes (outbox, retries,
-// circuit breaker, dead-letter queue). `pullpush dlq` (dlq.ts) works on what could not be delivered.
+// circuit breaker, dead-letter queue); in shadow mode, what it would write, writing nothing. `flow preview`,
+// `reconcile` and `shadow` compare the source with the destination; `flow status` and `flow mode` read and set
+// where a flow stands. `pullpush dlq` (dlq.ts) works on what could not be delivered.
 import type { Flow } from '@pullpush/schema';
-import type { FlowRunSummary } from '@pullpush/sync';
+import type { FlowPreview, FlowRunSummary, FlowShadowRunSummary } from '@pullpush/sync';
 import type { Command } from 'commander';
 import { addJsonOption, collect, examples, positiveInteger, type Context } from '../context.ts';
-import { ExitCode, UsageError } from '../errors.ts';
+import { CliError, CliErrorCode, ExitCode, UsageError } from '../errors.ts';
+import type { Output } from '../output.ts';
 import { printSyncSummary, syncExitCode } from './sync.ts';
+
+const FLOW_MODES = ['live', 'shadow', 'paused'] as const;
 
 interface FlowFlags {
   definition: string[];
+  shadow?: boolean;
+  limit?: number;
   config?: string[];
   db?: string;
   concurrency?: number;
@@ -66,14 +73,43 @@ function addFlowInputs(command: Command, options: { db?: string; limit?: boolean
     .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
 }
 
+/** A preview's counts on one line, and the first updates with the fields they change. */
+function printPreview(out: Output, preview: FlowPreview): void {
+  const { counts } = preview;
+  out.line(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged, ${counts.skip} skipped${preview.truncated ? ' (only the first records were read: --limit)' : ''}; nothing was written.`);
+  for (const item of preview.items.filter((entry) => entry.action === 'update').slice(0, 20)) {
+    out.line(`  update ${item.key} (${item.remoteId}): ${(item.changes ?? []).map((change) => change.path).join(', ')}`);
+  }
+}
+
+function printLiveRun(ctx: Context, summary: FlowRunSummary, db: string, flow: string): void {
+  printSyncSummary(ctx.out, summary);
+  const delivery = summary.delivery;
+  if (!delivery) return;
+  ctx.out.line(
+    `Delivered ${delivery.delivered} (${delivery.created} created, ${delivery.updated} updated, ${delivery.deleted} deleted, ${delivery.skipped} skipped; ${delivery.coalesced} older versions coalesced), ` +
+      `${delivery.retried} retried, ${delivery.deadLettered} to the dead-letter queue, ${delivery.pending} waiting; circuit breaker ${delivery.breaker}.`,
+  );
+  if (delivery.deadLettered > 0) ctx.out.line(`See them with: pullpush dlq clusters --db ${db} --flow ${flow}`);
+}
+
+function runExitCode(summary: FlowRunSummary | FlowShadowRunSummary, signal: AbortSignal): ExitCode {
+  if (summary.mode === 'shadow') return ExitCode.Ok;
+  const synced = syncExitCode(summary, signal);
+  if (synced !== ExitCode.Ok) return synced;
+  return summary.delivery && (summary.delivery.deadLettered > 0 || summary.delivery.pending > 0) ? ExitCode.RecordsFailed : ExitCode.Ok;
+}
+
 export function registerFlow(program: Command, ctx: Context): void {
   const flow = program.command('flow').summary('run flows: a source into a destination');
-  const run = addFlowInputs(flow.command('run'), { db: "the flow's SQLite file" })
+  const run = addFlowInputs(flow.command('run'), { db: "the flow's SQLite file", limit: true })
     .summary('run a flow once')
     .description(
       "Run a flow once: its source streams are synced into the flow's SQLite file (--db) and, when its destination is a connector, every new, changed or deleted record is delivered through that connector's writes — " +
-        'one write per key at a time, retried with backoff, behind a circuit breaker; what cannot be delivered goes to the dead-letter queue (pullpush dlq). A second run goes on where the first stopped.',
+        'one write per key at a time, retried with backoff, behind a circuit breaker; what cannot be delivered goes to the dead-letter queue (pullpush dlq). A second run goes on where the first stopped. ' +
+        "The flow's mode decides: live runs so; shadow (or --shadow) says what a run would write against the destination's current records, writing nothing and moving no checkpoint; paused refuses (pullpush flow mode).",
     )
+    .option('--shadow', 'this once, say what the run would write and write nothing (--limit bounds the records read)')
     .option('--concurrency <n>', 'keys delivered in parallel (default 4)', positiveInteger)
     .option('--max-attempts <n>', 'attempts per record before the dead-letter queue (default 5)', positiveInteger)
     .option('--wait <seconds>', 'wait this long for retries that come due (default 0)', positiveInteger)
@@ -82,13 +118,15 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.json = flags.json === true;
     const { runFlow } = await import('../libraries/runtime.ts');
     const { document, source, target, network } = await flowInputs(file, flags, ctx);
-    const summary: FlowRunSummary = await runFlow(document, {
+    const summary = await runFlow(document, {
       definition: source.definition,
       config: source.config,
       engine: network,
       signal: ctx.signal,
       ...(target ? { target: { ...target, engine: network } } : {}),
       ...(flags.db ? { db: flags.db } : {}),
+      ...(flags.shadow ? { mode: 'shadow' as const } : {}),
+      ...(flags.limit ? { limit: flags.limit } : {}),
       delivery: {
         ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
         ...(flags.maxAttempts ? { maxAttempts: flags.maxAttempts } : {}),
@@ -96,19 +134,11 @@ export function registerFlow(program: Command, ctx: Context): void {
       },
     });
     if (flags.json) ctx.out.json(summary);
-    else {
-      printSyncSummary(ctx.out, summary);
-      const delivery = summary.delivery;
-      if (delivery) {
-        ctx.out.line(
-          `Delivered ${delivery.delivered} (${delivery.created} created, ${delivery.updated} updated, ${delivery.deleted} deleted, ${delivery.skipped} skipped; ${delivery.coalesced} older versions coalesced), ` +
-            `${delivery.retried} retried, ${delivery.deadLettered} to the dead-letter queue, ${delivery.pending} waiting; circuit breaker ${delivery.breaker}.`,
-        );
-        if (delivery.deadLettered > 0) ctx.out.line(`See them with: pullpush dlq clusters --db ${flags.db ?? `${document.id}.db`} --flow ${document.id}`);
-      }
-    }
-    const synced = syncExitCode(summary, ctx.signal);
-    ctx.exitCode = synced !== ExitCode.Ok ? synced : summary.delivery && (summary.delivery.deadLettered > 0 || summary.delivery.pending > 0) ? ExitCode.RecordsFailed : ExitCode.Ok;
+    else if (summary.mode === 'shadow') {
+      ctx.out.line(`Shadow run of flow ${document.id}:`);
+      printPreview(ctx.out, summary.preview);
+    } else printLiveRun(ctx, summary, flags.db ?? `${document.id}.db`, document.id);
+    ctx.exitCode = runExitCode(summary, ctx.signal);
   });
 
   const reconcile = addFlowInputs(flow.command('reconcile'), { db: "the flow's SQLite file", limit: true })
@@ -193,13 +223,65 @@ export function registerFlow(program: Command, ctx: Context): void {
       signal: ctx.signal,
     });
     if (flags.json) ctx.out.json(result);
+    else printPreview(ctx.out, result);
+    ctx.exitCode = ExitCode.Ok;
+  });
+
+  const status = flow
+    .command('status')
+    .summary('where a flow stands: its mode, outbox, dead letters, circuit breaker and latest runs')
+    .description("Read the flow's SQLite file (--db) and say where the flow stands, without calling either API: its mode, what waits in the outbox (and how much of it may already have reached the destination), the dead-letter queue, the circuit breaker and the latest runs.")
+    .argument('<flow>', 'the flow document (JSON file)')
+    .option('--db <file>', "the flow's SQLite file (default <flow id>.db)");
+  addJsonOption(status, 'the status').action(async (file: string, flags: { db?: string; json?: boolean }) => {
+    ctx.json = flags.json === true;
+    const { flowStatus, loadJsonDocument } = await import('../libraries/runtime.ts');
+    const document = loadJsonDocument(file) as Flow;
+    const result = flowStatus(document, flags.db ? { db: flags.db } : {});
+    if (flags.json) ctx.out.json(result);
     else {
-      const { counts } = result;
-      ctx.out.line(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged, ${counts.skip} skipped${result.truncated ? ' (only the first records were read: --limit)' : ''}; nothing was written.`);
-      for (const item of result.items.filter((entry) => entry.action === 'update').slice(0, 20)) {
-        ctx.out.line(`  update ${item.key} (${item.remoteId}): ${(item.changes ?? []).map((change) => change.path).join(', ')}`);
+      ctx.out.line(`Flow ${result.flow}: ${result.mode}, to ${result.destination}.`);
+      if (result.destination === 'connector') {
+        const { outbox, deadLetters, breaker } = result;
+        ctx.out.line(`Outbox: ${outbox.pending} waiting (${outbox.inDoubt} in doubt${outbox.nextDueAt ? `, next due ${outbox.nextDueAt}` : ''}), ${outbox.delivered} delivered, ${outbox.superseded} superseded; ${result.remoteIds} remote ids known.`);
+        ctx.out.line(`Dead letters: ${deadLetters.open} in ${deadLetters.clusters} cluster(s), ${deadLetters.discarded} discarded. Circuit breaker: ${breaker.state}${breaker.since ? ` since ${breaker.since}` : ''}.`);
+        for (const entry of result.runs) ctx.out.line(`  ${entry.startedAt}  ${entry.kind.padEnd(9)} ${entry.status.padEnd(9)} ${JSON.stringify(entry.summary)}`);
+        if (result.runs.length === 0) ctx.out.line('No runs yet.');
       }
     }
+    ctx.exitCode = ExitCode.Ok;
+  });
+
+  const mode = flow
+    .command('mode')
+    .summary('set a flow live, shadow or paused')
+    .description('Set the mode in the flow document: live (runs read and write), shadow (runs say what they would write and write nothing; flows to a connector) or paused (runs are refused). The file is rewritten in place.')
+    .argument('<flow>', 'the flow document (JSON file)')
+    .argument('<mode>', FLOW_MODES.join(', '))
+    .addHelpText('after', examples(['pullpush flow mode shop-to-crm.json paused', 'stop the flow during an incident at the destination']));
+  addJsonOption(mode, 'the flow id with its old and new mode').action(async (file: string, wanted: string, flags: { json?: boolean }) => {
+    ctx.json = flags.json === true;
+    if (!(FLOW_MODES as readonly string[]).includes(wanted)) throw new UsageError(`Unknown mode "${wanted}".`, `Use one of: ${FLOW_MODES.join(', ')}.`);
+    const { loadJsonDocument } = await import('../libraries/runtime.ts');
+    const { validateFlowText } = await import('../libraries/model.ts');
+    const { replaceJsonFile } = await import('../json-file.ts');
+    const document = loadJsonDocument(file) as Flow;
+    const before = document.mode ?? 'live';
+    const changed = { ...document, mode: wanted as NonNullable<Flow['mode']> };
+    const problems = validateFlowText(JSON.stringify(changed)).errors;
+    if (problems.length > 0) {
+      throw new CliError(problems[0]?.code ?? CliErrorCode.Usage, `Flow ${document.id} cannot be ${wanted}: ${problems.map((problem) => `${problem.pointer} ${problem.message}`).join('; ')}.`, {
+        ...(problems[0]?.hint ? { hint: problems[0].hint } : {}),
+        issues: problems.map((problem) => ({ pointer: problem.pointer, message: problem.message, rule: problem.code })),
+      });
+    }
+    try {
+      replaceJsonFile(file, changed);
+    } catch (error) {
+      throw new CliError(CliErrorCode.File, `Cannot write the flow file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { hint: 'Make the file and its directory writable.' });
+    }
+    if (flags.json) ctx.out.json({ flow: document.id, before, mode: wanted });
+    else ctx.out.line(`Flow ${document.id}: ${before} → ${wanted}.`);
     ctx.exitCode = ExitCode.Ok;
   });
 }

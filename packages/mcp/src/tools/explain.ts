@@ -259,6 +259,14 @@ const DSL: Record<CodeOf<typeof DslCode>, Explanation> = {
     fix: ['Keep one of them, or remove the schedule to run the flow only on demand.'],
     example: '"schedule": { "every": "15m", "cron": "*/15 * * * *" } → "schedule": { "every": "15m" }',
   },
+  DSL_FLOW_SHADOW_DESTINATION: {
+    title: 'Shadow mode needs a connector destination',
+    meaning: 'A flow in shadow mode works out what it would write by comparing with what the destination holds, which only a connector destination can be asked; a sqlite, jsonl or postgres destination has no shadow mode.',
+    causes: ['mode "shadow" on a flow into SQLite or JSON Lines.'],
+    fix: ['Set mode to "live" or "paused", or send the flow to a connector with writes.'],
+    example: '"mode": "shadow" → "mode": "live"',
+    related: ['SYNC_FLOW_PAUSED'],
+  },
   DSL_NO_RATE_LIMIT: {
     title: 'No rate limit declared (warning)',
     meaning: 'The definition declares no request budget. The engine still honours 429 and Retry-After, but syncs will hit the limit before slowing down.',
@@ -636,6 +644,14 @@ const SYNC: Record<CodeOf<typeof SyncErrorCode>, Explanation> = {
     causes: ['The run was cancelled (Ctrl-C, a cancelled tool call).'],
     fix: ['Run the flow again: delivery goes on where it stopped, nothing is sent twice.'],
     example: 'pullpush flow run shop-to-crm.json -d shop.json -d crm.json',
+  },
+  SYNC_FLOW_PAUSED: {
+    title: 'Flow paused',
+    meaning: 'The flow\'s mode is "paused": runs are refused, and nothing is read or written until its mode is set back to live (or shadow).',
+    causes: ['Someone paused the flow (pullpush flow mode, set_flow_mode) during an incident or a migration.'],
+    fix: ['Set the flow live again: pullpush flow mode <flow> live, or set_flow_mode { "mode": "live" }.'],
+    example: 'pullpush flow mode shop-to-crm.json live',
+    related: ['DSL_FLOW_SHADOW_DESTINATION'],
   },
   SYNC_MISSING_DESTINATION: {
     title: 'Destination definition missing',

@@ -48,7 +48,11 @@ export const Flow = Type.Object(
         { additionalProperties: false, description: 'When the flow runs; set one of every or cron.' },
       ),
     ),
-    mode: Type.Optional(Type.Enum(['live', 'shadow'], { description: 'live writes; shadow computes what would be written and records it (default live).' })),
+    mode: Type.Optional(
+      Type.Enum(['live', 'shadow', 'paused'], {
+        description: 'live: a run reads and writes; shadow: a run works out what it would write and records it, writing nothing (flows to a connector); paused: runs are refused (default live).',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'A PullPush flow.' },
 );

@@ -21,6 +21,17 @@ export function flowProblems(doc: Json, options: { registry?: CanonicalRegistry;
     problems.push({ code: DslCode.FlowScheduleIncoherent, severity: 'error', pointer: '/schedule', message: 'set exactly one of schedule.every and schedule.cron' });
   }
 
+  // Shadow runs compare with what the destination holds, which only a connector destination can be asked.
+  if (doc['mode'] === 'shadow' && typeof destination['kind'] === 'string' && destination['kind'] !== 'connector') {
+    problems.push({
+      code: DslCode.FlowShadowDestination,
+      severity: 'error',
+      pointer: '/mode',
+      message: `shadow mode needs a connector destination, not ${destination['kind']}`,
+      hint: 'Use mode "live" (or "paused"), or send the flow to a connector.',
+    });
+  }
+
   for (const [type, fields] of Object.entries(isObject(doc['match']) ? doc['match'] : {})) {
     const definition = registry.find(type);
     if (!definition) {

@@ -50,6 +50,7 @@ export const DslCode = {
   FlowUnknownStream: 'DSL_FLOW_UNKNOWN_STREAM',
   FlowNoWrites: 'DSL_FLOW_NO_WRITES',
   FlowScheduleIncoherent: 'DSL_FLOW_SCHEDULE',
+  FlowShadowDestination: 'DSL_FLOW_SHADOW_DESTINATION',
   NoRateLimit: 'DSL_NO_RATE_LIMIT',
   NoCheck: 'DSL_NO_CHECK',
   FullRefresh: 'DSL_FULL_REFRESH',
