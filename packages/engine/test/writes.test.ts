@@ -46,7 +46,7 @@ describe('writes: the connector as a destination', () => {
     if (!first || !second) throw new Error('the source has too few customers');
     const api = await destinationApi();
     const connector = await connect(api);
-    expect(connector.writes).toEqual({ [TYPE]: ['create', 'update', 'upsert', 'delete'] });
+    expect(connector.writes).toEqual({ [TYPE]: ['create', 'update', 'upsert', 'delete'], 'commerce.order@1': ['create', 'update', 'delete'], 'commerce.stocklevel@1': ['update', 'upsert', 'delete'] });
 
     const created = await connector.write(TYPE, 'create', first.data, { idempotencyKey: first.id });
     expect(created).toMatchObject({ type: TYPE, operation: 'create', status: 201, replayed: false, key: first.subject });
@@ -79,7 +79,7 @@ describe('writes: the connector as a destination', () => {
     const api = await destinationApi();
     const connector = await connect(api, destination((writes) => delete writes['delete']));
     const before = api.requests.length;
-    expect(await rejection(connector.write('crm.contact@1', 'create', customer.data))).toMatchObject({ code: 'ENGINE_WRITE_UNSUPPORTED', hint: `It writes ${TYPE}.` });
+    expect(await rejection(connector.write('crm.contact@1', 'create', customer.data))).toMatchObject({ code: 'ENGINE_WRITE_UNSUPPORTED', hint: `It writes ${TYPE}, commerce.order@1, commerce.stocklevel@1.` });
     expect(await rejection(connector.write(TYPE, 'delete', customer.data, { remoteId: '1' }))).toMatchObject({ code: 'ENGINE_WRITE_UNSUPPORTED', message: expect.stringContaining(customer.subject) });
     const invalid = await rejection(connector.write(TYPE, 'create', { ...customer.data, state: 'nope' }));
     expect(invalid).toMatchObject({ code: 'ENGINE_WRITE_INVALID_RECORD', message: expect.stringContaining('/state') });

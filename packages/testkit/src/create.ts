@@ -28,7 +28,8 @@ const RENEWED: Partial<Record<ResourceName, (record: AnyRecord, store: Store) =>
   products: (record) => ({ handle: `product-${String(record.id)}`, variants: [], options: [] }),
   orders: (record, store) => {
     const number = highest(everyRecord(store, 'orders'), 'order_number') + 1;
-    return { order_number: number, name: `#${number}`, processed_at: record['created_at'], cancelled_at: null, closed_at: null };
+    // source_identifier is unique when set (see writes/orders.ts): a copy of a written order must not share it.
+    return { order_number: number, name: `#${number}`, processed_at: record['created_at'], cancelled_at: null, closed_at: null, source_identifier: null };
   },
   customers: (record) => ({ email: `new.customer${String(record.id)}@example.com`, addresses: [], default_address: null, orders_count: 0, total_spent: '0.00' }),
   contacts: (record) => ({ email: `new.contact${String(record.id)}@example.com` }),

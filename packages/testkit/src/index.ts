@@ -53,9 +53,9 @@ export { REDMINE_PUBLIC_ROUTES, redmineAuth } from './routes/redmine.ts';
 export { integerUserId } from './integer-ids.ts';
 export { IDEMPOTENCY_HEADER } from './idempotency.ts';
 export { BASE_DATE } from './time.ts';
+export { SHOP_CUSTOMER_WRITES, SHOP_WRITES } from './shop-writes.ts';
 export {
   SHOP_CONNECTOR_ID,
-  SHOP_CUSTOMER_WRITES,
   SHOP_LOOKBACK_SECONDS,
   SHOP_STREAMS,
   shopConnectorDefinition,

@@ -1,16 +1,21 @@
 // A ready-made PullPush connector definition for testkit's own shop API: the generic cursor routes
-// (`GET /cursor/{resource}`), read incrementally with tombstones, mapped to the canonical commerce types. The CLI
-// demo, sync tests and benchmarks read a testkit server with it instead of each writing their own.
+// (`GET /cursor/{resource}`), read incrementally with tombstones, mapped to the canonical commerce types; with
+// `writes: true` also a destination (shop-writes.ts). The CLI demo, sync tests and benchmarks read a testkit server
+// with it instead of each writing their own.
 // Only schema *types* are imported: testkit has no runtime dependency of ours.
 import type { ConnectorDefinition, FieldMappingSpec, StreamSpec } from '@pullpush/schema';
 import { MAX_PAGE_SIZE } from './routes/styles.ts';
+import { SHOP_WRITES } from './shop-writes.ts';
 
 export interface ShopConnectorOptions {
   /** The testkit server's URL (`api.url`); default `http://127.0.0.1:8080`. */
   baseUrl?: string;
   /** Records per page, 1–100 (testkit's cap); default 100. */
   pageSize?: number;
-  /** Also a destination: writes of commerce.customer@1 to the shop's customers (see {@link SHOP_CUSTOMER_WRITES}). Default false. */
+  /**
+   * Also a destination: writes of commerce.customer@1, commerce.order@1 and commerce.stocklevel@1 to the shop's
+   * customers, orders and stock levels, with lookups of existing ones (see {@link SHOP_WRITES}). Default false.
+   */
   writes?: boolean;
 }
 
@@ -201,42 +206,6 @@ function cursorStream(resource: ShopStream, pageSize: number): StreamSpec {
   };
 }
 
-/** The native customer body the shop's writes send, from a commerce.customer@1 record. */
-const CUSTOMER_BODY = {
-  email: { path: 'email' },
-  first_name: { path: 'firstName' },
-  last_name: { path: 'lastName' },
-  phone: { path: 'phone' },
-  state: { path: 'state.value' },
-  accepts_marketing: { expr: 'acceptsMarketing = true' },
-  tax_exempt: { expr: 'taxExempt = true' },
-  tags: { expr: "$join(tags, ', ')" },
-  note: { path: 'note' },
-  locale: { path: 'locale' },
-};
-
-/**
- * The shop as a destination of commerce.customer@1: create (POST, 409 when the email is taken), update (PATCH by
- * remote id), upsert (PUT by email), delete; existing customers found by email through `POST /search/customers`;
- * every write carries the event id as its Idempotency-Key.
- */
-export const SHOP_CUSTOMER_WRITES = {
-  'commerce.customer@1': {
-    create: { request: { method: 'POST', path: '/customers' }, body: CUSTOMER_BODY, remoteIdPath: 'id' },
-    update: { request: { method: 'PATCH', path: '/customers/{{ $remoteId }}' }, body: CUSTOMER_BODY },
-    upsert: { request: { method: 'PUT', path: '/customers' }, body: CUSTOMER_BODY, remoteIdPath: 'id' },
-    delete: { request: { method: 'DELETE', path: '/customers/{{ $remoteId }}' } },
-    match: {
-      kind: 'lookup',
-      by: 'email',
-      request: { method: 'POST', path: '/search/customers', body: { filters: [{ field: 'email', op: 'eq', value: '{{ $record.email }}' }] }, search: true },
-      records: 'results',
-      remoteIdPath: 'id',
-    },
-    idempotencyKeyHeader: 'Idempotency-Key',
-  },
-} as const satisfies NonNullable<ConnectorDefinition['writes']>;
-
 /**
  * A connector definition that reads a testkit server's shop: locations, products, stock levels, customers and
  * orders as `commerce.*@1` records, incrementally (`updated_at`, with {@link SHOP_LOOKBACK_SECONDS} of lookback),
@@ -281,6 +250,6 @@ export function shopConnectorDefinition(options: ShopConnectorOptions = {}): Con
     streams: Object.fromEntries(SHOP_STREAMS.map((resource) => [resource, cursorStream(resource, pageSize)])),
     // Locations are the smallest collection: one cheap page proves the token works.
     check: { stream: 'locations' },
-    ...(options.writes ? { writes: structuredClone(SHOP_CUSTOMER_WRITES) as NonNullable<ConnectorDefinition['writes']> } : {}),
+    ...(options.writes ? { writes: structuredClone(SHOP_WRITES) as NonNullable<ConnectorDefinition['writes']> } : {}),
   };
 }

@@ -260,6 +260,8 @@ export function generateOrders(seed: number, count: number, products: readonly P
       shipping_address: shippingAddress,
       billing_address: shippingAddress !== null && random.chance(0.8) ? { ...shippingAddress } : address(random, who, null),
       location_id: locations.length > 0 && statuses.fulfillment_status !== null ? random.pick(locations).id : null,
+      // Not drawn from the random stream: adding it changed no other value.
+      source_identifier: null,
       tags: random.chance(0.2) ? 'gift' : '',
       note: random.chance(0.1) ? random.pick(SENTENCES) : null,
       processed_at: iso(moments.created),

@@ -86,11 +86,12 @@ export interface Customer {
   updated_at: string;
 }
 
+/** Generated lines always name their product, variant and SKU; lines written through the API may not. */
 export interface LineItem {
   id: number;
-  product_id: number;
-  variant_id: number;
-  sku: string;
+  product_id: number | null;
+  variant_id: number | null;
+  sku: string | null;
   title: string;
   variant_title: string | null;
   quantity: number;
@@ -128,9 +129,15 @@ export interface Order {
   shipping_address: Address | null;
   billing_address: Address | null;
   location_id: number | null;
+  /**
+   * The order's id in the system it came from, for orders written by a sync; unique when set. Null on generated
+   * orders.
+   */
+  source_identifier: string | null;
   tags: string;
   note: string | null;
-  processed_at: string;
+  /** When the order was placed: generated and created orders always have it; a write may clear it. */
+  processed_at: string | null;
   cancelled_at: string | null;
   closed_at: string | null;
   created_at: string;

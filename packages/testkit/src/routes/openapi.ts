@@ -28,7 +28,8 @@ function schemaOf(values: readonly unknown[], depth = 0): Schema {
   if (types.has('integer') && types.has('number')) types.delete('integer');
   const nonNull = [...types].filter((type) => type !== 'null').sort();
   const type = nonNull.length === 1 ? nonNull[0] : undefined;
-  const schema: Schema = type === undefined ? {} : { type: types.has('null') ? [type, 'null'] : type };
+  // A field only ever seen null (orders' source_identifier, set only by writes) is declared as such, not left untyped.
+  const schema: Schema = type === undefined ? (types.size === 1 && types.has('null') ? { type: 'null' } : {}) : { type: types.has('null') ? [type, 'null'] : type };
   if (type === 'string' && present.every((value) => value === null || ISO_TIMESTAMP.test(value as string))) schema['format'] = 'date-time';
   if (type === 'object' && depth < 4) {
     const objects = present.filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value));

@@ -94,7 +94,14 @@ function invoiceObject(seed: number, order: Order, customer: Customer, sequence:
       currency,
       description: line.variant_title === null ? line.title : `${line.title} (${line.variant_title})`,
       quantity: line.quantity,
-      price: { id: `price_${stableToken(seed, 'price', line.variant_id, 24)}`, object: 'price', product: `prod_${stableToken(seed, 'prod', line.product_id, 14)}`, unit_amount: minor(line.price), currency },
+      // Lines written without a variant or product (orders are writable) get a price and product of their own.
+      price: {
+        id: `price_${stableToken(seed, 'price', line.variant_id ?? `line-${line.id}`, 24)}`,
+        object: 'price',
+        product: `prod_${stableToken(seed, 'prod', line.product_id ?? `line-${line.id}`, 14)}`,
+        unit_amount: minor(line.price),
+        currency,
+      },
       tax_amounts: minor(line.tax) === 0 ? [] : [{ amount: minor(line.tax), inclusive: false, tax_rate: taxRate }],
     };
   });

@@ -1,195 +1,74 @@
-// The write side, for contacts and customers (the resources destinations write to):
-//   POST   /{r}        create → 201 with the record and Location; 409 when the email is taken
-//   PUT    /{r}        upsert by email → 201 created or 200 replaced
-//   PUT    /{r}/{id}   replace every writable field (missing ones become null/defaults) → 200
+// The write side, for the resources destinations write to (contacts, customers, orders, stock levels):
+//   POST   /{r}        create → 201 with the record and Location; 409 when a unique value is taken
+//   PUT    /{r}        upsert by the resource's unique key (email; sku and location) → 201 created or 200 replaced
+//   PUT    /{r}/{id}   replace every changeable field (missing ones become null/defaults) → 200
 //   PATCH  /{r}/{id}   change the given fields → 200
 //   DELETE /{r}/{id}   delete (a tombstone remains for include_deleted) → 204
-// Bodies are JSON objects of writable fields; unknown fields and wrong types are refused (422), so a
-// mapping mistake shows up in tests. Every write honours an Idempotency-Key header.
-import type { AnyRecord, Id, ResourceName } from '../data/types.ts';
-import { SHOP_CURRENCY } from '../data/commerce.ts';
+// Bodies are JSON objects of writable fields; unknown fields and wrong types are refused (422), so a mapping
+// mistake shows up in tests. What each resource accepts is its WriteModel (src/writes). Every write honours an
+// Idempotency-Key header.
+import type { AnyRecord, ResourceName } from '../data/types.ts';
 import { isResourceName } from '../data/dataset.ts';
 import { emptyReply, jsonReply, problem, type Parsed, type Reply, type RequestContext } from '../http.ts';
 import type { Route, Services } from '../router.ts';
 import type { Store } from '../store.ts';
+import { complete, parseBody, type WriteModel } from '../writes/model.ts';
+import { orderWrites } from '../writes/orders.ts';
+import { contactWrites, customerWrites } from '../writes/people.ts';
+import { stockLevelWrites } from '../writes/stock-levels.ts';
 
-type FieldType = 'string' | 'nullableString' | 'boolean' | 'addresses' | readonly string[];
-
-/** Writable fields and their defaults, in the order the records list them. */
-interface Writable {
-  fields: Record<string, { type: FieldType; default: unknown }>;
-  /** Fields the server maintains, with their values on a new record. */
-  managed: Record<string, unknown>;
-}
-
-const text = { type: 'nullableString', default: null } as const;
-
-const ADDRESS_FIELDS = ['first_name', 'last_name', 'company', 'address1', 'address2', 'city', 'province', 'zip', 'country_code', 'phone'];
-
-export const WRITABLE: Partial<Record<ResourceName, Writable>> = {
-  contacts: {
-    fields: {
-      email: { type: 'string', default: null },
-      first_name: text,
-      last_name: text,
-      phone: text,
-      company: text,
-      job_title: text,
-      lifecycle_stage: {
-        type: ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist'],
-        default: null,
-      },
-      owner_id: text,
-      city: text,
-      country: text,
-    },
-    managed: {},
-  },
-  customers: {
-    fields: {
-      email: { type: 'string', default: null },
-      first_name: text,
-      last_name: text,
-      phone: text,
-      state: { type: ['enabled', 'disabled', 'invited', 'declined'], default: 'enabled' },
-      verified_email: { type: 'boolean', default: false },
-      accepts_marketing: { type: 'boolean', default: false },
-      tax_exempt: { type: 'boolean', default: false },
-      tags: { type: 'string', default: '' },
-      note: text,
-      currency: { type: 'string', default: SHOP_CURRENCY },
-      locale: text,
-      addresses: { type: 'addresses', default: [] },
-    },
-    managed: { orders_count: 0, total_spent: '0.00', default_address: null },
-  },
+export const WRITABLE: Partial<Record<ResourceName, WriteModel>> = {
+  contacts: contactWrites,
+  customers: customerWrites,
+  orders: orderWrites,
+  stock_levels: stockLevelWrites,
 };
 
 /** The resources that accept writes. */
 export const WRITABLE_RESOURCES: readonly ResourceName[] = Object.freeze(Object.keys(WRITABLE) as ResourceName[]);
 
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-function typeError(type: FieldType, value: unknown): string | undefined {
-  if (Array.isArray(type)) return value === null || type.includes(value as string) ? undefined : `must be one of ${type.join(', ')} or null`;
-  switch (type) {
-    case 'string':
-      return typeof value === 'string' ? undefined : 'must be a string';
-    case 'nullableString':
-      return value === null || typeof value === 'string' ? undefined : 'must be a string or null';
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'must be true or false';
-    case 'addresses':
-      return Array.isArray(value) &&
-        value.every(
-          (item) =>
-            typeof item === 'object' &&
-            item !== null &&
-            Object.entries(item as object).every(([key, v]) => ADDRESS_FIELDS.includes(key) && (v === null || typeof v === 'string')),
-        )
-        ? undefined
-        : `must be an array of addresses with string fields (${ADDRESS_FIELDS.join(', ')})`;
-  }
-  return undefined;
-}
-
-function parseBody(ctx: RequestContext, writable: Writable, full: boolean): Parsed<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = JSON.parse(ctx.body ?? '');
-  } catch {
-    return { ok: false, reply: problem('generic', 400, 'invalid_json', 'the request body must be a JSON object') };
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, reply: problem('generic', 400, 'invalid_json', 'the request body must be a JSON object') };
-  }
-  const errors: FieldError[] = [];
-  for (const [field, value] of Object.entries(body)) {
-    const spec = writable.fields[field];
-    if (spec === undefined) errors.push({ field, message: 'is not a writable field' });
-    else {
-      const message = typeError(spec.type, value);
-      if (message !== undefined) errors.push({ field, message });
-    }
-  }
-  const email = (body as Record<string, unknown>)['email'];
-  if ((full || 'email' in body) && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
-    errors.push({ field: 'email', message: 'is required and must be an email address' });
-  }
-  if (errors.length > 0) return { ok: false, reply: problem('generic', 422, 'validation_failed', 'the record is not valid', {}, { fields: errors }) };
-  return { ok: true, value: body as Record<string, unknown> };
-}
-
-/** Every writable field, from the body or its default (PUT replaces the whole record). */
-function complete(writable: Writable, body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(writable.fields).map(([field, spec]) => [field, field in body ? body[field] : spec.default]));
-}
-
-function findByEmail(store: Store, resource: ResourceName, email: string): AnyRecord | undefined {
-  const wanted = email.toLowerCase();
-  return store.records(resource).find((record) => typeof record['email'] === 'string' && record['email'].toLowerCase() === wanted);
-}
-
-/** Customers' addresses get ids, the owner's id and a default flag, as the shop API would assign them. */
-function withAddresses(store: Store, id: Id, fields: Record<string, unknown>): Record<string, unknown> {
-  if (!Array.isArray(fields['addresses'])) return fields;
-  let next = 90_000_000;
-  for (const customer of store.records('customers')) for (const item of customer['addresses'] as { id: number }[]) next = Math.max(next, item.id);
-  next++;
-  const addresses = (fields['addresses'] as Record<string, unknown>[]).map((item, i) => ({
-    id: next++,
-    customer_id: id,
-    ...Object.fromEntries(ADDRESS_FIELDS.map((key) => [key, item[key] ?? null])),
-    default: i === 0,
-  }));
-  return { ...fields, addresses, default_address: addresses[0] ?? null };
-}
-
 interface WriteTarget {
   resource: ResourceName;
-  writable: Writable;
+  model: WriteModel;
 }
 
 function targetOf(ctx: RequestContext): Parsed<WriteTarget> {
   const resource = ctx.params['resource'] ?? '';
   if (!isResourceName(resource)) return { ok: false, reply: problem('generic', 404, 'not_found', `no resource "${resource}"`) };
-  const writable = WRITABLE[resource];
-  if (writable === undefined) {
-    return { ok: false, reply: problem('generic', 405, 'method_not_allowed', `${resource} are read-only; writable: ${Object.keys(WRITABLE).join(', ')}`, { allow: 'GET' }) };
+  const model = WRITABLE[resource];
+  if (model === undefined) {
+    return { ok: false, reply: problem('generic', 405, 'method_not_allowed', `${resource} are read-only; writable: ${WRITABLE_RESOURCES.join(', ')}`, { allow: 'GET' }) };
   }
-  return { ok: true, value: { resource, writable } };
+  return { ok: true, value: { resource, model } };
+}
+
+/** 409 when writing `fields` (over `record`, for a change) would give a unique key another live record has. */
+function conflictOf(store: Store, target: WriteTarget, fields: Record<string, unknown>, record?: AnyRecord): Reply | undefined {
+  const after = (record === undefined ? fields : { ...record, ...fields }) as AnyRecord;
+  for (const rule of target.model.unique) {
+    const key = rule.keyOf(after);
+    // Only a key the write sets or changes is checked: a PATCH of other fields never conflicts.
+    if (key === undefined || (record !== undefined && key === rule.keyOf(record))) continue;
+    const other = store.findUnique(target.resource, rule.keyOf, key);
+    if (other !== undefined && other !== record) return problem('generic', 409, 'conflict', rule.conflict(after), {}, { existing_id: other.id });
+  }
+  return undefined;
 }
 
 function create(store: Store, target: WriteTarget, body: Record<string, unknown>): Reply {
-  const existing = findByEmail(store, target.resource, body['email'] as string);
-  if (existing !== undefined) {
-    return problem('generic', 409, 'conflict', `a record with email ${String(body['email'])} already exists`, {}, { existing_id: existing.id });
-  }
-  const id = store.nextId(target.resource);
+  const conflict = conflictOf(store, target, body);
+  if (conflict !== undefined) return conflict;
   const at = store.tick();
-  const record: AnyRecord = {
-    id,
-    ...withAddresses(store, id, { ...complete(target.writable, body), ...target.writable.managed }),
-    created_at: at,
-    updated_at: at,
-  };
+  const record = target.model.create(store, complete(target.model, 'create', body, at), at);
   store.insert(target.resource, record);
-  return jsonReply(201, record, { location: `/${target.resource}/${id}` });
+  return jsonReply(201, record, { location: `/${target.resource}/${String(record.id)}` });
 }
 
 function change(store: Store, target: WriteTarget, record: AnyRecord, fields: Record<string, unknown>): Reply {
-  const email = fields['email'];
-  if (typeof email === 'string') {
-    const other = findByEmail(store, target.resource, email);
-    if (other !== undefined && other !== record) {
-      return problem('generic', 409, 'conflict', `a record with email ${email} already exists`, {}, { existing_id: other.id });
-    }
-  }
-  const updated = store.update(target.resource, record.id, withAddresses(store, record.id, fields));
-  return jsonReply(200, updated);
+  const conflict = conflictOf(store, target, fields, record);
+  if (conflict !== undefined) return conflict;
+  const changes = target.model.changes?.(store, record, fields) ?? fields;
+  return jsonReply(200, store.update(target.resource, record.id, changes));
 }
 
 function writeRoute(run: (ctx: RequestContext, store: Store, target: WriteTarget) => Reply) {
@@ -200,6 +79,11 @@ function writeRoute(run: (ctx: RequestContext, store: Store, target: WriteTarget
     });
 }
 
+/** When a record was created, for defaults that depend on it (an order's processed_at); stock levels have no created_at. */
+function createdAtOf(record: AnyRecord): string {
+  return typeof record['created_at'] === 'string' ? record['created_at'] : record.updated_at;
+}
+
 function existing(ctx: RequestContext, store: Store, target: WriteTarget): Parsed<AnyRecord> {
   const id = ctx.params['id'] ?? '';
   const record = store.get(target.resource, id);
@@ -208,28 +92,33 @@ function existing(ctx: RequestContext, store: Store, target: WriteTarget): Parse
 }
 
 const post = writeRoute((ctx, store, target) => {
-  const body = parseBody(ctx, target.writable, true);
+  const body = parseBody(ctx, target.model, 'create');
   return body.ok ? create(store, target, body.value) : body.reply;
 });
 
 const upsert = writeRoute((ctx, store, target) => {
-  const body = parseBody(ctx, target.writable, true);
+  const by = target.model.upsertBy;
+  if (by === undefined) {
+    return problem('generic', 405, 'method_not_allowed', `${target.resource} have no upsert: create with POST, replace with PUT /${target.resource}/{id}`, { allow: 'GET, POST' });
+  }
+  const body = parseBody(ctx, target.model, 'create');
   if (!body.ok) return body.reply;
-  const match = findByEmail(store, target.resource, body.value['email'] as string);
-  return match === undefined ? create(store, target, body.value) : change(store, target, match, complete(target.writable, body.value));
+  const key = by.keyOf(body.value as AnyRecord);
+  const match = key === undefined ? undefined : store.findUnique(target.resource, by.keyOf, key);
+  return match === undefined ? create(store, target, body.value) : change(store, target, match, complete(target.model, 'create', body.value, createdAtOf(match)));
 });
 
 const put = writeRoute((ctx, store, target) => {
   const record = existing(ctx, store, target);
   if (!record.ok) return record.reply;
-  const body = parseBody(ctx, target.writable, true);
-  return body.ok ? change(store, target, record.value, complete(target.writable, body.value)) : body.reply;
+  const body = parseBody(ctx, target.model, 'replace');
+  return body.ok ? change(store, target, record.value, complete(target.model, 'replace', body.value, createdAtOf(record.value))) : body.reply;
 });
 
 const patch = writeRoute((ctx, store, target) => {
   const record = existing(ctx, store, target);
   if (!record.ok) return record.reply;
-  const body = parseBody(ctx, target.writable, false);
+  const body = parseBody(ctx, target.model, 'change');
   return body.ok ? change(store, target, record.value, body.value) : body.reply;
 });
 
