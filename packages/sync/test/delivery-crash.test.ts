@@ -1,8 +1,9 @@
-// Delivery that survives crashes: a flow from one testkit shop's customers to another's writes, its runner killed
-// with SIGKILL twenty times at random points of delivery (counted in writes the destination received, never in
-// time), the destination failing now and then (503s, answers lost after the write was applied), and the source
-// changing between the kills. In the end every source customer is at the destination exactly once, at its latest
-// version, and each customer's writes arrived in order.
+// Delivery that survives crashes: a flow from one testkit shop's customers, orders and stock levels to another's
+// writes, its runner killed with SIGKILL twenty times at random points of delivery (counted in writes the
+// destination received, never in time), the destination failing now and then (503s, 429s with Retry-After,
+// timeouts, answers lost after the write was applied), and the source changing between the kills. In the end
+// every source record is at the destination exactly once, at its latest version, and each record's writes
+// arrived in order.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,23 +13,38 @@ import { fileURLToPath } from 'node:url';
 import { mulberry32, startTestApi, type TestApi } from '@pullpush/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-const CUSTOMERS = 300;
+const CUSTOMERS = 150;
+const ORDERS = 150;
 const KILLS = 20;
+/** Stock counts from here up carry a version: STOCK_VERSIONS + kill × 10 + change. */
+const STOCK_VERSIONS = 100_000;
+const WRITTEN = ['/customers', '/orders', '/stock_levels'];
 const child = fileURLToPath(new URL('./fixtures/flow-child.ts', import.meta.url));
 
 let source: TestApi;
 let target: TestApi;
 let dir: string;
 beforeAll(async () => {
-  source = await startTestApi({ seed: 41, dataset: { customers: CUSTOMERS }, auth: { kind: 'bearer', token: 'source-token' } });
+  source = await startTestApi({ seed: 41, dataset: { customers: CUSTOMERS, orders: ORDERS }, auth: { kind: 'bearer', token: 'source-token' } });
   target = await startTestApi({
     seed: 7,
-    dataset: { customers: 5 },
+    dataset: { customers: 5, orders: 1, products: 1 },
     auth: { kind: 'bearer', token: 'crm-token' },
+    // Duplicates are stored, not refused (as Shopify's orders): a second create of a record is a second record, so
+    // only delivery itself can keep a write whose outcome was lost from being made twice.
+    uniqueWrites: false,
     faults: [
       { kind: 'status', status: 503, method: 'POST', route: '/customers', every: 9 },
       { kind: 'reset', phase: 'response', method: 'PATCH', route: '/customers', every: 11 },
       { kind: 'reset', phase: 'response', method: 'POST', route: '/customers', every: 13 },
+      { kind: 'status', status: 503, method: 'POST', route: '/orders', every: 8 },
+      { kind: 'status', status: 429, method: 'PATCH', route: '/orders', every: 7, headers: { 'retry-after': '0' } },
+      { kind: 'reset', phase: 'response', method: 'POST', route: '/orders', every: 11 },
+      { kind: 'reset', phase: 'response', method: 'PUT', route: '/stock_levels', every: 10 },
+      { kind: 'status', status: 503, method: 'PATCH', route: '/stock_levels', every: 6 },
+      // No answer at all: the runner gives up after its 500 ms request timeout and tries again.
+      { kind: 'timeout', method: 'PATCH', route: '/orders', every: 9 },
+      { kind: 'timeout', method: 'PUT', route: '/stock_levels', every: 13 },
     ],
   });
   dir = mkdtempSync(join(tmpdir(), 'pullpush-delivery-crash-'));
@@ -38,7 +54,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const isWrite = (request: { method: string; path: string }) => request.method !== 'GET' && request.path.startsWith('/customers');
+const isWrite = (request: { method: string; path: string }) => request.method !== 'GET' && WRITTEN.some((route) => request.path === route || request.path.startsWith(`${route}/`));
 
 function startRun(path: string, killAfterWrites: number | undefined) {
   const runner = spawn(process.execPath, ['--conditions=@pullpush/source', child, source.url, target.url, path], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,28 +64,63 @@ function startRun(path: string, killAfterWrites: number | undefined) {
   runner.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const closed = once(runner, 'close') as Promise<[number | null]>;
   let writes = 0;
-  // Killed from inside the destination, as it receives a write: the write may be applied or not, answered or not.
+  let fatal: { method: string; path: string; body?: string } | undefined;
+  // Killed from inside the destination, as it receives a write: the server applies it, the runner never hears.
   target.setOnRequest(
     killAfterWrites === undefined
       ? undefined
       : (request) => {
-          if (isWrite(request) && (writes += 1) === killAfterWrites) runner.kill('SIGKILL');
+          if (isWrite(request) && (writes += 1) === killAfterWrites) {
+            fatal = request;
+            runner.kill('SIGKILL');
+          }
         },
   );
-  return { runner, closed, stdout: () => stdout, stderr: () => stderr };
+  return { runner, closed, stdout: () => stdout, stderr: () => stderr, fatal: () => fatal };
+}
+
+/** Changes, at the source, the record a destination write was for (found by the write's body or target record). */
+function changeAtSource(request: { method: string; path: string; body?: string }, kill: number): void {
+  const body = JSON.parse(request.body ?? '{}') as Record<string, unknown>;
+  const [, resource, id] = request.path.split('/');
+  if (resource === 'customers') {
+    const email = id === undefined ? body['email'] : target.data.customers.find((entry) => String(entry.id) === id)?.email;
+    const customer = source.data.customers.find((entry) => entry.email === email);
+    if (customer) source.update('customers', customer.id, { first_name: `v${kill}-9` });
+  } else if (resource === 'orders') {
+    const identifier = id === undefined ? body['source_identifier'] : target.data.orders.find((entry) => String(entry.id) === id)?.source_identifier;
+    const order = source.data.orders.find((entry) => `commerce.order:testkit-shop:shop:${entry.id}` === identifier);
+    if (order) source.update('orders', order.id, { note: `v${kill}-9` });
+  } else if (resource === 'stock_levels') {
+    const at = id === undefined ? body : target.data.stock_levels.find((entry) => entry.id === id);
+    const level = source.data.stock_levels.find((entry) => entry.sku === at?.['sku'] && entry.location_id === at?.['location_id']);
+    if (level) source.update('stock_levels', level.id, { available: STOCK_VERSIONS + kill * 10 + 9 });
+  }
 }
 
 it(`delivers every record once, at its latest version and in order per key, through ${KILLS} SIGKILLs`, { timeout: 600_000 }, async () => {
   const path = join(dir, 'flow.db');
   const next = mulberry32(2026);
-  const ids = source.data.customers.map((customer) => customer.id);
+  const customerIds = source.data.customers.map((customer) => customer.id);
+  const orderIds = source.data.orders.map((order) => order.id);
+  const stockIds = source.data.stock_levels.map((level) => level.id);
+  const pick = <T>(ids: readonly T[]) => ids[Math.floor(next() * ids.length)] as T;
   let killed = 0;
   for (let kill = 0; kill < KILLS; kill += 1) {
     const run = startRun(path, 1 + Math.floor(next() * 25));
     const [code] = await run.closed;
     if (code === null) killed += 1;
-    // The source moves on: a few customers renamed, so the end state must carry their newest names.
-    for (let change = 0; change < 5; change += 1) source.update('customers', ids[Math.floor(next() * ids.length)] as number, { first_name: `v${kill}-${change}` });
+    // The record whose write was cut off changes at the source: its newer version supersedes the write in doubt,
+    // under a new idempotency key, so only a lookup keeps it from being created twice.
+    const cut = run.fatal();
+    if (cut) changeAtSource(cut, kill);
+    // The source moves on: a few customers renamed, orders annotated and stock counted again, each change carrying
+    // its version (kill, change) so the end state and the order of the writes can be checked.
+    for (let change = 0; change < 3; change += 1) {
+      source.update('customers', pick(customerIds), { first_name: `v${kill}-${change}` });
+      source.update('orders', pick(orderIds), { note: `v${kill}-${change}` });
+      source.update('stock_levels', pick(stockIds), { available: STOCK_VERSIONS + kill * 10 + change });
+    }
   }
   expect(killed).toBeGreaterThanOrEqual(KILLS / 2);
 
@@ -83,13 +134,29 @@ it(`delivers every record once, at its latest version and in order per key, thro
     const copies = target.data.customers.filter((entry) => entry.email === customer.email);
     expect(copies.map((entry) => entry.first_name), customer.email).toEqual([customer.first_name]);
   }
-  // In order per key: the names a customer's applied updates carry never go back to an older change.
-  const version = (name: unknown) => (typeof name === 'string' && /^v\d+-\d+$/.test(name) ? Number(name.slice(1).split('-')[0]) * 10 + Number(name.split('-')[1]) : -1);
-  const applied = new Map<string, number[]>();
-  for (const request of target.requests.filter((entry) => entry.method === 'PATCH' && entry.status === 200)) {
-    const versions = applied.get(request.path) ?? [];
-    versions.push(version((JSON.parse(request.body ?? '{}') as { first_name?: unknown }).first_name));
-    applied.set(request.path, versions);
+  for (const order of source.data.orders) {
+    const copies = target.data.orders.filter((entry) => entry.source_identifier === `commerce.order:testkit-shop:shop:${order.id}`);
+    expect(copies.map((entry) => [entry.note, entry.total_price]), `order ${order.id}`).toEqual([[order.note, order.total_price]]);
   }
-  for (const [path_, versions] of applied) expect(versions, path_).toEqual([...versions].sort((a, b) => a - b));
+  for (const level of source.data.stock_levels) {
+    const copies = target.data.stock_levels.filter((entry) => entry.sku === level.sku && entry.location_id === level.location_id);
+    expect(copies.map((entry) => [entry.available, entry.on_hand]), level.id).toEqual([[level.available, level.on_hand]]);
+  }
+  expect(target.data.orders).toHaveLength(ORDERS + 1);
+
+  // In order per key: the versions a record's applied writes carry never go back to an older change.
+  const nameVersion = (name: unknown) => (typeof name === 'string' && /^v\d+-\d+$/.test(name) ? Number(name.slice(1).split('-')[0]) * 10 + Number(name.split('-')[1]) : -1);
+  const stockVersion = (available: unknown) => (typeof available === 'number' && available >= STOCK_VERSIONS ? available - STOCK_VERSIONS : -1);
+  const stockKey = new Map(target.data.stock_levels.map((level) => [`/stock_levels/${level.id}`, `${level.sku}@${level.location_id}`]));
+  const applied = new Map<string, number[]>();
+  for (const request of target.requests.filter((entry) => isWrite(entry) && entry.method !== 'DELETE' && (entry.status === 200 || entry.status === 201))) {
+    const body = JSON.parse(request.body ?? '{}') as { first_name?: unknown; note?: unknown; available?: unknown; sku?: unknown; location_id?: unknown };
+    const key = request.path.startsWith('/stock_levels') ? (request.method === 'PUT' ? `${String(body.sku)}@${String(body.location_id)}` : stockKey.get(request.path)) : request.path;
+    // Creates (POST to the collection) have no remote id yet: their place in the order is before any update of the key.
+    if (key === undefined || key === '/customers' || key === '/orders') continue;
+    const version = request.path.startsWith('/customers') ? nameVersion(body.first_name) : request.path.startsWith('/orders') ? nameVersion(body.note) : stockVersion(body.available);
+    applied.set(key, [...(applied.get(key) ?? []), version]);
+  }
+  expect(applied.size).toBeGreaterThan(0);
+  for (const [key, versions] of applied) expect(versions, key).toEqual([...versions].sort((a, b) => a - b));
 });

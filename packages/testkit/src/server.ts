@@ -46,6 +46,12 @@ export interface TestApiOptions {
   publicRoutes?: readonly string[];
   /** IANA time zone of the WordPress-like site: its `date` and `modified` fields. Default America/New_York. */
   siteTimeZone?: string;
+  /**
+   * Whether writes refuse a duplicate of a unique value (the email of customers and contacts, the source_identifier
+   * of orders) with 409. Default true. false models APIs that store duplicates (Shopify takes two orders with one
+   * source_identifier), where only the client can keep a retried create from making a second record.
+   */
+  uniqueWrites?: boolean;
   /** Called before each request is served (after it is logged), awaited: a test changes data here, between requests. */
   onRequest?: OnRequest;
 }
@@ -166,7 +172,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const store = new Store(generateDataset(seed, options.dataset), seed);
   const auth = new AuthState(options.auth ?? { kind: 'none' }, seed);
-  const settings = resolveSettings(options.pagination, options.siteTimeZone);
+  const settings = resolveSettings(options.pagination, options.siteTimeZone, options.uniqueWrites);
   const services: Services = { store, auth, idempotency: new Idempotency(), settings };
   const publicRoutes = [...(options.publicRoutes ?? DEFAULT_PUBLIC_ROUTES)];
   let onRequest = options.onRequest;

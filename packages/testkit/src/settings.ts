@@ -1,5 +1,6 @@
 // Server-wide switches that change how routes answer, not what data they hold: the generic styles' page-size cap,
-// totals in headers, numbers written as strings, the time zone of the WordPress-like site. Resolved and checked
+// totals in headers, numbers written as strings, the time zone of the WordPress-like site, whether writes refuse
+// duplicates. Resolved and checked
 // once when the server starts, so handlers read plain values.
 
 /** Page sizes of the generic styles: 10 unless asked, never more than the cap (100 unless configured). */
@@ -25,9 +26,10 @@ export interface Settings {
   readonly totalHeaders: boolean;
   readonly numbersAsStrings: boolean;
   readonly siteTimeZone: string;
+  readonly uniqueWrites: boolean;
 }
 
-export function resolveSettings(pagination: PaginationOptions = {}, siteTimeZone: string = DEFAULT_SITE_TIME_ZONE): Settings {
+export function resolveSettings(pagination: PaginationOptions = {}, siteTimeZone: string = DEFAULT_SITE_TIME_ZONE, uniqueWrites = true): Settings {
   const maxPageSize = pagination.maxPageSize ?? MAX_PAGE_SIZE;
   if (!Number.isInteger(maxPageSize) || maxPageSize < 1) throw new RangeError(`pagination.maxPageSize must be a positive integer, got ${maxPageSize}`);
   try {
@@ -41,5 +43,6 @@ export function resolveSettings(pagination: PaginationOptions = {}, siteTimeZone
     totalHeaders: pagination.totalHeaders ?? false,
     numbersAsStrings: pagination.numbersAsStrings ?? false,
     siteTimeZone,
+    uniqueWrites,
   };
 }

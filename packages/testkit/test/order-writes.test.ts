@@ -97,6 +97,24 @@ describe('order writes', () => {
     expect((await postJson(api, '/orders', orderBody())).status).toBe(201);
   });
 
+  it('stores duplicates on a server started with uniqueWrites: false, as Shopify does; a stock level stays one per sku and location', async () => {
+    const lax = await startTestApi({ seed: 6, uniqueWrites: false });
+    try {
+      const first = await postJson<Order>(lax, '/orders', orderBody());
+      const second = await postJson<Order>(lax, '/orders', orderBody());
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(lax.data.orders.filter((order) => order.source_identifier === orderBody()['source_identifier'])).toHaveLength(2);
+      const customer = { email: 'twice@example.org', first_name: 'Twice' };
+      expect([(await postJson(lax, '/customers', customer)).status, (await postJson(lax, '/customers', customer)).status]).toEqual([201, 201]);
+      const level = lax.data.stock_levels[0];
+      if (!level) throw new Error('no stock level');
+      const again = await postJson<Problem>(lax, '/stock_levels', { sku: level.sku, location_id: level.location_id, available: 1 });
+      expect(again.status).toBe(409);
+    } finally {
+      await lax.close();
+    }
+  });
+
   it('refuses wrong types, unknown fields and a missing currency with 422, naming every field, nested ones by path', async () => {
     const response = await postJson<Problem>(api, '/orders', {
       email: 3,

@@ -1,5 +1,6 @@
 // The write side, for the resources destinations write to (contacts, customers, orders, stock levels):
-//   POST   /{r}        create → 201 with the record and Location; 409 when a unique value is taken
+//   POST   /{r}        create → 201 with the record and Location; 409 when a unique value is taken (unless the
+//                      server runs with uniqueWrites: false, which stores duplicates as Shopify does)
 //   PUT    /{r}        upsert by the resource's unique key (email; sku and location) → 201 created or 200 replaced
 //   PUT    /{r}/{id}   replace every changeable field (missing ones become null/defaults) → 200
 //   PATCH  /{r}/{id}   change the given fields → 200
@@ -12,7 +13,8 @@ import { isResourceName } from '../data/dataset.ts';
 import { emptyReply, jsonReply, problem, type Parsed, type Reply, type RequestContext } from '../http.ts';
 import type { Route, Services } from '../router.ts';
 import type { Store } from '../store.ts';
-import { complete, parseBody, type WriteModel } from '../writes/model.ts';
+import type { Settings } from '../settings.ts';
+import { complete, parseBody, type UniqueRule, type WriteModel } from '../writes/model.ts';
 import { orderWrites } from '../writes/orders.ts';
 import { contactWrites, customerWrites } from '../writes/people.ts';
 import { stockLevelWrites } from '../writes/stock-levels.ts';
@@ -30,22 +32,24 @@ export const WRITABLE_RESOURCES: readonly ResourceName[] = Object.freeze(Object.
 interface WriteTarget {
   resource: ResourceName;
   model: WriteModel;
+  /** The unique rules this server enforces: all of them, or with `uniqueWrites: false` only the identities. */
+  unique: readonly UniqueRule[];
 }
 
-function targetOf(ctx: RequestContext): Parsed<WriteTarget> {
+function targetOf(ctx: RequestContext, settings: Settings): Parsed<WriteTarget> {
   const resource = ctx.params['resource'] ?? '';
   if (!isResourceName(resource)) return { ok: false, reply: problem('generic', 404, 'not_found', `no resource "${resource}"`) };
   const model = WRITABLE[resource];
   if (model === undefined) {
     return { ok: false, reply: problem('generic', 405, 'method_not_allowed', `${resource} are read-only; writable: ${WRITABLE_RESOURCES.join(', ')}`, { allow: 'GET' }) };
   }
-  return { ok: true, value: { resource, model } };
+  return { ok: true, value: { resource, model, unique: settings.uniqueWrites ? model.unique : model.unique.filter((rule) => rule.identity === true) } };
 }
 
 /** 409 when writing `fields` (over `record`, for a change) would give a unique key another live record has. */
 function conflictOf(store: Store, target: WriteTarget, fields: Record<string, unknown>, record?: AnyRecord): Reply | undefined {
   const after = (record === undefined ? fields : { ...record, ...fields }) as AnyRecord;
-  for (const rule of target.model.unique) {
+  for (const rule of target.unique) {
     const key = rule.keyOf(after);
     // Only a key the write sets or changes is checked: a PATCH of other fields never conflicts.
     if (key === undefined || (record !== undefined && key === rule.keyOf(record))) continue;
@@ -72,9 +76,9 @@ function change(store: Store, target: WriteTarget, record: AnyRecord, fields: Re
 }
 
 function writeRoute(run: (ctx: RequestContext, store: Store, target: WriteTarget) => Reply) {
-  return (ctx: RequestContext, { store, idempotency }: Services): Promise<Reply> =>
+  return (ctx: RequestContext, { store, idempotency, settings }: Services): Promise<Reply> =>
     idempotency.once(ctx, 'generic', () => {
-      const target = targetOf(ctx);
+      const target = targetOf(ctx, settings);
       return target.ok ? run(ctx, store, target.value) : target.reply;
     });
 }

@@ -18,6 +18,11 @@ export interface UniqueRule {
   keyOf: KeyOf;
   /** The message of the 409, for the key of `fields`. */
   conflict(fields: Readonly<Record<string, unknown>>): string;
+  /**
+   * The key is what the record is (a stock level is the stock of one sku at one location): refused as a duplicate
+   * even by a server started with `uniqueWrites: false`, which lets other duplicates through.
+   */
+  identity?: true;
 }
 
 export interface WriteModel {

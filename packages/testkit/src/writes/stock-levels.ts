@@ -14,6 +14,7 @@ const anId = field(nullable(integer()), null);
 const highestInventoryItem: NumberOf = (record) => (typeof record['inventory_item_id'] === 'number' ? record['inventory_item_id'] : -Infinity);
 
 export const SKU_AT_LOCATION: UniqueRule = {
+  identity: true,
   keyOf: (record) => (typeof record['sku'] === 'string' && typeof record['location_id'] === 'number' ? JSON.stringify([record['sku'], record['location_id']]) : undefined),
   conflict: (fields) => `a stock level of sku ${String(fields['sku'])} at location ${String(fields['location_id'])} already exists`,
 };
