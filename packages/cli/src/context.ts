@@ -20,6 +20,13 @@ export function positiveInteger(value: string): number {
   return number;
 }
 
+/** A share from 0 to 1: `0.99`. */
+export function fraction(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) throw new InvalidArgumentError('expected a number from 0 to 1, such as 0.99.');
+  return number;
+}
+
 /** Repeatable options: `--stream a --stream b`. */
 export function collect(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), value];

@@ -84,6 +84,19 @@ describe('pullpush flow run and pullpush dlq', () => {
     expect(shadowed.stdout).toContain('0 of 12 records would be written identically: confidence 0.0 %; nothing was written.');
     expect(shadowed.stdout.split('\n').filter((line) => line.endsWith(': /body/last_name'))).toHaveLength(12 - unnamed);
     expect(shadowed.stdout.split('\n').filter((line) => line.endsWith('only the live revision writes it'))).toHaveLength(unnamed);
+    // --promote: that candidate falls short and changes nothing (exit 1); one that writes the same replaces shop.json.
+    const shopFile = args[4] as string;
+    const liveText = readFileSync(shopFile, 'utf8');
+    const short = await pullpush(['flow', 'shadow', ...args.slice(2, 11), '--candidate', join(dir, 'candidate.json'), '--promote', '0.5', ...LOCAL], { cwd: dir });
+    expect(short.code).toBe(1);
+    expect(short.stdout).toContain('Not promoted: the confidence is below 50.0 %.');
+    expect(readFileSync(shopFile, 'utf8')).toBe(liveText);
+    const same = writeJson(dir, 'same.json', { ...shopConnectorDefinition({ baseUrl: source.url }), description: 'The shop, described again.' });
+    const promoted = await pullpush(['flow', 'shadow', ...args.slice(2, 11), '--candidate', same, '--promote', '1', ...LOCAL], { cwd: dir });
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(promoted.stdout).toContain(`Promoted: ${same} now replaces ${shopFile}.`);
+    expect(JSON.parse(readFileSync(shopFile, 'utf8'))).toMatchObject({ description: 'The shop, described again.' });
+    expect(await pullpush(['flow', 'shadow', ...args.slice(2, 11), '--candidate', writeJson(dir, 'other.json', { ...candidate, id: 'other' }), '--promote', '1', ...LOCAL], { cwd: dir })).toMatchObject({ code: 2 });
     expect(`${first.stdout}${first.stderr}${clusters.stdout}${shown.stdout}${second.stdout}`).not.toContain('crm-secret-9d1');
 
     // Paused: a run is refused before anything is read.

@@ -178,8 +178,7 @@ export class Outbox {
 
   /** Keys with a pending row due by `nowMs`, oldest first: at most `limit`, none of `busy`. */
   dueKeys(nowMs: number, limit: number, busy: ReadonlySet<string>): string[] {
-    const rows = this.#db
-      .prepare("SELECT key, max(next_attempt_at) AS due, min(seq) AS first FROM pullpush_outbox WHERE flow = ? AND status = 'pending' GROUP BY key HAVING due <= ? ORDER BY first LIMIT ?")
+    const rows = this.#sql("SELECT key, max(next_attempt_at) AS due, min(seq) AS first FROM pullpush_outbox WHERE flow = ? AND status = 'pending' GROUP BY key HAVING due <= ? ORDER BY first LIMIT ?")
       .all(this.flow, nowMs, limit + busy.size) as Array<{ key: string }>;
     return rows.map((row) => row.key).filter((key) => !busy.has(key)).slice(0, limit);
   }
@@ -247,13 +246,11 @@ export class Outbox {
   delivered(row: OutboxRow, attempt: AttemptRecord, remoteId: string | null): void {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      this.#db
-        .prepare("UPDATE pullpush_outbox SET status = 'delivered', attempts = attempts + 1, in_doubt = 0, history = ?, finished_at = ? WHERE seq = ?")
+      this.#sql("UPDATE pullpush_outbox SET status = 'delivered', attempts = attempts + 1, in_doubt = 0, history = ?, finished_at = ? WHERE seq = ?")
         .run(JSON.stringify([...row.history, attempt]), attempt.at, row.seq);
       if (row.deleted || remoteId === null) this.#sql('DELETE FROM pullpush_id_map WHERE flow = ? AND key = ?').run(this.flow, row.key);
       else {
-        this.#db
-          .prepare('INSERT INTO pullpush_id_map (flow, key, remote_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at')
+        this.#sql('INSERT INTO pullpush_id_map (flow, key, remote_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at')
           .run(this.flow, row.key, remoteId, attempt.at);
       }
       this.#db.exec('COMMIT');
@@ -265,8 +262,7 @@ export class Outbox {
 
   /** Records the remote id a lookup found, before anything is written. */
   rememberRemoteId(key: string, remoteId: string, at: string): void {
-    this.#db
-      .prepare('INSERT INTO pullpush_id_map (flow, key, remote_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at')
+    this.#sql('INSERT INTO pullpush_id_map (flow, key, remote_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at')
       .run(this.flow, key, remoteId, at);
   }
 
@@ -285,8 +281,7 @@ export class Outbox {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       this.#sql("UPDATE pullpush_outbox SET status = 'dead', attempts = attempts + 1, in_doubt = 0, history = ?, finished_at = ? WHERE seq = ?").run(history, attempt.at, row.seq);
-      this.#db
-        .prepare('INSERT INTO pullpush_dlq (flow, seq, key, canonical_type, event_id, operation, payload, status, code, message, signature, hint, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      this.#sql('INSERT INTO pullpush_dlq (flow, seq, key, canonical_type, event_id, operation, payload, status, code, message, signature, hint, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(this.flow, row.seq, row.key, row.canonicalType, row.eventId, letter.operation, letter.payload, letter.status, letter.code, letter.message, letter.signature, letter.hint, history, attempt.at);
       this.#db.exec('COMMIT');
     } catch (error) {
@@ -402,8 +397,7 @@ export class Outbox {
   }
 
   saveBreakerState(state: unknown, at: string): void {
-    this.#db
-      .prepare('INSERT INTO pullpush_breakers (flow, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (flow) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
+    this.#sql('INSERT INTO pullpush_breakers (flow, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (flow) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
       .run(this.flow, JSON.stringify(state), at);
   }
 

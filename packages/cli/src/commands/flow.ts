@@ -3,10 +3,11 @@
 // circuit breaker, dead-letter queue); in shadow mode, what it would write, writing nothing. `flow preview`,
 // `reconcile` and `shadow` compare the source with the destination; `flow status` and `flow mode` read and set
 // where a flow stands. `pullpush dlq` (dlq.ts) works on what could not be delivered.
+import { copyFileSync, readFileSync } from 'node:fs';
 import type { Flow } from '@pullpush/schema';
 import type { FlowPreview, FlowRunSummary, FlowShadowRunSummary } from '@pullpush/sync';
 import type { Command } from 'commander';
-import { addJsonOption, collect, examples, positiveInteger, type Context } from '../context.ts';
+import { addJsonOption, collect, examples, fraction, positiveInteger, type Context } from '../context.ts';
 import { CliError, CliErrorCode, ExitCode, UsageError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { printSyncSummary, syncExitCode } from './sync.ts';
@@ -42,12 +43,8 @@ function configFiles(values: readonly string[] = []): Map<string, string> {
 async function flowInputs(file: string, flags: Pick<FlowFlags, 'definition' | 'config' | 'allowPrivateNetwork' | 'allowInsecureHttp'>, ctx: Context) {
   const { loadConfig, loadJsonDocument } = await import('../libraries/runtime.ts');
   const document = loadJsonDocument(file) as Flow;
-  const definitions = new Map(
-    flags.definition.map((path) => {
-      const definition = loadJsonDocument(path);
-      return [String((definition as { id?: unknown } | null)?.id), definition] as const;
-    }),
-  );
+  const files = new Map(flags.definition.map((path) => [String((loadJsonDocument(path) as { id?: unknown } | null)?.id), path] as const));
+  const definitions = new Map([...files].map(([id, path]) => [id, loadJsonDocument(path)] as const));
   const configs = configFiles(flags.config);
   const open = (connector: string | undefined, connection: string | undefined) => {
     const definition = definitions.get(String(connector));
@@ -57,7 +54,7 @@ async function flowInputs(file: string, flags: Pick<FlowFlags, 'definition' | 'c
   const network = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
   const source = open(document.source?.connector, document.source?.connection);
   const target = document.destination?.kind === 'connector' ? open(document.destination.connector, document.destination.connection) : undefined;
-  return { document, source, target, network };
+  return { document, source, target, network, files };
 }
 
 /** What every flow command takes: the flow, its definitions and configs, the network flags; the flow's file and a limit where asked. */
@@ -71,6 +68,18 @@ function addFlowInputs(command: Command, options: { db?: string; limit?: boolean
   return command
     .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
     .option('--allow-insecure-http', 'allow plain http URLs (local APIs without TLS)');
+}
+
+/** The live definition file (-d) each candidate revises, by its id; checked before anything runs. */
+function promotionTargets(files: ReadonlyMap<string, string>, candidates: ReadonlyArray<string | undefined>): Array<{ candidate: string; live: string }> {
+  return candidates
+    .filter((candidate): candidate is string => candidate !== undefined)
+    .map((candidate) => {
+      const id = String((JSON.parse(readFileSync(candidate, 'utf8')) as { id?: unknown } | null)?.id);
+      const live = files.get(id);
+      if (live === undefined) throw new UsageError(`The candidate ${candidate} has the id ${id}, which no --definition has: there is nothing for it to replace.`, 'A revision keeps the id of the definition it revises.');
+      return { candidate, live };
+    });
 }
 
 /** A preview's counts on one line, and the first updates with the fields they change. */
@@ -174,16 +183,19 @@ export function registerFlow(program: Command, ctx: Context): void {
     .summary('compare what a new definition revision would write with what the live one writes, writing nothing')
     .description(
       "Run a candidate revision of the flow's source definition (--candidate) and/or destination definition (--candidate-destination) beside the live ones (-d), without writing: the source is read with each, each record's destination write is built but not sent, and the two are compared record by record. " +
-        'Prints the share of records written identically (the confidence) and the fields that change. Exit 0 whatever the confidence; promote by using the candidate file in flow run.',
+        'Prints the share of records written identically (the confidence) and the fields that change. With --promote <share>, a candidate that reaches it replaces the live definition file (-d) it revises, and one that does not exits 1; without, exit 0 whatever the confidence.',
     )
     .option('--candidate <file>', 'the candidate revision of the source definition')
-    .option('--candidate-destination <file>', 'the candidate revision of the destination definition');
-  addJsonOption(shadow, 'the shadow report').action(async (file: string, flags: FlowFlags & { limit?: number; candidate?: string; candidateDestination?: string }) => {
+    .option('--candidate-destination <file>', 'the candidate revision of the destination definition')
+    .option('--promote <share>', 'replace the live definition file with the candidate when at least this share of records is written identically (0 to 1)', fraction)
+    .addHelpText('after', examples(['pullpush flow shadow shop-to-crm.json -d shop.json -d crm.json --candidate shop.v2.json --promote 0.99', 'use shop.v2.json when it writes 99 % of the records as shop.json does']));
+  addJsonOption(shadow, 'the shadow report').action(async (file: string, flags: FlowFlags & { limit?: number; candidate?: string; candidateDestination?: string; promote?: number }) => {
     ctx.json = flags.json === true;
     const { loadJsonDocument, shadowFlow } = await import('../libraries/runtime.ts');
-    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    const { document, source, target, network, files } = await flowInputs(file, flags, ctx);
     if (!target) throw new UsageError(`Flow ${document.id} does not go to a connector: there are no writes to compare.`);
     if (!flags.candidate && !flags.candidateDestination) throw new UsageError('Give the revision to try: --candidate <file> (source) or --candidate-destination <file>.');
+    const targets = flags.promote === undefined ? [] : promotionTargets(files, [flags.candidate, flags.candidateDestination]);
     const report = await shadowFlow({
       flow: document,
       source: { ...source, engine: network },
@@ -192,15 +204,19 @@ export function registerFlow(program: Command, ctx: Context): void {
       ...(flags.limit ? { limit: flags.limit } : {}),
       signal: ctx.signal,
     });
-    if (flags.json) ctx.out.json(report);
+    const promoted = flags.promote !== undefined && report.confidence >= flags.promote ? targets : [];
+    for (const { candidate, live } of promoted) copyFileSync(candidate, live);
+    if (flags.json) ctx.out.json({ ...report, promoted });
     else {
       ctx.out.line(`${report.identical} of ${report.records} records would be written identically: confidence ${(report.confidence * 100).toFixed(1)} %; nothing was written.`);
       for (const difference of report.differences.slice(0, 20)) {
         const paths = difference.changes.map((change) => change.path).join(', ');
         ctx.out.line(`  ${difference.key}: ${paths || (difference.live === null ? 'only the candidate writes it' : difference.candidate === null ? 'only the live revision writes it' : 'a write could not be made')}`);
       }
+      for (const { candidate, live } of promoted) ctx.out.line(`Promoted: ${candidate} now replaces ${live}.`);
+      if (flags.promote !== undefined && promoted.length === 0) ctx.out.line(`Not promoted: the confidence is below ${(flags.promote * 100).toFixed(1)} %.`);
     }
-    ctx.exitCode = ExitCode.Ok;
+    ctx.exitCode = flags.promote !== undefined && promoted.length === 0 ? ExitCode.Failed : ExitCode.Ok;
   });
 
   const preview = addFlowInputs(flow.command('preview'), { db: "the flow's SQLite file, for its id map", limit: true })

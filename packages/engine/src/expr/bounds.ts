@@ -18,6 +18,23 @@ function tooLarge(what: string): PullPushError {
   });
 }
 
+/** Compiled patterns by flags and source: JSONata makes a new regex object each time an expression evaluates one. */
+const patterns = new Map<string, RE2JS>();
+const MAX_PATTERNS = 1000;
+
+function compiled(literal: RegExp): RE2JS {
+  const flags = (literal.flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (literal.flags.includes('m') ? RE2JS.MULTILINE : 0);
+  const key = `${flags}/${literal.source}`;
+  let pattern = patterns.get(key);
+  if (pattern === undefined) {
+    pattern = RE2JS.compile(literal.source, flags);
+    // Definitions hold a handful of regexes; a bound keeps a stream of generated ones from growing the map forever.
+    if (patterns.size >= MAX_PATTERNS) patterns.clear();
+    patterns.set(key, pattern);
+  }
+  return pattern;
+}
+
 /**
  * JSONata's regex interface (what `new RegExp(literal)` gives it: `lastIndex` and `exec`) on RE2, whose matching
  * time is linear in the input: `/^(a+)+$/` on an API value cannot backtrack for minutes. RE2 has no
@@ -30,8 +47,7 @@ export class LinearRegExp {
 
   constructor(literal: RegExp) {
     this.source = literal.source;
-    const flags = (literal.flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (literal.flags.includes('m') ? RE2JS.MULTILINE : 0);
-    this.#pattern = RE2JS.compile(literal.source, flags);
+    this.#pattern = compiled(literal);
   }
 
   exec(text: string): RegExpExecArray | null {
