@@ -1,14 +1,15 @@
-// Full sync of testkit orders into SQLite and into JSON Lines, and the engine's read of the same source alone, in
-// the same run: records/s of each, what the store adds to a read (SQLite time / read time − 1, goal ≤ 25 %) and
-// the SQLite/JSON Lines throughput ratio. The API runs in its own process; each run in another; the kinds
-// alternate `--runs` times and medians are compared.
-//   npm run bench:sync [-- --orders 100000 --runs 3]
+// Full sync of testkit orders into SQLite and into JSON Lines (and PostgreSQL with --postgres <url>), and the
+// engine's read of the same source alone, in the same run: records/s of each, what the store adds to a read
+// (SQLite time / read time − 1, goal ≤ 25 %), the SQLite/JSON Lines throughput ratio and the PostgreSQL/SQLite
+// one. The API runs in its own process; each run in another; the kinds alternate `--runs` times and medians are
+// compared.
+//   npm run bench:sync [-- --orders 100000 --runs 3 --postgres postgres://user:password@127.0.0.1/db]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { firstJsonLine, median } from './measure.ts';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, postgres: { type: 'string' }, json: { type: 'boolean' } } });
 const orders = Number(values.orders);
 const runs = Math.max(1, Number(values.runs));
 const node = [process.execPath, '--conditions=@pullpush/source'] as const;
@@ -23,10 +24,12 @@ interface Measured {
 
 const server = spawn(node[0], [node[1], script('./engine-read/server.ts'), String(orders)], { stdio: ['pipe', 'pipe', 'inherit'] });
 const { url } = (await firstJsonLine(server)) as { url: string };
-const measured: Record<'sqlite' | 'jsonl' | 'read', Measured[]> = { sqlite: [], jsonl: [], read: [] };
+type Kind = 'sqlite' | 'jsonl' | 'postgres' | 'read';
+const measured: Record<Kind, Measured[]> = { sqlite: [], jsonl: [], postgres: [], read: [] };
+const kinds: Kind[] = ['read', 'jsonl', 'sqlite', ...(values.postgres ? (['postgres'] as const) : [])];
 for (let run = 0; run < runs; run += 1) {
-  for (const kind of ['read', 'jsonl', 'sqlite'] as const) {
-    const child = spawn(node[0], [node[1], script('./sync/worker.ts'), kind, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  for (const kind of kinds) {
+    const child = spawn(node[0], [node[1], script('./sync/worker.ts'), kind, url, ...(values.postgres ? [values.postgres] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     const result = (await firstJsonLine(child)) as unknown as Measured;
     await once(child, 'exit');
     if (result.records !== orders) throw new Error(`${kind}: expected ${orders} records, got ${result.records}`);
@@ -36,7 +39,7 @@ for (let run = 0; run < runs; run += 1) {
 server.stdin?.end();
 await once(server, 'exit');
 
-const rate = (kind: 'sqlite' | 'jsonl' | 'read') => orders / (median(measured[kind].map((m) => m.ms)) / 1000);
+const rate = (kind: Kind) => orders / (median(measured[kind].map((m) => m.ms)) / 1000);
 const row = {
   orders,
   runs,
@@ -47,12 +50,14 @@ const row = {
   storeOverhead: rate('read') / rate('sqlite') - 1,
   sqlitePeakRssMb: Math.round(Math.max(...measured.sqlite.map((m) => m.maxRssMb))),
   jsonlPeakRssMb: Math.round(Math.max(...measured.jsonl.map((m) => m.maxRssMb))),
+  ...(values.postgres ? { postgresRecordsPerSecond: Math.round(rate('postgres')), postgresToSqlite: rate('postgres') / rate('sqlite') } : {}),
 };
 if (values.json) console.log(JSON.stringify({ node: process.version, ...row }, null, 2));
 else {
   console.log(`node ${process.version}, ${orders} orders, medians of ${runs}`);
   console.log(`  SQLite      ${row.sqliteRecordsPerSecond} rec/s (peak RSS ${row.sqlitePeakRssMb} MB)`);
   console.log(`  JSON Lines  ${row.jsonlRecordsPerSecond} rec/s (peak RSS ${row.jsonlPeakRssMb} MB)`);
+  if (row.postgresRecordsPerSecond !== undefined) console.log(`  PostgreSQL  ${row.postgresRecordsPerSecond} rec/s (PostgreSQL / SQLite ${row.postgresToSqlite?.toFixed(2)})`);
   console.log(`  engine read ${row.readRecordsPerSecond} rec/s (the same source, events made and dropped)`);
   console.log(`  SQLite / JSON Lines throughput ${row.ratio.toFixed(2)}`);
   console.log(`  the store adds ${(row.storeOverhead * 100).toFixed(0)} % to the read (SQLite time / read time − 1; goal ≤ 25 %)`);

@@ -3,7 +3,7 @@
 // 130, what was read committed), rotated refresh tokens written back to the config file — never printed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SyncSummary } from '@pullpush/sync';
+import { PostgresStore, type SyncSummary } from '@pullpush/sync';
 import { describe, expect, it } from 'vitest';
 import { allOutput, canary, countRows, hasAnsi, local, pullpush, query, shopDefinition, until, useTempDirs, useTestApis, writeJson } from './support.ts';
 
@@ -223,5 +223,36 @@ describe.concurrent('pullpush state', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[CLI_NO_DATABASE]');
     expect(existsSync(join(dir, 'missing.db'))).toBe(false);
+  });
+});
+
+const POSTGRES_URL = process.env['PULLPUSH_TEST_POSTGRES_URL'];
+
+describe.skipIf(POSTGRES_URL === undefined)('pullpush sync into PostgreSQL', () => {
+  it('syncs into a schema of its own with the password from PGPASSWORD, and a rerun writes nothing new', { timeout: 120_000 }, async () => {
+    const { api, dir, definition, config } = await shop();
+    const url = new URL(POSTGRES_URL as string);
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    const schema = `pullpush_cli_${process.pid}_${Date.now().toString(36)}`;
+    const server = url.toString();
+    url.searchParams.set('schema', schema);
+    const env = { PGPASSWORD: password };
+    try {
+      const first = await pullpush(['sync', definition, '--config', config, '--to', url.toString(), ...local(api)], { cwd: dir, env });
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain(`→ ${server} (schema ${schema})`);
+      expect(first.stdout).toMatch(new RegExp(`^orders\\s+commerce\\.order@1\\s+2\\s+${api.data.orders.length}\\s+${api.data.orders.length}\\s+0\\s+0\\s+0\\s+0`, 'm'));
+      const second = summaryOf((await pullpush(['sync', definition, '--config', config, '--to', url.toString(), '--json', ...local(api)], { cwd: dir, env })).stdout);
+      expect(second.totals).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+      expect(`${first.stdout}${first.stderr}`).not.toContain(password);
+      const refused = await pullpush(['sync', definition, '--config', config, '--to', url.toString(), '--state', join(dir, 'state.db'), ...local(api)], { cwd: dir, env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('a PostgreSQL destination keeps its checkpoints itself');
+    } finally {
+      const store = new PostgresStore(POSTGRES_URL as string, { schema });
+      await store.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await store.close();
+    }
   });
 });

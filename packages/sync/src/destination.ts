@@ -1,5 +1,5 @@
 // What a sync writes to. A destination takes batches of canonical events with the stream checkpoint that covers
-// them; one that is also a state store (SQLite) commits both in one transaction, which is what makes a crashed
+// them; one that is also a state store (SQLite, PostgreSQL) commits both in one transaction, which is what makes a crashed
 // sync resumable without loss or duplicates.
 import type { CanonicalEvent, Issue } from '@pullpush/canonical';
 import type { StreamState } from '@pullpush/engine';
@@ -51,13 +51,16 @@ export interface StoredState extends StreamIdentity {
   updatedAt: string;
 }
 
+/** A value, or a promise of it: SQLite answers at once, PostgreSQL over the network. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** Stream checkpoints per connector, connection and stream. */
 export interface StateStore {
-  getState(identity: StreamIdentity): StreamState | undefined;
-  setState(identity: StreamIdentity, state: StreamState): void;
-  listStates(filter?: Partial<StreamIdentity>): StoredState[];
+  getState(identity: StreamIdentity): MaybePromise<StreamState | undefined>;
+  setState(identity: StreamIdentity, state: StreamState): MaybePromise<void>;
+  listStates(filter?: Partial<StreamIdentity>): MaybePromise<StoredState[]>;
   /** Forgets matching checkpoints (all when no filter): the next sync reads everything. Returns how many. */
-  resetState(filter?: Partial<StreamIdentity>): number;
+  resetState(filter?: Partial<StreamIdentity>): MaybePromise<number>;
 }
 
 /** Commits batches on another thread, in the order given; after a batch fails it writes nothing more. */
@@ -68,7 +71,7 @@ export interface BackgroundWriter {
 }
 
 export interface Destination {
-  /** `sqlite:<path>` or `jsonl:<path>`, for summaries and logs. */
+  /** `sqlite:<path>`, `jsonl:<path>` or the PostgreSQL URL (password masked), for summaries and logs. */
   readonly description: string;
   /**
    * After a complete full read of a stream whose records were written with `markSeen`: marks the stream's stored

@@ -85,13 +85,10 @@ export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<Flow
     return shadowRun(flow, options);
   }
   if (target.kind === 'connector') return runConnectorFlow(flow, target, options);
-  if (target.kind !== 'sqlite' && target.kind !== 'jsonl') {
-    throw new PullPushError(SyncErrorCode.InvalidDestination, `Flow destinations of kind ${target.kind} are not supported by this version of @pullpush/sync.`, {
-      hint: 'Use a sqlite or jsonl destination.',
-    });
-  }
   const env = options.env ?? process.env;
-  const destination = openDestination({ kind: target.kind, path: renderPath(target.path, env) });
+  const destination = openDestination(
+    target.kind === 'postgres' ? { kind: 'postgres', url: renderPath(target.url, env), ...(target.schema ? { schema: target.schema } : {}) } : { kind: target.kind, path: renderPath(target.path, env) },
+  );
   try {
     return { ...(await runSync({ ...options, destination, connection: flow.source.connection, streams: flow.source.streams })), mode: 'live' };
   } finally {

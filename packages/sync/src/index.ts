@@ -7,10 +7,11 @@ export { previewFlow, type FlowPreview, type PreviewAction, type PreviewItem, ty
 export { reconcileFlow, type ReconcileOptions, type ReconcileReport } from './reconcile.ts';
 export { shadowFlow, type ShadowDifference, type ShadowOptions, type ShadowReport, type ShadowWrite } from './shadow.ts';
 export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowRunRecord, type OutboxCounts } from './outbox.ts';
+export { PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
 export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';
 export { JsonlDestination, type JsonlDestinationOptions } from './jsonl-destination.ts';
 export { openDestination, parseDestination, type DestinationSpec } from './open-destination.ts';
 export { environmentName, loadConnectionConfig, type LoadConfigOptions, type LoadedConfig } from './config.ts';
-export type { BackgroundWriter, Batch, Destination, FailedRecord, RawRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
+export type { BackgroundWriter, Batch, Destination, FailedRecord, MaybePromise, RawRecord, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 export type { RecordCounts, RunError, RunLog, StreamSummary, SyncSummary } from './summary.ts';
 export { SyncErrorCode } from './errors.ts';

@@ -74,7 +74,7 @@ export class JsonlDestination implements Destination {
       await this.#failures.write(`${lines.join('\n')}\n`);
     }
     // After the lines are out: a crash in between replays these records (at least once), never skips them.
-    if (batch.state && this.stateStore) this.stateStore.setState(batch, batch.state);
+    if (batch.state && this.stateStore) await this.stateStore.setState(batch, batch.state);
     return { inserted: batch.events.length + (batch.raws?.length ?? 0) - deleted, updated: 0, unchanged: 0, deleted };
   }
 

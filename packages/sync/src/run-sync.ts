@@ -105,7 +105,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       }
     }
     selected = streams.length;
-    runLog?.recordRun(summary);
+    await runLog?.recordRun(summary);
     // The connection is checked before anything is written: an API that serves public data to a wrong key would
     // otherwise fill the destination before another stream fails.
     try {
@@ -123,7 +123,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     await connector.close();
   }
   finishSummary(summary, started, summary.streams.length < selected);
-  runLog?.recordRun(summary);
+  await runLog?.recordRun(summary);
   return summary;
 }
 
@@ -161,7 +161,7 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
   let checkpoint: StreamState | undefined;
   let written = 0;
 
-  const state = run.full ? undefined : run.stateStore?.getState(identity);
+  const state = run.full ? undefined : await run.stateStore?.getState(identity);
   // Records the read does not return are tombstoned only after a complete read of everything: never after an
   // incremental, failed, cancelled or limited one.
   const tombstoning = connector.tombstonesMissing(stream) && state === undefined && run.limits === undefined;
@@ -199,9 +199,9 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
     // What the completion needs, not the batch: its records are let go as soon as the writer has them.
     const reached = batch.state;
     const size = batch.events.length + batch.raws.length;
-    const applied = (counts: WriteCounts) => {
+    const applied = async (counts: WriteCounts) => {
       // A destination without its own state store: the checkpoint is stored after the records (at least once).
-      if (reached && run.stateStore && run.stateStore !== run.destination.stateStore) run.stateStore.setState(identity, reached);
+      if (reached && run.stateStore && run.stateStore !== run.destination.stateStore) await run.stateStore.setState(identity, reached);
       addCounts(result, counts);
       written += size;
       if (more) progress(false);
@@ -212,7 +212,7 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
       committed.catch(() => undefined);
       inFlight.push(committed);
       if (!more) await settle(0);
-    } else applied(await run.destination.write(batch));
+    } else await applied(await run.destination.write(batch));
   }
 
   let complete = true;

@@ -43,11 +43,11 @@ export interface SyncSummary {
   totals: RecordCounts & { pages: number };
 }
 
-/** Where runs are recorded (the SQLite store is one). */
+/** Where runs are recorded (the SQLite and PostgreSQL stores are ones). */
 export interface RunLog {
-  recordRun(summary: SyncSummary): void;
-  listRuns(limit?: number): SyncSummary[];
-  getRun(runId: string): SyncSummary | undefined;
+  recordRun(summary: SyncSummary): void | Promise<void>;
+  listRuns(limit?: number): SyncSummary[] | Promise<SyncSummary[]>;
+  getRun(runId: string): SyncSummary | undefined | Promise<SyncSummary | undefined>;
 }
 
 export function emptyCounts(): RecordCounts {

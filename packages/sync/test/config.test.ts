@@ -116,15 +116,24 @@ describe('parseDestination', () => {
     expect(parseDestination('jsonl:C:\\out\\events.jsonl')).toEqual({ kind: 'jsonl', path: 'C:\\out\\events.jsonl' });
   });
 
+  it('reads PostgreSQL URLs, taking the schema parameter out of what the driver sees', () => {
+    expect(parseDestination('postgres://sync:pw@db:5432/analytics')).toEqual({ kind: 'postgres', url: 'postgres://sync:pw@db:5432/analytics' });
+    expect(parseDestination(' postgresql://db/analytics?schema=shop&sslmode=require ')).toEqual({ kind: 'postgres', url: 'postgresql://db/analytics?sslmode=require', schema: 'shop' });
+    for (const text of ['postgres://', 'postgres://[bad']) {
+      expect(() => parseDestination(text)).toThrow(expect.objectContaining({ code: 'SYNC_INVALID_DESTINATION', hint: expect.stringContaining('postgres://user:password@host:5432/database') }));
+    }
+  });
+
   it('refuses anything else with a coded error and a hint', () => {
-    for (const text of ['', 'sqlite:', 'postgres://x', './file.db', 'SQLITE:x']) {
+    for (const text of ['', 'sqlite:', 'postgres:x', './file.db', 'SQLITE:x']) {
       expect(() => parseDestination(text)).toThrow(expect.objectContaining({ code: 'SYNC_INVALID_DESTINATION', hint: expect.stringContaining('sqlite:') }));
     }
     fc.assert(
       fc.property(fc.string(), (text) => {
         try {
           const parsed = parseDestination(text);
-          expect(`${parsed.kind}:${parsed.path}`).toBe(text.trim());
+          if (parsed.kind === 'postgres') expect(text.trim()).toMatch(/^postgres(ql)?:\/\//);
+          else expect(`${parsed.kind}:${parsed.path}`).toBe(text.trim());
         } catch (error) {
           expect((error as PullPushError).code).toBe('SYNC_INVALID_DESTINATION');
         }

@@ -1,6 +1,7 @@
 // Crash-resume: a sync process killed with SIGKILL at random instants, twenty times over a 50,000-order source
-// that keeps changing between the kills, then run to completion. The SQLite file must hold every order exactly
-// once, at its latest version — nothing lost, nothing doubled, nothing stale.
+// that keeps changing between the kills, then run to completion. The SQLite file, and a PostgreSQL schema where
+// PULLPUSH_TEST_POSTGRES_URL names a server (always in CI), must hold every order exactly once, at its latest
+// version — nothing lost, nothing doubled, nothing stale.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,9 +11,11 @@ import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { mulberry32, startTestApi, type TestApi } from '@pullpush/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ORDERS = 50_000;
+const POSTGRES_URL = process.env['PULLPUSH_TEST_POSTGRES_URL'];
 const KILLS = 20;
 const child = fileURLToPath(new URL('./fixtures/sync-child.ts', import.meta.url));
 
@@ -27,8 +30,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startSync(path: string) {
-  const process_ = spawn(process.execPath, ['--conditions=@pullpush/source', child, api.url, path, 'orders'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startSync(destination: string) {
+  const process_ = spawn(process.execPath, ['--conditions=@pullpush/source', child, api.url, destination, 'orders'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // Listened for from the start: a run may finish before the kill, and 'close' is emitted only once.
@@ -49,46 +52,91 @@ function startSync(path: string) {
   return { process: process_, closed, afterBatches, result: () => done, stderr: () => stderr };
 }
 
-it(`survives ${KILLS} SIGKILLs over ${ORDERS} changing orders and ends with each order once, at its latest version`, async () => {
-  const path = join(dir, 'crash.db');
-  // Deterministic, so a failing run can be replayed.
-  const next = mulberry32(2026);
-  const ids = api.data.orders.map((order) => order.id);
-  let killedMidRun = 0;
-  for (let kill = 0; kill < KILLS; kill += 1) {
-    const run = startSync(path);
-    // Killed at a point of progress, not of time, so a faster or slower machine kills as often mid-run: after
-    // 0–4 committed batches of 500 (0: during start-up), then up to 100 ms into whatever the run does next.
-    // Twenty runs cover less than the whole source, so every kill can land before the end.
-    await run.afterBatches(Math.floor(next() * 5));
-    await new Promise((resolve) => setTimeout(resolve, next() * 100));
-    const exited = run.process.exitCode !== null;
-    run.process.kill('SIGKILL');
-    await run.closed;
-    if (!exited && run.result() === undefined) killedMidRun += 1;
-    // The source moves on between runs: some orders change, so the final state must carry their new versions.
-    const changed = Array.from({ length: 25 }, () => ids[Math.floor(next() * ids.length)] as number);
-    api.touch('orders', changed);
-  }
-  expect(killedMidRun).toBeGreaterThanOrEqual(KILLS / 2);
+type StoredOrder = { remote_id: string; updated_at: string | Date; data: string | { remote: { id: string } } };
 
-  const final = startSync(path);
-  const [code] = await final.closed;
-  expect(code, final.stderr()).toBe(0);
-  expect(final.result()?.status).toBe('succeeded');
+/** The SQLite file, and PostgreSQL when there is one: where the syncs go, and how the stored orders are read back. */
+const destinations: Array<[string, () => { destination: string; orders: () => Promise<StoredOrder[]> }]> = [
+  [
+    'SQLite',
+    () => {
+      const path = join(dir, 'crash.db');
+      return {
+        destination: `sqlite:${path}`,
+        orders: async () => {
+          const db = new DatabaseSync(path, { readOnly: true });
+          const rows = db.prepare('SELECT remote_id, updated_at, data FROM commerce_order').all() as StoredOrder[];
+          db.close();
+          return rows;
+        },
+      };
+    },
+  ],
+];
+if (POSTGRES_URL !== undefined) {
+  const schema = `pullpush_crash_${process.pid}_${Date.now().toString(36)}`;
+  destinations.push([
+    'PostgreSQL',
+    () => {
+      const url = new URL(POSTGRES_URL);
+      url.searchParams.set('schema', schema);
+      return {
+        destination: url.toString(),
+        orders: async () => {
+          const client = new pg.Client({ connectionString: POSTGRES_URL });
+          await client.connect();
+          try {
+            return (await client.query<StoredOrder>(`SELECT remote_id, updated_at, data FROM "${schema}".commerce_order`)).rows;
+          } finally {
+            await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            await client.end();
+          }
+        },
+      };
+    },
+  ]);
+}
 
-  const db = new DatabaseSync(path, { readOnly: true });
-  const rows = db.prepare('SELECT remote_id, updated_at, data FROM commerce_order').all() as Array<{ remote_id: string; updated_at: string; data: string }>;
-  db.close();
-  expect(rows).toHaveLength(ORDERS);
-  const stored = new Map(rows.map((row) => [row.remote_id, row]));
-  expect(stored.size).toBe(ORDERS);
-  let mismatched = 0;
-  for (const order of api.data.orders) {
-    const row = stored.get(String(order.id));
-    if (!row || Date.parse(row.updated_at) !== Date.parse(order.updated_at)) mismatched += 1;
-  }
-  expect(mismatched).toBe(0);
-  const sample = JSON.parse(rows[0]?.data ?? '{}') as { remote: { id: string } };
-  expect(sample.remote.id).toBe(rows[0]?.remote_id);
-}, 240_000);
+describe.each(destinations)('into %s', (_name, target) => {
+  it(`survives ${KILLS} SIGKILLs over ${ORDERS} changing orders and ends with each order once, at its latest version`, async () => {
+    const { destination, orders } = target();
+    // Deterministic, so a failing run can be replayed.
+    const next = mulberry32(2026);
+    const ids = api.data.orders.map((order) => order.id);
+    let killedMidRun = 0;
+    for (let kill = 0; kill < KILLS; kill += 1) {
+      const run = startSync(destination);
+      // Killed at a point of progress, not of time, so a faster or slower machine kills as often mid-run: after
+      // 0–4 committed batches of 500 (0: during start-up), then up to 100 ms into whatever the run does next.
+      // Twenty runs cover less than the whole source, so every kill can land before the end.
+      await run.afterBatches(Math.floor(next() * 5));
+      await new Promise((resolve) => setTimeout(resolve, next() * 100));
+      const exited = run.process.exitCode !== null;
+      run.process.kill('SIGKILL');
+      await run.closed;
+      if (!exited && run.result() === undefined) killedMidRun += 1;
+      // The source moves on between runs: some orders change, so the final state must carry their new versions.
+      const changed = Array.from({ length: 25 }, () => ids[Math.floor(next() * ids.length)] as number);
+      api.touch('orders', changed);
+    }
+    expect(killedMidRun).toBeGreaterThanOrEqual(KILLS / 2);
+
+    const final = startSync(destination);
+    const [code] = await final.closed;
+    expect(code, final.stderr()).toBe(0);
+    expect(final.result()?.status).toBe('succeeded');
+
+    const rows = await orders();
+    expect(rows).toHaveLength(ORDERS);
+    const stored = new Map(rows.map((row) => [row.remote_id, row]));
+    expect(stored.size).toBe(ORDERS);
+    let mismatched = 0;
+    for (const order of api.data.orders) {
+      const row = stored.get(String(order.id));
+      if (!row || new Date(row.updated_at).getTime() !== Date.parse(order.updated_at)) mismatched += 1;
+    }
+    expect(mismatched).toBe(0);
+    const first = rows[0]?.data;
+    const sample = (typeof first === 'string' ? JSON.parse(first) : first) as { remote: { id: string } };
+    expect(sample.remote.id).toBe(rows[0]?.remote_id);
+  }, 240_000);
+});

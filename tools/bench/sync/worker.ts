@@ -1,14 +1,14 @@
 // One measured run in its own process: testkit's shop connector, orders only, synced into `sqlite` or `jsonl` (a
-// fresh file each time), or only `read` by the engine, every event made and dropped (what a sync adds to that
-// is the store's cost). Prints records, milliseconds and peak RSS.
+// fresh file each time) or `postgres` (a fresh schema, dropped afterwards), or only `read` by the engine, every
+// event made and dropped (what a sync adds to that is the store's cost). Prints records, milliseconds and peak RSS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileConnector } from '@pullpush/engine';
-import { JsonlDestination, openSqliteStore, runSync } from '@pullpush/sync';
+import { JsonlDestination, openSqliteStore, PostgresStore, runSync } from '@pullpush/sync';
 import { shopConnectorDefinition } from '@pullpush/testkit';
 
-const [kind, url] = process.argv.slice(2) as ['sqlite' | 'jsonl' | 'read', string];
+const [kind, url, postgresUrl] = process.argv.slice(2) as ['sqlite' | 'jsonl' | 'postgres' | 'read', string, string | undefined];
 const engine = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
 const config = { apiKey: 'bench-token-0123456789' };
 
@@ -24,7 +24,13 @@ if (kind === 'read') {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'pullpush-bench-sync-'));
-const destination = kind === 'sqlite' ? openSqliteStore(join(dir, 'bench.db')) : new JsonlDestination(join(dir, 'bench.jsonl'));
+const schema = `pullpush_bench_${process.pid}`;
+const destination =
+  kind === 'postgres'
+    ? new PostgresStore(postgresUrl as string, { schema })
+    : kind === 'sqlite'
+      ? openSqliteStore(join(dir, 'bench.db'))
+      : new JsonlDestination(join(dir, 'bench.jsonl'));
 const started = performance.now();
 const summary = await runSync({
   definition: shopConnectorDefinition({ baseUrl: url }),
@@ -34,6 +40,7 @@ const summary = await runSync({
   engine,
 });
 const ms = performance.now() - started;
+if (destination instanceof PostgresStore) await destination.query(`DROP SCHEMA "${schema}" CASCADE`);
 await destination.close();
 rmSync(dir, { recursive: true, force: true });
 if (summary.status !== 'succeeded') throw new Error(`sync ${summary.status}: ${JSON.stringify(summary.streams[0]?.error)}`);

@@ -19,9 +19,11 @@ interface SyncFlags extends NetworkFlags {
   json?: boolean;
 }
 
-/** `sqlite:<file>`, `jsonl:<file>` or `jsonl:-`, as @pullpush/sync's parseDestination reads them. */
+/** `sqlite:<file>`, `jsonl:<file>`, `jsonl:-` or a PostgreSQL URL, as @pullpush/sync's parseDestination reads them. */
 function destinationArgument(value: string): string {
-  if (!/^(sqlite|jsonl):.+$/.test(value.trim())) throw new InvalidArgumentError('expected sqlite:<file>, jsonl:<file> or jsonl:- (standard output).');
+  if (!/^((sqlite|jsonl):.+|postgres(ql)?:\/\/.+)$/.test(value.trim())) {
+    throw new InvalidArgumentError('expected sqlite:<file>, jsonl:<file>, jsonl:- (standard output) or postgres://user@host/database.');
+  }
   return value;
 }
 
@@ -50,6 +52,7 @@ function statusText(out: Output, stream: StreamSummary, target: 'stdout' | 'stde
 /** Where failed records of a run went, for the summary. */
 function failedRecordsPlace(destination: string): string {
   if (destination.startsWith('sqlite:')) return `the pullpush_failed_records table of ${destination.slice('sqlite:'.length)}`;
+  if (destination.startsWith('postgres')) return `the pullpush_failed_records table of ${destination}`;
   if (destination === 'jsonl:-') return 'standard error';
   return `${destination.slice('jsonl:'.length)}.failures.jsonl`;
 }
@@ -127,7 +130,12 @@ export function registerSync(program: Command, ctx: Context): void {
     )
     .argument('<definition>', 'the connector definition (JSON file)')
     .option('-c, --config <file>', 'the connection config (JSON file); PULLPUSH_<KEY> environment variables also work and win; rotated refresh tokens are written back to it')
-    .option('-t, --to <destination>', 'sqlite:<file>, jsonl:<file> or jsonl:- (standard output)', destinationArgument, 'sqlite:./pullpush.db')
+    .option(
+      '-t, --to <destination>',
+      'sqlite:<file>, jsonl:<file>, jsonl:- (standard output) or postgres://user@host:5432/database[?schema=name] (the password from PGPASSWORD or the URL)',
+      destinationArgument,
+      'sqlite:./pullpush.db',
+    )
     .option('-s, --stream <name>', 'sync only this stream (repeatable; default: every stream; raw ones land as native records)', collect)
     .option('--full', 'ignore the checkpoints and read everything (new checkpoints are stored as usual)')
     .option('--connection <id>', 'the connection id recorded with every record and checkpoint', 'default')
@@ -140,15 +148,16 @@ export function registerSync(program: Command, ctx: Context): void {
         ['pullpush sync shop.json -c shop.config.json', 'every stream into ./pullpush.db'],
         ['pullpush sync shop.json -c shop.config.json --to sqlite:shop.db --stream orders', 'one stream into shop.db'],
         ['pullpush sync shop.json -c shop.config.json --to jsonl:- --state state.db | gzip > orders.jsonl.gz', 'events to stdout, checkpoints in state.db'],
+        ['PGPASSWORD=… pullpush sync shop.json -c shop.config.json --to "postgres://sync@db.internal/analytics?schema=shop"', 'into PostgreSQL, a table per canonical type in schema shop'],
         ["sqlite3 pullpush.db \"select json_extract(data, '$.number') from commerce_order limit 5\"", 'look at the records'],
       ) + '\nExit codes: 0 succeeded, 1 a stream failed, 2 usage error, 3 some records failed and were kept, 130 interrupted (what was read is committed).\n',
     )
     .action(async (file: string, flags: SyncFlags) => {
       ctx.json = flags.json === true;
-      const { configUpdater, explainConfigError, JsonlDestination, loadConfig, loadJsonDocument, networkOptions, openSqliteStore, parseDestination } = await import('../libraries/runtime.ts');
+      const { configUpdater, explainConfigError, JsonlDestination, loadConfig, loadJsonDocument, networkOptions, openDestination, openSqliteStore, parseDestination } = await import('../libraries/runtime.ts');
       const spec: DestinationSpec = parseDestination(flags.to);
-      if (flags.state !== undefined && spec.kind === 'sqlite') {
-        throw new UsageError('--state is for jsonl destinations: a SQLite destination keeps its checkpoints itself.', 'Drop --state, or sync --to jsonl:<file> --state <file>.');
+      if (flags.state !== undefined && spec.kind !== 'jsonl') {
+        throw new UsageError(`--state is for jsonl destinations: a ${spec.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} destination keeps its checkpoints itself.`, 'Drop --state, or sync --to jsonl:<file> --state <file>.');
       }
       const definition = loadJsonDocument(file);
       const loaded = loadConfig(definition, flags.config, ctx.env);
@@ -159,11 +168,13 @@ export function registerSync(program: Command, ctx: Context): void {
       try {
         if (flags.state !== undefined) stateStore = openSqliteStore(flags.state);
         destination =
-          spec.kind === 'sqlite'
-            ? openSqliteStore(spec.path)
-            : eventsOnStdout
-              ? new JsonlDestination(ctx.out.stdoutWritable(), { failures: ctx.out.stderrWritable() })
-              : new JsonlDestination(spec.path);
+          spec.kind === 'postgres'
+            ? openDestination(spec)
+            : spec.kind === 'sqlite'
+              ? openSqliteStore(spec.path)
+              : eventsOnStdout
+                ? new JsonlDestination(ctx.out.stdoutWritable(), { failures: ctx.out.stderrWritable() })
+                : new JsonlDestination(spec.path);
         const summary = await syncWithProgress(ctx, {
           definition,
           config: loaded.config,

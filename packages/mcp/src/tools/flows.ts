@@ -96,7 +96,7 @@ export const flowsTools = [
     name: 'create_flow',
     title: 'Create a flow',
     description:
-      'Stores a flow (dsl "pullpush/flow/v1"): which streams of a source connection to read and where the canonical records go. run_flow runs a flow whose destination is a connector (sync, then delivery through its writes) in the mode of the flow (live, shadow or paused: set_flow_mode); for sqlite and jsonl destinations run_sync syncs the source connection; postgres destinations do not run yet and schedules are not acted on. The flow is validated first, including that the source connector definition exists in the workspace and has the streams named; an invalid flow is refused with every problem at its pointer. Set replace to overwrite a flow of the same id. Warnings (e.g. a connection not created yet) come back with the result.',
+      'Stores a flow (dsl "pullpush/flow/v1"): which streams of a source connection to read and where the canonical records go. run_flow runs a flow whose destination is a connector (sync, then delivery through its writes) in the mode of the flow (live, shadow or paused: set_flow_mode); for sqlite and jsonl destinations run_sync syncs the source connection; postgres destinations run with the CLI (pullpush flow run, pullpush sync --to postgres://…), not here; schedules are not acted on. The flow is validated first, including that the source connector definition exists in the workspace and has the streams named; an invalid flow is refused with every problem at its pointer. Set replace to overwrite a flow of the same id. Warnings (e.g. a connection not created yet) come back with the result.',
     group: 'flows',
     input: Type.Object(
       {
