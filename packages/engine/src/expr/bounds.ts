@@ -46,8 +46,11 @@ export class LinearRegExp {
   readonly #pattern: RE2JS;
 
   constructor(literal: RegExp) {
-    this.source = literal.source;
-    this.#pattern = compiled(literal);
+    // JSONata hands over what its parser made, which is not always a RegExp (a regex inside `?:` reaches here as
+    // a plain object): read it as `new RegExp(value)` would, as JSONata's default engine does.
+    const pattern = literal instanceof RegExp ? literal : new RegExp(literal as unknown as string);
+    this.source = pattern.source;
+    this.#pattern = compiled(pattern);
   }
 
   exec(text: string): RegExpExecArray | null {

@@ -17,6 +17,7 @@
 // string literals (names, keys, strings) and finite numbers; operators come from fixed tables. Nothing in the
 // code loops except over the arrays of the input, so an evaluation is bounded by the input's size. Where code
 // generation is disallowed (a CSP, `--disallow-code-generation-from-strings`), JSONata evaluates everything.
+import { LinearRegExp } from './bounds.ts';
 import type { Bindings } from './compile.ts';
 
 /** Thrown inside a fast evaluation to say: let JSONata evaluate this input. */
@@ -232,6 +233,59 @@ function split(value: unknown, separator: unknown, limit?: unknown): string[] | 
   return limit === undefined || limit > 0 ? text.split(separator as string, limit) : [];
 }
 
+/** $join: an array of strings (one string is an array of one) joined; anything else is JSONata's error. */
+function join(value: unknown, separator?: unknown): string | undefined {
+  if (separator !== undefined && typeof separator !== 'string') fallback();
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) fallback();
+  return (value as string[]).join(separator ?? '');
+}
+
+/** $contains with a string to find: whether it occurs. A regex is compiled apart (see `matches`). */
+function contains(value: unknown, token: unknown): boolean | undefined {
+  if (typeof token !== 'string') fallback();
+  const text = stringArgument(value);
+  return text === undefined ? undefined : text.includes(token as string);
+}
+
+/** $contains with a regex literal: whether it matches anywhere (its first match, as JSONata's matcher looks). */
+function matches(value: unknown, pattern: LinearRegExp): boolean | undefined {
+  const text = stringArgument(value);
+  if (text === undefined) return undefined;
+  pattern.lastIndex = 0;
+  return pattern.exec(text) !== null;
+}
+
+/** $substringBefore and $substringAfter: the text before (after) the first occurrence, or all of it. */
+function substringAround(after: boolean) {
+  return (value: unknown, chars: unknown): string | undefined => {
+    if (typeof chars !== 'string') fallback();
+    const text = stringArgument(value);
+    if (text === undefined) return undefined;
+    const at = text.indexOf(chars as string);
+    if (at === -1) return text;
+    return after ? text.slice(at + (chars as string).length) : text.slice(0, at);
+  };
+}
+
+/** $number of a finite number, a boolean or a decimal string; hexadecimal and octal text, and errors, are JSONata's. */
+function number(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/.test(value)) {
+    const parsed = parseFloat(value);
+    if (Number.isFinite(parsed)) return parsed;
+  }
+  return fallback();
+}
+
+/** A regex literal of an expression, compiled once (the same linear-time engine JSONata is given). */
+function regex(source: string, flags: string): LinearRegExp {
+  return new LinearRegExp(new RegExp(source, flags));
+}
+
 /** The functions of the fast subset, by name, with the numbers of arguments they are compiled for. */
 const FUNCTIONS: Record<string, { arities: readonly number[]; apply: (...args: unknown[]) => unknown }> = {
   string: { arities: [1], apply: (value) => stringOf(value) },
@@ -242,6 +296,11 @@ const FUNCTIONS: Record<string, { arities: readonly number[]; apply: (...args: u
   exists: { arities: [1], apply: (value) => (value === undefined ? false : typeof value === 'object' && value !== null && functionLike(value) ? fallback() : true) },
   boolean: { arities: [1], apply: (value) => (value === undefined ? undefined : truthy(value)) },
   split: { arities: [2, 3], apply: split },
+  join: { arities: [1, 2], apply: join },
+  contains: { arities: [2], apply: contains },
+  substringBefore: { arities: [2], apply: substringAround(false) },
+  substringAfter: { arities: [2], apply: substringAround(true) },
+  number: { arities: [1], apply: number },
 };
 
 const NO_BINDINGS: Bindings = Object.freeze({});
@@ -264,6 +323,8 @@ const HELPERS = {
   Sequence,
   NO_BINDINGS,
   functions: Object.fromEntries(Object.entries(FUNCTIONS).map(([name, fn]) => [name, fn.apply])),
+  matches,
+  regex,
 };
 
 const COMPARE = new Set(['<', '>', '<=', '>=']);
@@ -331,7 +392,16 @@ class Generator {
    * that is an array is JSONata's then.
    */
   groupsInput = false;
+  /** Values made once, when the function is made (compiled regexes), declared outside it. */
+  readonly constants: string[] = [];
   #next = 0;
+
+  /** A value made once for every evaluation: a name in the scope around the generated function. */
+  constant(code: string): string {
+    const name = `c${this.constants.length}`;
+    this.constants.push(`const ${name} = ${code};`);
+    return name;
+  }
 
   /** A fresh local, assigned `code`. */
   temp(code: string): string {
@@ -617,6 +687,8 @@ class Generator {
     const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     const argNodes = node['arguments'] as Node[];
     if (!fn || !fn.arities.includes(argNodes.length)) return undefined;
+    const pattern = argNodes[1];
+    if (name === 'contains' && pattern?.type === 'regex') return this.containsRegex(argNodes[0] as Node, pattern, context);
     const args: string[] = [];
     for (const argNode of argNodes) {
       // What JSONata passes: a sequence is nothing, its one item, or an array.
@@ -626,6 +698,21 @@ class Generator {
     }
     this.functions.add(name);
     return { code: this.temp(`h.functions[${literal(name)}](${args.join(', ')})`), sequence: false };
+  }
+
+  /** `$contains(text, /regex/)`: the regex compiled here, once; one RE2 can refuse (a backreference): JSONata's then. */
+  containsRegex(textNode: Node, pattern: Node, context: string): Emitted | undefined {
+    if (!only(pattern, STEP_KEYS) || !(pattern.value instanceof RegExp)) return undefined;
+    try {
+      regex(pattern.value.source, pattern.value.flags);
+    } catch {
+      return undefined;
+    }
+    const text = this.value(textNode, context);
+    if (!text) return undefined;
+    const compiled = this.constant(`h.regex(${literal(pattern.value.source)}, ${literal(pattern.value.flags)})`);
+    this.functions.add('contains');
+    return { code: this.temp(`h.matches(${this.temp(text)}, ${compiled})`), sequence: false };
   }
 }
 
@@ -671,7 +758,7 @@ export function compileFast(ast: unknown, maxDepth = 0): ((input: unknown, bindi
   for (const name of generator.functions) prologue.push(`if (Object.hasOwn(b, ${literal(name)})) h.fallback();`);
   const body = [...prologue, ...generator.lines, value.sequence ? `return h.norm(${value.code});` : `return ${value.code};`];
   // Anything unforeseen (a stack overflow on deep data…) is JSONata's to report as well.
-  const source = `'use strict';\nreturn function fastExpression(input, b) {\n  try {\n    ${body.join('\n    ')}\n  } catch {\n    h.fallback();\n  }\n};`;
+  const source = `'use strict';\n${generator.constants.join('\n')}\nreturn function fastExpression(input, b) {\n  try {\n    ${body.join('\n    ')}\n  } catch {\n    h.fallback();\n  }\n};`;
   const create = new Function('h', source) as (helpers: typeof HELPERS) => (input: unknown, bindings: Bindings) => unknown;
   return create(HELPERS);
 }
