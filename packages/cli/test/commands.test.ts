@@ -39,7 +39,7 @@ describe.concurrent('pullpush: help, version and usage errors', () => {
       pullpush(['validate', 'x.json', '--jsno'], { cwd }),
       pullpush(['sync'], { cwd }),
       pullpush(['test', 'x.json', '--max-records', 'many'], { cwd }),
-      pullpush(['sync', 'x.json', '--to', 'postgres://db'], { cwd }),
+      pullpush(['sync', 'x.json', '--to', 'mysql://db'], { cwd }),
       pullpush(['sync', 'x.json', '--to', 'sqlite:x.db', '--state', 'state.db'], { cwd }),
       pullpush(['state'], { cwd }),
     ]);
@@ -55,7 +55,7 @@ describe.concurrent('pullpush: help, version and usage errors', () => {
     expect(notANumber.code).toBe(2);
     expect(notANumber.stderr).toContain('expected a positive integer');
     expect(badDestination.code).toBe(2);
-    expect(badDestination.stderr).toContain('sqlite:<file>, jsonl:<file> or jsonl:-');
+    expect(badDestination.stderr).toContain('sqlite:<file>, jsonl:<file>, jsonl:- (standard output) or postgres://user@host/database');
     expect(stateWithSqlite.code).toBe(2);
     expect(stateWithSqlite.stderr).toContain('--state is for jsonl destinations');
     expect(noSubcommand.code).toBe(2);
