@@ -131,7 +131,7 @@ export class PostgresStore implements Destination, StateStore, RunLog {
   /** Connects once and creates the shared tables; every operation waits for it. */
   #connect(): Promise<void> {
     if (!this.#open) return Promise.reject(new PullPushError(SyncErrorCode.Closed, `The PostgreSQL store ${this.description} is closed.`, { hint: 'Open it again.' }));
-    this.#ready ??= this.#query(META_TABLES(quoted(this.schema))).then(() => undefined);
+    this.#ready ??= this.#createOnce(META_TABLES(quoted(this.schema)));
     return this.#ready;
   }
 
@@ -157,11 +157,26 @@ export class PostgresStore implements Destination, StateStore, RunLog {
   /** Creates a record or raw table the first time a batch needs it (outside the batch's transaction). */
   async #ensureTable(name: string, ddl: (qualified: string) => string): Promise<void> {
     if (this.#tables.has(name)) return;
-    await this.#query(ddl(this.#table(name)));
-    if (!name.startsWith('raw_')) {
-      await this.#query(`CREATE INDEX IF NOT EXISTS ${quoted(`${name}_source`)} ON ${this.#table(name)} (connector, connection, stream, remote_id)`);
-    }
+    await this.#createOnce(ddl(this.#table(name)));
+    if (!name.startsWith('raw_')) await this.#createOnce(`CREATE INDEX IF NOT EXISTS ${quoted(`${name}_source`)} ON ${this.#table(name)} (connector, connection, stream, remote_id)`);
     this.#tables.add(name);
+  }
+
+  /**
+   * DDL (`IF NOT EXISTS`) that another process may be running at the same moment: that is not atomic in
+   * PostgreSQL, and the loser of the race gets a unique violation on the catalogue. Run again, the statements
+   * find what the winner made (and a script of several statements runs its remaining ones).
+   */
+  async #createOnce(ddl: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.#pool.query(ddl);
+        return;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 3 || (code !== '23505' && code !== '42P07')) throw this.#failure(error, 'Creating the tables failed');
+      }
+    }
   }
 
   async write(batch: Batch): Promise<WriteCounts> {

@@ -244,6 +244,19 @@ describe.skipIf(POSTGRES_URL === undefined)('PostgresStore', () => {
     }
   });
 
+  it('lets several stores (workers) create the same schema and tables at the same moment', async () => {
+    const schema = `pullpush_race_${process.pid}_${Date.now().toString(36)}`;
+    schemas.push(schema);
+    const racers = Array.from({ length: 4 }, () => new PostgresStore(POSTGRES_URL as string, { schema }));
+    try {
+      const counts = await Promise.all(racers.map((store, index) => store.write({ ...batch([customer(String(index), '2026-01-01T00:00:00Z')]), stream: `s${index}` })));
+      expect(counts.map((count) => count.inserted)).toEqual([1, 1, 1, 1]);
+      expect(await racers[0]?.listTables()).toEqual([{ table: 'commerce_customer', records: 4, deleted: 0 }]);
+    } finally {
+      await Promise.all(racers.map((store) => store.close()));
+    }
+  });
+
   it('commits batches in order through its background writer, and none after a failed one', async () => {
     const { store, rows } = postgres();
     try {
