@@ -437,7 +437,7 @@ export class PostgresStore implements Destination, StateStore, RunLog {
   }
 
   /** Queries of your own on the store's pool (read them; writing behind the store's back is yours). */
-  async query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<R[]> {
+  async query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<R[]> {
     await this.#connect();
     return (await this.#query<R>(text, values)).rows;
   }
