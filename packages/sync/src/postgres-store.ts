@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 import { SyncErrorCode } from './errors.ts';
+import { filterClause, instant } from './store-queries.ts';
 import { rawTableNameOf, tableNameOf } from './sqlite-store.ts';
 import { prepareBatch, type PreparedBatch, type PreparedRow } from './sqlite-rows.ts';
 
@@ -67,26 +68,6 @@ CREATE TABLE IF NOT EXISTS ${name} (
 /** A PostgreSQL identifier, quoted: names come from canonical types, connectors and the caller's schema. */
 function quoted(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Milliseconds of an ISO timestamp, or undefined: versions are compared as instants, not as strings. */
-function instant(value: unknown): number | undefined {
-  if (typeof value !== 'string' && !(value instanceof Date)) return undefined;
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-function filterClause(filter: Partial<StreamIdentity>): { where: string; values: string[] } {
-  const parts: string[] = [];
-  const values: string[] = [];
-  for (const column of ['connector', 'connection', 'stream'] as const) {
-    const value = filter[column];
-    if (value !== undefined) {
-      values.push(value);
-      parts.push(`${column} = $${values.length}`);
-    }
-  }
-  return { where: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
 
 /** The connection URL with its password masked, for messages. */
@@ -390,7 +371,7 @@ export class PostgresStore implements Destination, StateStore, RunLog {
 
   async listStates(filter: Partial<StreamIdentity> = {}): Promise<StoredState[]> {
     await this.#connect();
-    const { where, values } = filterClause(filter);
+    const { where, values } = filterClause(filter, (position) => `$${position}`);
     const result = await this.#query<{ connector: string; connection: string; stream: string; state: StreamState; updated_at: Date }>(
       `SELECT connector, connection, stream, state, updated_at FROM ${this.#table('pullpush_state')} ${where} ORDER BY connector, connection, stream`,
       values,
@@ -400,7 +381,7 @@ export class PostgresStore implements Destination, StateStore, RunLog {
 
   async resetState(filter: Partial<StreamIdentity> = {}): Promise<number> {
     await this.#connect();
-    const { where, values } = filterClause(filter);
+    const { where, values } = filterClause(filter, (position) => `$${position}`);
     return (await this.#query(`DELETE FROM ${this.#table('pullpush_state')} ${where}`, values)).rowCount ?? 0;
   }
 

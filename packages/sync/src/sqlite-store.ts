@@ -13,6 +13,7 @@ import { prepareBatch, type PreparedBatch } from './sqlite-rows.ts';
 import { SqliteBackgroundWriter } from './sqlite-writer.ts';
 import { OUTBOX_TABLES } from './outbox.ts';
 import { SyncErrorCode } from './errors.ts';
+import { filterClause, instant } from './store-queries.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 
 /**
@@ -106,26 +107,6 @@ interface FailedRecordRow {
   issues: unknown[];
   native: unknown;
   failedAt: string;
-}
-
-function filterClause(filter: Partial<StreamIdentity>): { where: string; values: string[] } {
-  const parts: string[] = [];
-  const values: string[] = [];
-  for (const column of ['connector', 'connection', 'stream'] as const) {
-    const value = filter[column];
-    if (value !== undefined) {
-      parts.push(`${column} = ?`);
-      values.push(value);
-    }
-  }
-  return { where: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', values };
-}
-
-/** Milliseconds of an ISO timestamp, or undefined: versions are compared as instants, not as strings. */
-function instant(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
 }
 
 export interface SqliteStoreOptions {
@@ -365,7 +346,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
 
   listStates(filter: Partial<StreamIdentity> = {}): StoredState[] {
     this.#assertOpen();
-    const { where, values } = filterClause(filter);
+    const { where, values } = filterClause(filter, () => '?');
     const rows = this.#db.prepare(`SELECT connector, connection, stream, state, updated_at FROM pullpush_state ${where} ORDER BY connector, connection, stream`).all(...values) as Array<{
       connector: string;
       connection: string;
@@ -378,14 +359,14 @@ export class SqliteStore implements Destination, StateStore, RunLog {
 
   resetState(filter: Partial<StreamIdentity> = {}): number {
     this.#assertOpen();
-    const { where, values } = filterClause(filter);
+    const { where, values } = filterClause(filter, () => '?');
     return Number(this.#db.prepare(`DELETE FROM pullpush_state ${where}`).run(...values).changes);
   }
 
   /** Failed records, newest first. */
   listFailedRecords(filter: Partial<StreamIdentity> & { runId?: string; limit?: number } = {}): FailedRecordRow[] {
     this.#assertOpen();
-    const { where, values } = filterClause(filter);
+    const { where, values } = filterClause(filter, () => '?');
     const clause = filter.runId === undefined ? where : `${where ? `${where} AND` : 'WHERE'} run_id = ?`;
     const rows = this.#db
       .prepare(`SELECT * FROM pullpush_failed_records ${clause} ORDER BY id DESC LIMIT ?`)
