@@ -246,6 +246,20 @@ describe.skipIf(POSTGRES_URL === undefined)('pullpush sync into PostgreSQL', () 
       const second = summaryOf((await pullpush(['sync', definition, '--config', config, '--to', url.toString(), '--json', ...local(api)], { cwd: dir, env })).stdout);
       expect(second.totals).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
       expect(`${first.stdout}${first.stderr}`).not.toContain(password);
+      // The checkpoints, shown and reset through the same URL; the password is needed but never printed.
+      const states = JSON.parse((await pullpush(['state', 'show', '--db', url.toString(), '--json'], { cwd: dir, env })).stdout) as Array<{ stream: string }>;
+      expect(states.map((entry) => entry.stream).sort()).toEqual(['customers', 'locations', 'orders', 'products', 'stock_levels']);
+      const reset = await pullpush(['state', 'reset', '--db', url.toString(), '--stream', 'orders'], { cwd: dir, env });
+      expect(reset.code, reset.stderr).toBe(0);
+      expect(reset.stdout).toContain(`Reset 1 checkpoint in ${server} (schema ${schema}): the next sync of those streams reads everything.`);
+      const third = summaryOf((await pullpush(['sync', definition, '--config', config, '--to', url.toString(), '--stream', 'orders', '--json', ...local(api)], { cwd: dir, env })).stdout);
+      expect(third.totals).toMatchObject({ records: api.data.orders.length, unchanged: api.data.orders.length, inserted: 0 });
+      const withPassword = new URL(url.toString());
+      withPassword.password = password;
+      const shown = await pullpush(['state', 'show', '--db', withPassword.toString()], { cwd: dir });
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(/^testkit-shop\s+default\s+orders\s+/m);
+      expect(`${reset.stdout}${shown.stdout}${shown.stderr}`).not.toContain(password);
       const refused = await pullpush(['sync', definition, '--config', config, '--to', url.toString(), '--state', join(dir, 'state.db'), ...local(api)], { cwd: dir, env });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('a PostgreSQL destination keeps its checkpoints itself');

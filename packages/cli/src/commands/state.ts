@@ -1,8 +1,8 @@
-// `pullpush state show|reset`: the stream checkpoints kept in a SQLite file — where each incremental stream
-// resumes — and forgetting them so the next sync reads everything again.
+// `pullpush state show|reset`: the stream checkpoints kept in a SQLite file or a PostgreSQL database — where each
+// incremental stream resumes — and forgetting them so the next sync reads everything again.
 import { existsSync } from 'node:fs';
 import type { StreamState } from '@pullpush/engine';
-import type { SqliteStore, StreamIdentity } from '@pullpush/sync';
+import type { Destination, StateStore, StreamIdentity } from '@pullpush/sync';
 import type { Command } from 'commander';
 import { addJsonOption, examples, type Context } from '../context.ts';
 import { CliError, CliErrorCode, ExitCode } from '../errors.ts';
@@ -24,13 +24,20 @@ function filterOf(flags: StateFlags): Partial<StreamIdentity> {
   };
 }
 
-/** Opens an existing database: a typo in --db must not create an empty file and report "no checkpoints". */
-async function openExisting(path: string): Promise<SqliteStore> {
-  if (!existsSync(path)) {
-    throw new CliError(CliErrorCode.NoDatabase, `There is no database at ${path}.`, { hint: 'Pass the SQLite file a sync wrote (--db <file>; default ./pullpush.db).' });
+/**
+ * Opens the store --db names: a PostgreSQL URL, or an existing SQLite file (a typo must not create an empty file
+ * and report "no checkpoints"). `name` is what messages show: the file, or the server with its password masked.
+ */
+async function openExisting(db: string): Promise<{ store: StateStore & Pick<Destination, 'close'>; name: string }> {
+  const { openDestination, openSqliteStore } = await import('../libraries/runtime.ts');
+  if (/^postgres(ql)?:\/\//.test(db)) {
+    const store = openDestination(db) as Destination & StateStore;
+    return { store, name: store.description };
   }
-  const { openSqliteStore } = await import('../libraries/runtime.ts');
-  return openSqliteStore(path);
+  if (!existsSync(db)) {
+    throw new CliError(CliErrorCode.NoDatabase, `There is no database at ${db}.`, { hint: 'Pass the SQLite file a sync wrote (--db <file>; default ./pullpush.db), or a postgres:// URL.' });
+  }
+  return { store: openSqliteStore(db), name: db };
 }
 
 /** The cursor of an unpartitioned stream, or a count of partitions. */
@@ -45,7 +52,7 @@ function cursorText(state: StreamState): string {
 
 function addFilters(command: Command): Command {
   return command
-    .option('--db <file>', 'the SQLite file of the syncs', './pullpush.db')
+    .option('--db <file|url>', 'the SQLite file of the syncs, or their PostgreSQL database (postgres://user@host/db?schema=name; password from PGPASSWORD)', './pullpush.db')
     .option('--connector <id>', 'only this connector')
     .option('--connection <id>', 'only this connection')
     .option('--stream <name>', 'only this stream');
@@ -55,7 +62,7 @@ export function registerState(program: Command, ctx: Context): void {
   const state = program
     .command('state')
     .summary('show or reset sync checkpoints')
-    .description('Show or reset the stream checkpoints (incremental cursors) a sync keeps in its SQLite file.')
+    .description('Show or reset the stream checkpoints (incremental cursors) a sync keeps in its SQLite file or PostgreSQL database.')
     .addHelpText(
       'after',
       examples(['pullpush state show', 'every checkpoint in ./pullpush.db'], ['pullpush state reset --db shop.db --stream orders', 'the next sync reads every order again']),
@@ -66,17 +73,17 @@ export function registerState(program: Command, ctx: Context): void {
     .addHelpText('after', examples(['pullpush state show --db shop.db', 'a table'], ['pullpush state show --connector acme-shop --json', '[{ connector, connection, stream, state, updatedAt }]']))
     .action(async (flags: StateFlags) => {
       ctx.json = flags.json === true;
-      const store = await openExisting(flags.db);
+      const { store, name } = await openExisting(flags.db);
       try {
-        const states = store.listStates(filterOf(flags));
+        const states = await store.listStates(filterOf(flags));
         if (flags.json) ctx.out.json(states);
-        else if (states.length === 0) ctx.out.line(`No checkpoints in ${flags.db}${Object.keys(filterOf(flags)).length > 0 ? ' match the filters' : ''}.`);
+        else if (states.length === 0) ctx.out.line(`No checkpoints in ${name}${Object.keys(filterOf(flags)).length > 0 ? ' match the filters' : ''}.`);
         else {
           const rows = states.map((entry) => [entry.connector, entry.connection, entry.stream, cursorText(entry.state), entry.updatedAt]);
           ctx.out.out(renderTable(['connector', 'connection', 'stream', 'cursor', 'stored at'], rows, { styleHeader: (text) => ctx.out.style('bold', text) }));
         }
       } finally {
-        store.close();
+        await store.close();
       }
       ctx.exitCode = ExitCode.Ok;
     });
@@ -91,15 +98,15 @@ export function registerState(program: Command, ctx: Context): void {
     .addHelpText('after', examples(['pullpush state reset --db shop.db --stream orders', 'orders only'], ['pullpush state reset --connector acme-shop', 'every stream of one connector']))
     .action(async (flags: StateFlags) => {
       ctx.json = flags.json === true;
-      const store = await openExisting(flags.db);
+      const { store, name } = await openExisting(flags.db);
       let removed: number;
       try {
-        removed = store.resetState(filterOf(flags));
+        removed = await store.resetState(filterOf(flags));
       } finally {
-        store.close();
+        await store.close();
       }
-      if (flags.json) ctx.out.json({ db: flags.db, reset: removed });
-      else ctx.out.line(`Reset ${plural(removed, 'checkpoint')} in ${flags.db}${removed > 0 ? ': the next sync of those streams reads everything.' : '.'}`);
+      if (flags.json) ctx.out.json({ db: name, reset: removed });
+      else ctx.out.line(`Reset ${plural(removed, 'checkpoint')} in ${name}${removed > 0 ? ': the next sync of those streams reads everything.' : '.'}`);
       ctx.exitCode = ExitCode.Ok;
     });
 }
