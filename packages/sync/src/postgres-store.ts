@@ -1,8 +1,8 @@
 // The PostgreSQL destination, state store and run log (through `pg`, pure JavaScript): the same layout as the
 // SQLite store — a table per canonical type, a table per raw stream, the stream checkpoints, the failed records
-// and the runs — in a schema of the user's database. Each batch's records, failures and checkpoint commit in one transaction, so a
-// process killed at any instant leaves either all of them or none, as with SQLite. Rows are written with one
-// statement per table and batch (arrays unnested server-side), not one per record.
+// and the runs — in a schema of the user's database. Each batch's records, failures and checkpoint commit in one
+// transaction, so a process killed at any instant leaves either all of them or none, as with SQLite. Rows are
+// written with one statement per table and batch (arrays unnested server-side), not one per record.
 import { createHash } from 'node:crypto';
 import { PullPushError } from '@pullpush/canonical';
 import type { StreamState } from '@pullpush/engine';
