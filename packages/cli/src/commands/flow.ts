@@ -5,7 +5,7 @@
 // where a flow stands. `pullpush dlq` (dlq.ts) works on what could not be delivered.
 import { copyFileSync, readFileSync } from 'node:fs';
 import type { Flow } from '@pullpush/schema';
-import type { FlowPreview, FlowRunSummary, FlowShadowRunSummary } from '@pullpush/sync';
+import type { DeliveryReport, FlowPreview, FlowRunSummary, FlowShadowRunSummary } from '@pullpush/sync';
 import type { Command } from 'commander';
 import { addJsonOption, collect, examples, fraction, positiveInteger, type Context } from '../context.ts';
 import { CliError, CliErrorCode, ExitCode, UsageError } from '../errors.ts';
@@ -39,22 +39,27 @@ function configFiles(values: readonly string[] = []): Map<string, string> {
   return files;
 }
 
-/** The flow document, its source and destination definitions with their connections' configs, and the network flags. */
+/**
+ * The flow document, and its source and destination as the sync library takes them (definition, the connection's
+ * config, the engine's network options); `files` names the file each definition id came from (for --promote).
+ */
 async function flowInputs(file: string, flags: Pick<FlowFlags, 'definition' | 'config' | 'allowPrivateNetwork' | 'allowInsecureHttp'>, ctx: Context) {
   const { loadConfig, loadJsonDocument } = await import('../libraries/runtime.ts');
   const document = loadJsonDocument(file) as Flow;
-  const files = new Map(flags.definition.map((path) => [String((loadJsonDocument(path) as { id?: unknown } | null)?.id), path] as const));
-  const definitions = new Map([...files].map(([id, path]) => [id, loadJsonDocument(path)] as const));
+  const loaded = flags.definition.map((path) => ({ path, definition: loadJsonDocument(path), id: '' }));
+  for (const entry of loaded) entry.id = String((entry.definition as { id?: unknown } | null)?.id);
+  const definitions = new Map(loaded.map((entry) => [entry.id, entry.definition] as const));
+  const files = new Map(loaded.map((entry) => [entry.id, entry.path] as const));
   const configs = configFiles(flags.config);
+  const engine = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
   const open = (connector: string | undefined, connection: string | undefined) => {
     const definition = definitions.get(String(connector));
     if (!definition) throw new UsageError(`The flow names connector ${connector}, and no --definition has that id.`, `Pass its definition: --definition <file> (the ids given: ${[...definitions.keys()].join(', ')}).`);
-    return { definition, config: loadConfig(definition, configs.get(String(connection)), ctx.env).config };
+    return { definition, config: loadConfig(definition, configs.get(String(connection)), ctx.env).config, engine };
   };
-  const network = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
   const source = open(document.source?.connector, document.source?.connection);
   const target = document.destination?.kind === 'connector' ? open(document.destination.connector, document.destination.connection) : undefined;
-  return { document, source, target, network, files };
+  return { document, source, target, files };
 }
 
 /** What every flow command takes: the flow, its definitions and configs, the network flags; the flow's file and a limit where asked. */
@@ -91,14 +96,19 @@ function printPreview(out: Output, preview: FlowPreview): void {
   }
 }
 
+/** What a delivery did, on one line (flow run and flow reconcile). */
+function deliveredLine(delivery: DeliveryReport): string {
+  return (
+    `Delivered ${delivery.delivered} (${delivery.created} created, ${delivery.updated} updated, ${delivery.deleted} deleted, ${delivery.skipped} skipped; ${delivery.coalesced} older versions coalesced), ` +
+    `${delivery.retried} retried, ${delivery.deadLettered} to the dead-letter queue, ${delivery.pending} waiting; circuit breaker ${delivery.breaker}.`
+  );
+}
+
 function printLiveRun(ctx: Context, summary: FlowRunSummary, db: string, flow: string): void {
   printSyncSummary(ctx.out, summary);
   const delivery = summary.delivery;
   if (!delivery) return;
-  ctx.out.line(
-    `Delivered ${delivery.delivered} (${delivery.created} created, ${delivery.updated} updated, ${delivery.deleted} deleted, ${delivery.skipped} skipped; ${delivery.coalesced} older versions coalesced), ` +
-      `${delivery.retried} retried, ${delivery.deadLettered} to the dead-letter queue, ${delivery.pending} waiting; circuit breaker ${delivery.breaker}.`,
-  );
+  ctx.out.line(deliveredLine(delivery));
   if (delivery.deadLettered > 0) ctx.out.line(`See them with: pullpush dlq clusters --db ${db} --flow ${flow}`);
 }
 
@@ -126,13 +136,13 @@ export function registerFlow(program: Command, ctx: Context): void {
   addJsonOption(run, 'the flow summary').action(async (file: string, flags: FlowFlags) => {
     ctx.json = flags.json === true;
     const { runFlow } = await import('../libraries/runtime.ts');
-    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    const { document, source, target } = await flowInputs(file, flags, ctx);
     const summary = await runFlow(document, {
       definition: source.definition,
       config: source.config,
-      engine: network,
+      engine: source.engine,
       signal: ctx.signal,
-      ...(target ? { target: { ...target, engine: network } } : {}),
+      ...(target ? { target } : {}),
       ...(flags.db ? { db: flags.db } : {}),
       ...(flags.shadow ? { mode: 'shadow' as const } : {}),
       ...(flags.limit ? { limit: flags.limit } : {}),
@@ -159,12 +169,12 @@ export function registerFlow(program: Command, ctx: Context): void {
   addJsonOption(reconcile, 'the reconcile report').action(async (file: string, flags: FlowFlags & { limit?: number }) => {
     ctx.json = flags.json === true;
     const { reconcileFlow } = await import('../libraries/runtime.ts');
-    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    const { document, source, target } = await flowInputs(file, flags, ctx);
     if (!target) throw new UsageError(`Flow ${document.id} does not go to a connector: there is nothing to reconcile.`, 'pullpush sync --full reads a source again into SQLite or JSON Lines.');
     const report = await reconcileFlow({
       flow: document,
-      source: { ...source, engine: network },
-      target: { ...target, engine: network },
+      source,
+      target,
       db: flags.db ?? `${document.id}.db`,
       ...(flags.limit ? { limit: flags.limit } : {}),
       signal: ctx.signal,
@@ -174,7 +184,7 @@ export function registerFlow(program: Command, ctx: Context): void {
       const { counts } = report.comparison;
       const { delivery } = report;
       ctx.out.line(`Compared: ${counts.create} missing, ${counts.update} different, ${counts.delete} deleted at the source, ${counts.unchanged} in line; ${report.matched} matches kept as the baseline.`);
-      ctx.out.line(`Delivered ${delivery.delivered} (${delivery.created} created, ${delivery.updated} updated, ${delivery.deleted} deleted), ${delivery.deadLettered} to the dead-letter queue, ${delivery.pending} waiting.`);
+      ctx.out.line(deliveredLine(delivery));
     }
     ctx.exitCode = report.delivery.deadLettered > 0 || report.delivery.pending > 0 ? ExitCode.RecordsFailed : ExitCode.Ok;
   });
@@ -192,14 +202,14 @@ export function registerFlow(program: Command, ctx: Context): void {
   addJsonOption(shadow, 'the shadow report').action(async (file: string, flags: FlowFlags & { limit?: number; candidate?: string; candidateDestination?: string; promote?: number }) => {
     ctx.json = flags.json === true;
     const { loadJsonDocument, shadowFlow } = await import('../libraries/runtime.ts');
-    const { document, source, target, network, files } = await flowInputs(file, flags, ctx);
+    const { document, source, target, files } = await flowInputs(file, flags, ctx);
     if (!target) throw new UsageError(`Flow ${document.id} does not go to a connector: there are no writes to compare.`);
     if (!flags.candidate && !flags.candidateDestination) throw new UsageError('Give the revision to try: --candidate <file> (source) or --candidate-destination <file>.');
     const targets = flags.promote === undefined ? [] : promotionTargets(files, [flags.candidate, flags.candidateDestination]);
     const report = await shadowFlow({
       flow: document,
-      source: { ...source, engine: network },
-      target: { ...target, engine: network },
+      source,
+      target,
       candidate: { ...(flags.candidate ? { source: loadJsonDocument(flags.candidate) } : {}), ...(flags.candidateDestination ? { target: loadJsonDocument(flags.candidateDestination) } : {}) },
       ...(flags.limit ? { limit: flags.limit } : {}),
       signal: ctx.signal,
@@ -228,12 +238,12 @@ export function registerFlow(program: Command, ctx: Context): void {
   addJsonOption(preview, 'the preview').action(async (file: string, flags: FlowFlags & { limit?: number }) => {
     ctx.json = flags.json === true;
     const { previewFlow } = await import('../libraries/runtime.ts');
-    const { document, source, target, network } = await flowInputs(file, flags, ctx);
+    const { document, source, target } = await flowInputs(file, flags, ctx);
     if (!target) throw new UsageError(`Flow ${document.id} does not go to a connector: there is nothing to preview.`, 'pullpush sync shows what a sync into SQLite or JSON Lines stores.');
     const result = await previewFlow({
       flow: document,
-      source: { ...source, engine: network },
-      target: { ...target, engine: network },
+      source,
+      target,
       db: flags.db ?? `${document.id}.db`,
       ...(flags.limit ? { limit: flags.limit } : {}),
       signal: ctx.signal,

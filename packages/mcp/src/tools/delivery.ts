@@ -47,7 +47,9 @@ async function openFlow(runtime: ServerRuntime, id: string) {
     });
   }
   const redact = <T>(value: T): T => source.redact(target.redact(value));
-  return { flow, source, target, redact };
+  // What the sync library takes for each side: the definition, the connection's config and the engine options.
+  const side = (opened: typeof source) => ({ definition: opened.definition, config: opened.config, engine: opened.engine });
+  return { flow, source: side(source), target: side(target), redact };
 }
 
 /** A preview's items, updates first (they carry the field changes), then creates, deletes, skips, unchanged. */
@@ -90,7 +92,7 @@ export const deliveryTools = [
           config: source.config,
           engine: source.engine,
           signal,
-          target: { definition: target.definition, config: target.config, engine: target.engine },
+          target,
           db: runtime.workspace.flowDatabasePath(args.flow),
           delivery: args.maxWaitSeconds ? { maxWaitMs: args.maxWaitSeconds * 1000 } : {},
         });
@@ -124,8 +126,8 @@ export const deliveryTools = [
         const { previewFlow } = await loadSync();
         const preview = await previewFlow({
           flow,
-          source: { definition: source.definition, config: source.config, engine: source.engine },
-          target: { definition: target.definition, config: target.config, engine: target.engine },
+          source,
+          target,
           db: runtime.workspace.flowDatabasePath(args.flow),
           ...(args.limit ? { limit: args.limit } : {}),
           signal,
@@ -152,8 +154,8 @@ export const deliveryTools = [
         const { reconcileFlow } = await loadSync();
         const report = await reconcileFlow({
           flow,
-          source: { definition: source.definition, config: source.config, engine: source.engine },
-          target: { definition: target.definition, config: target.config, engine: target.engine },
+          source,
+          target,
           db: runtime.workspace.flowDatabasePath(args.flow),
           ...(args.limit ? { limit: args.limit } : {}),
           signal,
@@ -242,9 +244,11 @@ export const deliveryTools = [
     async handler(args, { runtime, signal }) {
       const { flow, source, target, redact } = await openFlow(runtime, args.flow);
       const live = args.side === 'source' ? source : target;
+      // openFlow checked that the connections belong to the connectors the flow names.
+      const liveId = args.side === 'source' ? flow.source.connector : (flow.destination as { connector: string }).connector;
       const candidate = applyDefinitionPatch(live.definition as Record<string, unknown>, args.patch);
-      if (candidate['id'] !== live.definitionId) {
-        throw new PullPushError(McpErrorCode.InvalidPatch, `The patch changes the definition's id from "${live.definitionId}". Nothing was tried.`, { hint: 'Patch the definition, not its id.' });
+      if (candidate['id'] !== liveId) {
+        throw new PullPushError(McpErrorCode.InvalidPatch, `The patch changes the definition's id from "${liveId}". Nothing was tried.`, { hint: 'Patch the definition, not its id.' });
       }
       const problems = runtime.validateDefinition(candidate).errors;
       if (problems.length > 0) {
@@ -257,15 +261,15 @@ export const deliveryTools = [
         const { shadowFlow } = await loadSync();
         const report = await shadowFlow({
           flow,
-          source: { definition: source.definition, config: source.config, engine: source.engine },
-          target: { definition: target.definition, config: target.config, engine: target.engine },
+          source,
+          target,
           candidate: args.side === 'source' ? { source: candidate } : { target: candidate },
           ...(args.limit ? { limit: args.limit } : {}),
           signal,
         });
         let promoted: { definition: string; revision: number } | null = null;
         if (args.promote && report.confidence >= args.promote.minConfidence) {
-          promoted = { definition: live.definitionId, revision: runtime.workspace.saveDefinition(live.definitionId, candidate).revision };
+          promoted = { definition: liveId, revision: runtime.workspace.saveDefinition(liveId, candidate).revision };
         }
         return redact({
           change: summarizePatch(args.patch as never),
