@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PostgresStore } from '@pullpush/sync';
 import { describe, expect, it } from 'vitest';
 import { local, pullpush, shopDefinition, until, useTempDirs, useTestApis, writeJson } from './support.ts';
 
@@ -79,5 +80,51 @@ describe('pullpush registry, publish and install', () => {
     expect(noRegistry.stderr).toContain('pullpush login');
     const noKey = await pullpush(['publish', file, '--report', file, '--name', '@acme/shop'], { cwd: dir, env: { HOME: dir, PULLPUSH_REGISTRY: 'http://127.0.0.1:9' } });
     expect(noKey.stderr).toContain('pullpush keys create');
+  });
+
+  it('says which PostgreSQL server it cannot reach, without the password, before serving anything', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const refused = await pullpush(['registry', 'serve', '--db', 'postgres://someone:s3cret-pw@127.0.0.1:1/nowhere?schema=registry'], { cwd: dir, env: { HOME: dir } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('postgres://someone:***@127.0.0.1:1/nowhere (schema registry)');
+    expect(refused.stderr).toContain('[REGISTRY_DATABASE]');
+    expect(refused.stderr).toContain('hint: Check the URL');
+    expect(refused.stderr).not.toContain('s3cret-pw');
+  });
+});
+
+const POSTGRES_URL = process.env['PULLPUSH_TEST_POSTGRES_URL'];
+
+describe.skipIf(POSTGRES_URL === undefined)('pullpush registry serve on PostgreSQL', () => {
+  it('keeps the registry in a schema of the database the URL names, and names the server without its password', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const url = new URL(POSTGRES_URL as string);
+    const schema = `pullpush_cli_registry_${process.pid}_${Date.now().toString(36)}`;
+    url.searchParams.set('schema', schema);
+    let stderr = '';
+    let child: ChildProcess | undefined;
+    const server = pullpush(['registry', 'serve', '--db', url.toString()], {
+      cwd: dir,
+      env: { HOME: dir },
+      onSpawn: (spawned) => {
+        child = spawned;
+        spawned.stderr?.on('data', (chunk: string) => (stderr += chunk));
+      },
+    });
+    try {
+      await until(() => /PullPush registry on /.test(stderr), 60_000);
+      const served = /on (http:\/\/\S+) \(data in (.*)\)\./.exec(stderr);
+      expect(served?.[2]).toContain(`@${url.host}`);
+      expect(served?.[2]).toContain(`(schema ${schema})`);
+      if (url.password) expect(stderr).not.toContain(url.password);
+      const keys = (await (await fetch(`${served?.[1]}/-/registry-keys`)).json()) as { keys: Array<{ id: string }> };
+      expect(keys.keys[0]?.id).toMatch(/^registry_/);
+    } finally {
+      child?.kill('SIGINT');
+      await server;
+      const store = new PostgresStore(POSTGRES_URL as string, { schema });
+      await store.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await store.close();
+    }
   });
 });

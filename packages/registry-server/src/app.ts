@@ -43,6 +43,8 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
   const maxSize = options.maxBodyBytes ?? 5 * 1024 * 1024;
 
   app.onError((error, c) => {
+    // The database's address and its own message are for whoever runs the registry, not for its clients.
+    if (error instanceof RegistryError && error.code === RegistryErrorCode.Database) return c.json({ error: { code: error.code, message: 'The registry cannot reach its database.', hint: 'Try again in a moment.' } }, 503);
     if (error instanceof RegistryError) return c.json({ error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }, error.status);
     return c.json({ error: { code: 'REGISTRY_INTERNAL', message: 'The registry failed on its side.' } }, 500);
   });
@@ -57,9 +59,9 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     }),
   );
 
-  const authenticate = (c: Context, scope: TokenScope): string => {
+  const authenticate = async (c: Context, scope: TokenScope): Promise<string> => {
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const found = token ? store.authenticate(token) : undefined;
+    const found = token ? await store.authenticate(token) : undefined;
     if (!found) throw new RegistryError(RegistryErrorCode.Unauthorized, 401, 'A valid token is required.', 'Log in first (pullpush login), or pass a token.');
     if (scope === 'publish' && found.scope !== 'publish') throw new RegistryError(RegistryErrorCode.Forbidden, 403, 'This token may only read.', 'Create a publish token (pullpush login).');
     return found.account;
@@ -80,15 +82,15 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     parsePackageName(name);
     return name;
   };
-  const owned = (c: Context, name: string): string => {
-    const account = authenticate(c, 'publish');
-    const found = store.getPackage(name);
+  const owned = async (c: Context, name: string): Promise<string> => {
+    const account = await authenticate(c, 'publish');
+    const found = await store.getPackage(name);
     if (!found) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No package ${name}.`);
     if (found.owner !== account) throw new RegistryError(RegistryErrorCode.Forbidden, 403, `${name} belongs to another account.`);
     return account;
   };
-  const versionOf = (name: string, version: string) => {
-    const found = store.getPackage(name)?.versions.find((entry) => entry.version === version);
+  const versionOf = async (name: string, version: string) => {
+    const found = (await store.getPackage(name))?.versions.find((entry) => entry.version === version);
     if (!found) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No version ${version} of ${name}.`, 'pullpush info lists the versions.');
     return found;
   };
@@ -99,65 +101,65 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
   app.post('/-/accounts', async (c) => {
     const { name } = await body(c, RegistryAccountRequest);
     if (!isAccountName(name)) throw new RegistryError(RegistryErrorCode.InvalidName, 400, 'An account name is lower-case letters, digits and -, at most 39 characters.');
-    const { token } = store.createAccount(name);
-    store.audit({ account: name, action: 'create-account' }, now());
+    const { token } = await store.createAccount(name);
+    await store.audit({ account: name, action: 'create-account' }, now());
     return c.json({ account: name, token }, 201);
   });
 
   app.post('/-/tokens', async (c) => {
-    const account = authenticate(c, 'publish');
+    const account = await authenticate(c, 'publish');
     const { scope } = await body(c, RegistryTokenRequest);
-    return c.json({ token: store.createToken(account, scope) }, 201);
+    return c.json({ token: await store.createToken(account, scope) }, 201);
   });
 
   app.post('/-/keys', async (c) => {
-    const account = authenticate(c, 'publish');
+    const account = await authenticate(c, 'publish');
     const { publicKey } = await body(c, RegistryKeyRequest);
     if (!ed25519PublicKey(publicKey)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, 'publicKey must be an Ed25519 public key in PEM.', 'Create one with pullpush keys create.');
-    const id = store.addKey(account, publicKey);
-    store.audit({ account, action: 'add-key', detail: id }, now());
+    const id = await store.addKey(account, publicKey);
+    await store.audit({ account, action: 'add-key', detail: id }, now());
     return c.json({ id }, 201);
   });
 
-  app.get('/-/keys/:id', (c) => {
-    const key = store.key(c.req.param('id'));
+  app.get('/-/keys/:id', async (c) => {
+    const key = await store.key(c.req.param('id'));
     if (!key) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No key ${c.req.param('id')}.`);
     return c.json({ id: c.req.param('id'), account: key.account, publicKey: key.publicKey });
   });
 
-  app.get('/-/registry-keys', (c) => {
-    const { id, publicKey } = store.registryKey();
+  app.get('/-/registry-keys', async (c) => {
+    const { id, publicKey } = await store.registryKey();
     return c.json({ keys: [{ id, publicKey }] });
   });
 
-  app.get('/-/audit', (c) => {
-    const account = authenticate(c, 'read');
+  app.get('/-/audit', async (c) => {
+    const account = await authenticate(c, 'read');
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
-    return c.json({ entries: store.auditOf(account, limit) });
+    return c.json({ entries: await store.auditOf(account, limit) });
   });
 
-  app.get('/-/search', (c) => {
+  app.get('/-/search', async (c) => {
     const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
-    return c.json({ results: store.search(c.req.query('q') ?? '', limit) });
+    return c.json({ results: await store.search(c.req.query('q') ?? '', limit) });
   });
 
   app.put('/packages/:scope/:name', async (c) => {
-    const account = authenticate(c, 'publish');
+    const account = await authenticate(c, 'publish');
     const name = packageOf(c);
     if (parsePackageName(name).scope !== account) throw new RegistryError(RegistryErrorCode.Forbidden, 403, `Account ${account} publishes under @${account}/, not ${name}.`, `Name it @${account}/${parsePackageName(name).name}.`);
     const { definition, report, signature } = await body(c, RegistryPublishRequest);
     const artifact = verifyDefinition(definition);
     verifyReport(report, artifact.integrity);
-    const key = store.key(signature.keyId);
+    const key = await store.key(signature.keyId);
     const text = signedText(name, artifact.version, artifact.integrity);
     if (!key || key.account !== account || !verifyText(text, signature.value, key.publicKey)) {
       throw new RegistryError(RegistryErrorCode.BadSignature, 422, `The signature of ${text.slice(0, 80)}… is not one of ${account}'s keys.`, 'Sign with a key registered to your account (pullpush keys create).');
     }
-    const registry = store.registryKey();
+    const registry = await store.registryKey();
     const countersignature = signText(text, registry.privateKey);
     const document = definition as { description?: string; auth: { kind: string }; streams: Record<string, { canonical?: string }> };
     const tested = report as { startedAt?: string; verdict: string; streams: Array<{ stream: string }> };
-    store.publish(
+    await store.publish(
       {
         name,
         version: artifact.version,
@@ -177,13 +179,13 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
       },
       now(),
     );
-    store.audit({ account, action: 'publish', name, version: artifact.version, detail: artifact.integrity }, now());
+    await store.audit({ account, action: 'publish', name, version: artifact.version, detail: artifact.integrity }, now());
     return c.json({ name, version: artifact.version, integrity: artifact.integrity, countersignature, registryKeyId: registry.id }, 201);
   });
 
-  app.get('/packages/:scope/:name', (c) => {
+  app.get('/packages/:scope/:name', async (c) => {
     const name = packageOf(c);
-    const found = store.getPackage(name);
+    const found = await store.getPackage(name);
     if (!found) throw new RegistryError(RegistryErrorCode.NotFound, 404, `No package ${name}.`, 'pullpush search finds packages.');
     const versions = [...found.versions].sort((a, b) => semver.compare(a.version, b.version));
     return c.json({
@@ -196,42 +198,42 @@ export function createRegistryApp(options: RegistryAppOptions): Hono {
     });
   });
 
-  app.get('/packages/:scope/:name/:version', (c) => {
+  app.get('/packages/:scope/:name/:version', async (c) => {
     const name = packageOf(c);
-    const found = versionOf(name, c.req.param('version'));
-    store.countDownload(name, found.version);
-    return c.json({ ...found, registryKeyId: store.registryKey().id });
+    const found = await versionOf(name, c.req.param('version'));
+    await store.countDownload(name, found.version);
+    return c.json({ ...found, registryKeyId: (await store.registryKey()).id });
   });
 
   app.put('/packages/:scope/:name/dist-tags/:tag', async (c) => {
     const name = packageOf(c);
-    const account = owned(c, name);
+    const account = await owned(c, name);
     const tag = c.req.param('tag');
     const { version } = await body(c, RegistryDistTagRequest);
     if (!TAG.test(tag)) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `"${tag}" is not a tag name.`);
-    if (versionOf(name, version).yanked) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `${name}@${version} is yanked: a tag cannot point at it.`);
-    store.setDistTag(name, tag, version);
-    store.audit({ account, action: 'dist-tag', name, version, detail: tag }, now());
-    return c.json({ name, distTags: store.getPackage(name)?.distTags ?? {} });
+    if ((await versionOf(name, version)).yanked) throw new RegistryError(RegistryErrorCode.InvalidRequest, 400, `${name}@${version} is yanked: a tag cannot point at it.`);
+    await store.setDistTag(name, tag, version);
+    await store.audit({ account, action: 'dist-tag', name, version, detail: tag }, now());
+    return c.json({ name, distTags: (await store.getPackage(name))?.distTags ?? {} });
   });
 
   app.post('/packages/:scope/:name/deprecate', async (c) => {
     const name = packageOf(c);
-    const account = owned(c, name);
+    const account = await owned(c, name);
     const { version, message } = await body(c, RegistryDeprecateRequest);
-    if (version !== undefined) versionOf(name, version);
-    store.setDeprecated(name, version, message === '' ? null : message);
-    store.audit({ account, action: 'deprecate', name, ...(version === undefined ? {} : { version }), detail: message }, now());
+    if (version !== undefined) await versionOf(name, version);
+    await store.setDeprecated(name, version, message === '' ? null : message);
+    await store.audit({ account, action: 'deprecate', name, ...(version === undefined ? {} : { version }), detail: message }, now());
     return c.json({ name, deprecated: message === '' ? null : message });
   });
 
   app.post('/packages/:scope/:name/:version/yank', async (c) => {
     const name = packageOf(c);
-    const account = owned(c, name);
-    const version = versionOf(name, c.req.param('version')).version;
+    const account = await owned(c, name);
+    const version = (await versionOf(name, c.req.param('version'))).version;
     const { yanked } = await body(c, RegistryYankRequest);
-    store.setYanked(name, version, yanked !== false);
-    store.audit({ account, action: yanked === false ? 'unyank' : 'yank', name, version }, now());
+    await store.setYanked(name, version, yanked !== false);
+    await store.audit({ account, action: yanked === false ? 'unyank' : 'yank', name, version }, now());
     return c.json({ name, version, yanked: yanked !== false });
   });
 

@@ -154,13 +154,13 @@ async function render(c: Context, page: Page, status: 200 | 404 = 200): Promise<
 
 /** Adds the catalogue's pages to the registry's app: `/` (search) and `/connectors/@scope/name`. */
 export function addCatalogue(app: Hono, store: RegistryStore): void {
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const query = (c.req.query('q') ?? '').slice(0, 200);
-    return render(c, searchPage(query, store.search(query, 50)));
+    return render(c, searchPage(query, await store.search(query, 50)));
   });
-  app.get('/connectors/:scope/:name', (c) => {
+  app.get('/connectors/:scope/:name', async (c) => {
     const name = `${c.req.param('scope')}/${c.req.param('name')}`;
-    const found = isPackageName(name) ? store.getPackage(name) : undefined;
+    const found = isPackageName(name) ? await store.getPackage(name) : undefined;
     if (!found) return render(c, layout('Not found', html`<h1>No connector ${name}</h1><p><a href="/">Search the catalogue</a></p>`), 404);
     return render(c, connectorPage(found, new URL(c.req.url).origin));
   });

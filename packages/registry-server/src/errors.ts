@@ -16,13 +16,15 @@ export const RegistryErrorCode = {
   TooLarge: 'REGISTRY_TOO_LARGE',
   /** Over the rate limit of reads or writes (429, Retry-After). */
   RateLimited: 'REGISTRY_RATE_LIMITED',
+  /** The store's database (PostgreSQL) is unreachable or refused a statement; 503 to HTTP clients. */
+  Database: 'REGISTRY_DATABASE',
 } as const;
 export type RegistryErrorCode = (typeof RegistryErrorCode)[keyof typeof RegistryErrorCode];
 
 /** A refusal of the registry: its code, the HTTP status it is answered with, and a hint. */
 export class RegistryError extends Error {
   readonly code: RegistryErrorCode;
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
   readonly hint: string | undefined;
 
   constructor(code: RegistryErrorCode, status: RegistryError['status'], message: string, hint?: string) {

@@ -34,7 +34,7 @@ const json = (description: string, schema: object) => ({ description, content: {
 
 export const REGISTRY_OPENAPI = {
   openapi: '3.1.0',
-  info: { title: 'PullPush registry', version: '1.0.0', description: 'Publish verified PullPush connector definitions under scoped names; search, inspect and download them. Every route may answer 429 REGISTRY_RATE_LIMITED with Retry-After when an account or address is over its reads or writes per window (RateLimit-* headers say how much is left). The catalogue web pages are / and /connectors/@scope/name.' },
+  info: { title: 'PullPush registry', version: '1.0.0', description: 'Publish verified PullPush connector definitions under scoped names; search, inspect and download them. Every route may answer 429 REGISTRY_RATE_LIMITED with Retry-After when an account or address is over its reads or writes per window (RateLimit-* headers say how much is left). A route answers 503 REGISTRY_DATABASE while the registry cannot reach its database. The catalogue web pages are / and /connectors/@scope/name.' },
   components: {
     securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'A registry token (pp_pub_… may publish, pp_read_… only reads).' } },
     responses: { Error: json('A refusal: a stable code, a message and a hint', RegistryErrorBody) },

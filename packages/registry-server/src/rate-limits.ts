@@ -33,9 +33,9 @@ function clientAddress(c: Context): string {
 }
 
 export function addRateLimits(app: Hono, store: RegistryStore, limits: RateLimits): void {
-  const keyOf = (c: Context): string => {
+  const keyOf = async (c: Context): Promise<string> => {
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const account = token ? store.authenticate(token)?.account : undefined;
+    const account = token ? (await store.authenticate(token))?.account : undefined;
     return account ? `account:${account}` : `address:${clientAddress(c)}`;
   };
   const limiter = (kind: keyof RateLimits, isKind: (method: string) => boolean) => {

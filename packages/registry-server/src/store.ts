@@ -1,11 +1,15 @@
 // Where the registry keeps accounts, tokens, keys, packages, versions, dist-tags, its audit log and the search index.
-// The interface is what the routes need; the embedded implementation is one SQLite file through node:sqlite (a
-// PostgreSQL one can fill the same interface).
+// The interface is what the routes need, and may answer with promises (a database over the network does); the
+// embedded implementation is one SQLite file through node:sqlite and answers at once. PostgreSQL fills the same
+// interface in postgres-store.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import type { RegistryAuditEntry, RegistrySearchHit, RegistryVersionInfo } from '@pullpush/schema';
 import { RegistryError, RegistryErrorCode } from './errors.ts';
 import { generateSigningKey } from './signing.ts';
+
+/** A value, or a promise of it: what a store method answers (await it either way). */
+export type MaybePromise<T> = T | Promise<T>;
 
 export type TokenScope = 'read' | 'publish';
 
@@ -33,26 +37,43 @@ export interface NewVersion extends Omit<VersionRecord, 'yanked' | 'deprecated' 
   index: { canonicalTypes: string[]; authKind: string; streams: string[] };
 }
 
+export interface AuditInput {
+  account: string;
+  action: string;
+  name?: string;
+  version?: string;
+  detail?: string;
+}
+
 export interface RegistryStore {
-  createAccount(name: string): { token: string };
-  createToken(account: string, scope: TokenScope): string;
+  /** Where the data is, for messages: a file path, or a PostgreSQL URL with its password masked. */
+  readonly description: string;
+  createAccount(name: string): MaybePromise<{ token: string }>;
+  createToken(account: string, scope: TokenScope): MaybePromise<string>;
   /** The account and scope of a token, or undefined. */
-  authenticate(token: string): { account: string; scope: TokenScope } | undefined;
-  addKey(account: string, publicKey: string): string;
-  key(id: string): { account: string; publicKey: string } | undefined;
-  registryKey(): { id: string; publicKey: string; privateKey: string };
-  getPackage(name: string): PackageRecord | undefined;
+  authenticate(token: string): MaybePromise<{ account: string; scope: TokenScope } | undefined>;
+  addKey(account: string, publicKey: string): MaybePromise<string>;
+  key(id: string): MaybePromise<{ account: string; publicKey: string } | undefined>;
+  /** The registry's own signing key, made on the first call and the same ever after. */
+  registryKey(): MaybePromise<{ id: string; publicKey: string; privateKey: string }>;
+  getPackage(name: string): MaybePromise<PackageRecord | undefined>;
   /** Adds a version (and the package on its first one); REGISTRY_VERSION_EXISTS when the version is there. */
-  publish(version: NewVersion, at: string): void;
-  setDistTag(name: string, tag: string, version: string): void;
-  setDeprecated(name: string, version: string | undefined, message: string | null): void;
-  setYanked(name: string, version: string, yanked: boolean): void;
-  countDownload(name: string, version: string): void;
-  search(query: string, limit: number): SearchHit[];
-  audit(entry: { account: string; action: string; name?: string; version?: string; detail?: string }, at: string): void;
+  publish(version: NewVersion, at: string): MaybePromise<void>;
+  setDistTag(name: string, tag: string, version: string): MaybePromise<void>;
+  setDeprecated(name: string, version: string | undefined, message: string | null): MaybePromise<void>;
+  setYanked(name: string, version: string, yanked: boolean): MaybePromise<void>;
+  countDownload(name: string, version: string): MaybePromise<void>;
+  /** Packages whose words start with every word of the query, best match first; without words, the first ones. */
+  search(query: string, limit: number): MaybePromise<SearchHit[]>;
+  audit(entry: AuditInput, at: string): MaybePromise<void>;
   /** What an account did and what was done to its packages, newest first. */
-  auditOf(account: string, limit: number): RegistryAuditEntry[];
-  close(): void;
+  auditOf(account: string, limit: number): MaybePromise<RegistryAuditEntry[]>;
+  close(): MaybePromise<void>;
+}
+
+/** The words of a search query: each one a prefix, all of them required ("shop ord" finds a shop's orders). */
+export function searchWords(query: string): string[] {
+  return query.toLowerCase().match(/[a-z0-9_@.-]+/g) ?? [];
 }
 
 const SCHEMA = `
@@ -73,14 +94,39 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(name, description, canonica
 `;
 
 /** Tokens are kept as their sha256: a copy of the database holds no usable token. */
-function hashToken(token: string): string {
+export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A new token of a scope: its prefix says what it may do. */
+export function newToken(scope: TokenScope): string {
+  return `pp_${scope === 'publish' ? 'pub' : 'read'}_${randomBytes(24).toString('base64url')}`;
+}
+
+/** A publisher key's id: derived from the key, so registering it twice gives the same id. */
+export function publisherKeyId(publicKey: string): string {
+  return `key_${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
+}
+
+/** The registry key's id, derived from its public half. */
+export function registryKeyId(publicKey: string): string {
+  return `registry_${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
+}
+
+/** The refusals every store gives in the same words. */
+export const refusals = {
+  accountExists: (name: string) => new RegistryError(RegistryErrorCode.Forbidden, 403, `The account "${name}" exists.`, 'Choose another account name, or log in with a token of that account.'),
+  keyOfAnother: () => new RegistryError(RegistryErrorCode.Forbidden, 403, 'This key is registered to another account.', 'Create a key of your own (pullpush keys create).'),
+  packageOfAnother: (name: string) => new RegistryError(RegistryErrorCode.Forbidden, 403, `${name} belongs to another account.`, 'Publish under your own scope.'),
+  versionExists: (name: string, version: string) => new RegistryError(RegistryErrorCode.VersionExists, 409, `${name}@${version} is published; versions are immutable.`, 'Raise the version in the definition and publish again.'),
+};
+
 export class SqliteRegistryStore implements RegistryStore {
+  readonly description: string;
   readonly #db: DatabaseSync;
 
   constructor(path: string) {
+    this.description = path;
     this.#db = new DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
     this.#db.exec(SCHEMA);
@@ -92,13 +138,13 @@ export class SqliteRegistryStore implements RegistryStore {
 
   createAccount(name: string): { token: string } {
     const exists = this.#db.prepare('SELECT 1 FROM accounts WHERE name = ?').get(name);
-    if (exists) throw new RegistryError(RegistryErrorCode.Forbidden, 403, `The account "${name}" exists.`, 'Choose another account name, or log in with a token of that account.');
+    if (exists) throw refusals.accountExists(name);
     this.#db.prepare('INSERT INTO accounts (name, created_at) VALUES (?, ?)').run(name, this.#now());
     return { token: this.createToken(name, 'publish') };
   }
 
   createToken(account: string, scope: TokenScope): string {
-    const token = `pp_${scope === 'publish' ? 'pub' : 'read'}_${randomBytes(24).toString('base64url')}`;
+    const token = newToken(scope);
     this.#db.prepare('INSERT INTO tokens (hash, account, scope, created_at) VALUES (?, ?, ?, ?)').run(hashToken(token), account, scope, this.#now());
     return token;
   }
@@ -109,9 +155,9 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   addKey(account: string, publicKey: string): string {
-    const id = `key_${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
+    const id = publisherKeyId(publicKey);
     const existing = this.#db.prepare('SELECT account FROM keys WHERE id = ?').get(id) as { account: string } | undefined;
-    if (existing && existing.account !== account) throw new RegistryError(RegistryErrorCode.Forbidden, 403, 'This key is registered to another account.', 'Create a key of your own (pullpush keys create).');
+    if (existing && existing.account !== account) throw refusals.keyOfAnother();
     if (!existing) this.#db.prepare('INSERT INTO keys (id, account, public_key, created_at) VALUES (?, ?, ?, ?)').run(id, account, publicKey, this.#now());
     return id;
   }
@@ -125,7 +171,7 @@ export class SqliteRegistryStore implements RegistryStore {
     const row = this.#db.prepare('SELECT id, public_key, private_key FROM registry_keys ORDER BY created_at LIMIT 1').get() as { id: string; public_key: string; private_key: string } | undefined;
     if (row) return { id: row.id, publicKey: row.public_key, privateKey: row.private_key };
     const { publicKey, privateKey } = generateSigningKey();
-    const id = `registry_${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
+    const id = registryKeyId(publicKey);
     this.#db.prepare('INSERT OR IGNORE INTO registry_keys (id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)').run(id, publicKey, privateKey, this.#now());
     return this.registryKey();
   }
@@ -156,10 +202,8 @@ export class SqliteRegistryStore implements RegistryStore {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const owner = this.#db.prepare('SELECT owner FROM packages WHERE name = ?').get(version.name) as { owner: string } | undefined;
-      if (owner && owner.owner !== version.owner) throw new RegistryError(RegistryErrorCode.Forbidden, 403, `${version.name} belongs to another account.`, 'Publish under your own scope.');
-      if (this.#db.prepare('SELECT 1 FROM versions WHERE name = ? AND version = ?').get(version.name, version.version)) {
-        throw new RegistryError(RegistryErrorCode.VersionExists, 409, `${version.name}@${version.version} is published; versions are immutable.`, 'Raise the version in the definition and publish again.');
-      }
+      if (owner && owner.owner !== version.owner) throw refusals.packageOfAnother(version.name);
+      if (this.#db.prepare('SELECT 1 FROM versions WHERE name = ? AND version = ?').get(version.name, version.version)) throw refusals.versionExists(version.name, version.version);
       if (owner) this.#db.prepare('UPDATE packages SET description = ? WHERE name = ?').run(version.description, version.name);
       else this.#db.prepare('INSERT INTO packages (name, owner, description, created_at) VALUES (?, ?, ?, ?)').run(version.name, version.owner, version.description, at);
       this.#db
@@ -194,8 +238,7 @@ export class SqliteRegistryStore implements RegistryStore {
 
   search(query: string, limit: number): SearchHit[] {
     // Each word a prefix, all of them required: "shop ord" finds testkit-shop's orders. Quotes keep FTS5 syntax out.
-    const words = query.toLowerCase().match(/[a-z0-9_@.-]+/g) ?? [];
-    const match = words.map((word) => `"${word.replaceAll('"', '')}"*`).join(' ');
+    const match = searchWords(query).map((word) => `"${word.replaceAll('"', '')}"*`).join(' ');
     const rows = (match === ''
       ? this.#db.prepare('SELECT name, description, canonical, auth, streams FROM search LIMIT ?').all(limit)
       : this.#db.prepare('SELECT name, description, canonical, auth, streams FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?').all(match, limit)) as Array<Record<string, string>>;
@@ -218,7 +261,7 @@ export class SqliteRegistryStore implements RegistryStore {
     });
   }
 
-  audit(entry: { account: string; action: string; name?: string; version?: string; detail?: string }, at: string): void {
+  audit(entry: AuditInput, at: string): void {
     this.#db.prepare('INSERT INTO audit (at, account, action, name, version, detail) VALUES (?, ?, ?, ?, ?, ?)').run(at, entry.account, entry.action, entry.name ?? null, entry.version ?? null, entry.detail ?? null);
   }
 

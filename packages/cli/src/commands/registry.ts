@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { addJsonOption, examples, positiveInteger, type Context } from '../context.ts';
-import { ExitCode, UsageError } from '../errors.ts';
+import { CliError, ExitCode, UsageError } from '../errors.ts';
 
 interface Settings {
   url: string;
@@ -77,21 +77,32 @@ export function registerRegistry(program: Command, ctx: Context): void {
   const registry = program.command('registry').summary('run a marketplace registry');
   registry
     .command('serve')
-    .summary('serve a registry over a SQLite file')
-    .description('Serve the PullPush registry (publish, search, install of verified connectors, and the web catalogue at its root) over HTTP on 127.0.0.1, its data in one SQLite file. Runs until interrupted (Ctrl-C).')
-    .option('--db <file>', 'the SQLite file', './registry.db')
+    .summary('serve a registry over a SQLite file or PostgreSQL')
+    .description('Serve the PullPush registry (publish, search, install of verified connectors, and the web catalogue at its root) over HTTP on 127.0.0.1, its data in one SQLite file or in registry_* tables of a PostgreSQL database. Runs until interrupted (Ctrl-C).')
+    .option('--db <file|postgres://…>', 'the SQLite file, or a PostgreSQL URL (postgres://user:password@host:5432/db[?schema=name])', './registry.db')
     .option('--port <n>', 'the port (default: a free one, printed)', positiveInteger)
     .option('--host <address>', 'the address to listen on', '127.0.0.1')
     .option('--reads-per-minute <n>', 'requests that read, per account (or address without a token) and minute', positiveInteger, 1200)
     .option('--writes-per-hour <n>', 'publishes and other writes, per account (or address) and hour', positiveInteger, 120)
     .option('--json', 'print the URL as JSON on stdout')
-    .addHelpText('after', examples(['pullpush registry serve --db ./registry.db --port 4873', 'a registry on http://127.0.0.1:4873; the catalogue page is its root']))
+    .addHelpText(
+      'after',
+      examples(
+        ['pullpush registry serve --db ./registry.db --port 4873', 'a registry on http://127.0.0.1:4873; the catalogue page is its root'],
+        ['pullpush registry serve --db "postgres://registry:$PGPASSWORD@db.internal:5432/pullpush?schema=registry"', 'its data in registry_* tables of that schema, shared by every registry process'],
+      ),
+    )
     .action(async (flags: { db: string; port?: number; host: string; readsPerMinute: number; writesPerHour: number; json?: boolean }) => {
       const { startRegistry } = await import('../libraries/registry.ts');
       const rateLimits = { reads: { limit: flags.readsPerMinute, windowMs: 60_000 }, writes: { limit: flags.writesPerHour, windowMs: 3_600_000 } };
-      const running = await startRegistry({ db: flags.db, host: flags.host, rateLimits, ...(flags.port === undefined ? {} : { port: flags.port }) });
+      const running = await startRegistry({ db: flags.db, host: flags.host, rateLimits, ...(flags.port === undefined ? {} : { port: flags.port }) }).catch((error: unknown) => {
+        // The registry's own errors (REGISTRY_DATABASE: PostgreSQL unreachable) are expected failures with a hint.
+        if (!(error instanceof Error && error.name === 'RegistryError')) throw error;
+        const { code, hint } = error as Error & { code: string; hint?: string };
+        throw new CliError(code, error.message, hint === undefined ? {} : { hint });
+      });
       if (flags.json) ctx.out.line(JSON.stringify({ url: running.url }));
-      else ctx.out.errLine(`PullPush registry on ${running.url} (data in ${flags.db}). Ctrl-C stops it.`);
+      else ctx.out.errLine(`PullPush registry on ${running.url} (data in ${running.database}). Ctrl-C stops it.`);
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) return resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
