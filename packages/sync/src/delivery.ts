@@ -8,11 +8,12 @@ import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, h
 import { PullPushError } from '@pullpush/canonical';
 import { DestinationStatusError, EngineErrorCode, type Connector, type WriteOperationName, type WriteResult } from '@pullpush/engine';
 import { SyncErrorCode } from './errors.ts';
-import { Outbox, type AttemptRecord, type OutboxRow } from './outbox.ts';
+import { openFlowOutbox } from './flow-store.ts';
+import type { AttemptRecord, OutboxRow } from './outbox.ts';
 
 export interface DeliveryOptions {
-  /** The flow's SQLite file (the one its sync wrote with `outbox: flow`). */
-  path: string;
+  /** The flow's store: its SQLite file, or a PostgreSQL URL (the one its sync wrote with `outbox: flow`). */
+  db: string;
   flow: string;
   /** The destination connector (compiled with its connection's config). */
   destination: Connector;
@@ -105,15 +106,20 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 300_000 };
   const allowed = new Set(options.operations ?? ['create', 'update', 'upsert', 'delete']);
   const lookUpFirst = new Set(options.lookUpFirst ?? []);
-  const outbox = new Outbox(options.path, flow);
+  const outbox = openFlowOutbox(options.db, flow);
   const report: DeliveryReport = { flow, delivered: 0, created: 0, updated: 0, deleted: 0, skipped: 0, coalesced: 0, retried: 0, deadLettered: 0, pending: 0, breaker: 'closed' };
   const breakerOptions = options.breaker ?? { failures: 5, halfOpenAfterMs: 30_000 };
   const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isTransient), {
     breaker: new ConsecutiveBreaker(breakerOptions.failures),
     halfOpenAfter: breakerOptions.halfOpenAfterMs,
-    initialState: outbox.breakerState(),
+    initialState: (await outbox.breakerRecord())?.state,
   });
-  const listener = breaker.onStateChange(() => outbox.saveBreakerState(breaker.toJSON(), now().toISOString()));
+  // Saved in the order the state changed; the last save is awaited before delivery returns.
+  let saving: Promise<void> = Promise.resolve();
+  const listener = breaker.onStateChange(() => {
+    const state = breaker.toJSON();
+    saving = saving.then(() => outbox.saveBreakerState(state, now().toISOString())).catch(() => undefined);
+  });
 
   /** The operations the destination offers for the type, in the flow's allowance. */
   const offers = (type: string, operation: WriteOperationName) => allowed.has(operation) && (destination.writes[type] ?? []).includes(operation);
@@ -123,14 +129,14 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
     const type = row.canonicalType;
     // One key per outbox row and operation: a retried create replays, and an update after a lookup is its own request.
     const keyFor = (operation: WriteOperationName) => `${row.eventId}.${row.seq}.${operation}`;
-    let remoteId = outbox.remoteId(row.key);
+    let remoteId = await outbox.remoteId(row.key);
     const lookUp = async () => {
       const found = await destination.findRemoteId(type, record, options.signal);
-      if (found !== undefined) outbox.rememberRemoteId(row.key, found, now().toISOString());
+      if (found !== undefined) await outbox.rememberRemoteId(row.key, found, now().toISOString());
       return found;
     };
     if (remoteId === undefined && (row.inDoubt || row.deleted || lookUpFirst.has(type.split('@')[0] as string))) remoteId = await lookUp();
-    outbox.sending(row);
+    await outbox.sending(row);
     if (row.deleted) {
       if (remoteId === undefined) return { operation: 'delete', result: undefined };
       attempting('delete');
@@ -150,7 +156,7 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
       } catch (error) {
         // The remote record is gone: forget it, and create it again below.
         if (statusOf(error) !== 404) throw error;
-        outbox.forgetRemoteId(row.key);
+        await outbox.forgetRemoteId(row.key);
       }
     }
     const operation = offers(type, 'create') ? 'create' : 'upsert';
@@ -177,7 +183,7 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
   }
 
   async function deliverKey(key: string): Promise<void> {
-    const taken = outbox.takeLatest(key, now().toISOString());
+    const taken = await outbox.takeLatest(key, now().toISOString());
     if (!taken) return;
     const { row } = taken;
     report.coalesced += taken.superseded;
@@ -186,7 +192,8 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
     try {
       const done = await breaker.execute(() => write(row, record, (attempted) => (operation = attempted)));
       const at = now().toISOString();
-      outbox.delivered(row, { at, operation, outcome: 'delivered', ...(done.result ? { status: done.result.status } : {}) }, row.deleted ? null : (done.result?.remoteId ?? outbox.remoteId(key) ?? null));
+      const remoteId = row.deleted ? null : (done.result?.remoteId ?? (await outbox.remoteId(key)) ?? null);
+      await outbox.delivered(row, { at, operation, outcome: 'delivered', ...(done.result ? { status: done.result.status } : {}) }, remoteId);
       report.delivered += 1;
       if (!done.result) report.skipped += 1;
       else if (operation === 'delete') report.deleted += 1;
@@ -202,11 +209,11 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
       const attempt: AttemptRecord = { at, operation, outcome: 'retry', code, ...(status === null ? {} : { status }), message };
       if (isTransient(error) && row.attempts + 1 < maxAttempts && !(code === EngineErrorCode.WriteAmbiguous && operation === 'create')) {
         const wait = Math.min(backoff.maxMs, backoff.initialMs * 2 ** row.attempts);
-        outbox.retryLater(row, attempt, now().getTime() + Math.round(wait / 2 + Math.random() * (wait / 2)));
+        await outbox.retryLater(row, attempt, now().getTime() + Math.round(wait / 2 + Math.random() * (wait / 2)));
         report.retried += 1;
         return;
       }
-      outbox.deadLetter(row, { ...attempt, outcome: 'dead' }, {
+      await outbox.deadLetter(row, { ...attempt, outcome: 'dead' }, {
         operation,
         payload: destination.redact(row.data),
         status,
@@ -234,7 +241,7 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
       // Closed: keys in parallel. Open or half-open: one probe at a time, once the breaker allows it.
       const slots = closed ? concurrency - inFlight.size : inFlight.size === 0 && Date.now() >= probeAt ? 1 : 0;
       // Due keys are fetched in batches (one query over the outbox each), and each is started once per batch.
-      if (slots > 0 && queue.length === 0) queue = outbox.dueKeys(now().getTime(), 512, new Set(inFlight.keys()));
+      if (slots > 0 && queue.length === 0) queue = await outbox.dueKeys(now().getTime(), 512, new Set(inFlight.keys()));
       const keys = queue.filter((key) => !inFlight.has(key)).slice(0, slots);
       queue = queue.filter((key) => !keys.includes(key));
       for (const key of keys) {
@@ -246,7 +253,8 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
         continue;
       }
       // Nothing running and nothing to start: wait for the next due row, or the probe, within the time allowed.
-      const next = closed ? outbox.nextDue() : Math.max(probeAt, outbox.nextDue() ?? Number.POSITIVE_INFINITY);
+      const due = await outbox.nextDue();
+      const next = closed ? due : Math.max(probeAt, due ?? Number.POSITIVE_INFINITY);
       if (next === undefined || !Number.isFinite(next) || next > waitUntil) break;
       await new Promise((resolve) => setTimeout(resolve, Math.max(10, next - Date.now())));
     }
@@ -254,9 +262,13 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
   } finally {
     listener.dispose();
     broke.dispose();
-    report.pending = outbox.counts().pending;
     report.breaker = breaker.state === CircuitState.Closed ? 'closed' : breaker.state === CircuitState.HalfOpen ? 'half-open' : 'open';
-    outbox.close();
+    try {
+      await saving;
+      report.pending = (await outbox.counts()).pending;
+    } finally {
+      await outbox.close();
+    }
   }
   if (options.signal?.aborted) throw new PullPushError(SyncErrorCode.DeliveryInterrupted, `Delivery of flow ${flow} was interrupted; ${report.pending} records wait in the outbox.`, { hint: 'Run the flow again: delivery resumes where it stopped.' });
   return report;

@@ -15,5 +15,11 @@ export const SyncErrorCode = {
   MissingDestination: 'SYNC_MISSING_DESTINATION',
   /** A run of a flow whose mode is paused. */
   FlowPaused: 'SYNC_FLOW_PAUSED',
+  /** A cron expression or time zone pg-boss refused. */
+  InvalidSchedule: 'SYNC_INVALID_SCHEDULE',
+  /** A job id the queue does not have. */
+  UnknownJob: 'SYNC_UNKNOWN_JOB',
+  /** A queued flow job names a connector whose definition it does not carry, or a connection the worker has no config for. */
+  JobInputs: 'SYNC_JOB_INPUTS',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];

@@ -1,10 +1,10 @@
-// flowStatus(): where a flow to a connector stands, from its SQLite file alone (nothing is read from either API):
+// flowStatus(): where a flow to a connector stands, from its store alone (nothing is read from either API):
 // its mode, what waits in the outbox (and whether a write of it may already have landed), the dead-letter queue,
 // the circuit breaker, how many keys have a remote id, and its latest runs. A flow that never ran has no file and
 // reports zeros; asking does not create one.
-import { existsSync } from 'node:fs';
 import type { Flow } from '@pullpush/schema';
-import { Outbox, type FlowRunRecord, type OutboxCounts } from './outbox.ts';
+import { flowStoreExists, openFlowOutbox } from './flow-store.ts';
+import type { FlowRunRecord, OutboxCounts } from './outbox.ts';
 
 export type FlowMode = NonNullable<Flow['mode']>;
 
@@ -28,7 +28,7 @@ export interface FlowStatus {
 }
 
 export interface FlowStatusOptions {
-  /** The flow's SQLite file (default `<flow id>.db`). */
+  /** The flow's store: its SQLite file (default `<flow id>.db`) or a PostgreSQL URL. */
   db?: string;
   /** How many runs to list (default 10). */
   runs?: number;
@@ -41,16 +41,16 @@ function breakerStateOf(saved: unknown): FlowStatus['breaker']['state'] {
 }
 
 /** Appends a run to the flow's run log (flowStatus lists them). */
-export function recordFlowRun(path: string, flow: string, run: Omit<FlowRunRecord, 'id' | 'finishedAt'>): void {
-  const outbox = new Outbox(path, flow);
+export async function recordFlowRun(db: string, flow: string, run: Omit<FlowRunRecord, 'id' | 'finishedAt'>): Promise<void> {
+  const outbox = openFlowOutbox(db, flow);
   try {
-    outbox.recordRun({ ...run, finishedAt: new Date().toISOString() });
+    await outbox.recordRun({ ...run, finishedAt: new Date().toISOString() });
   } finally {
-    outbox.close();
+    await outbox.close();
   }
 }
 
-export function flowStatus(flow: Flow, options: FlowStatusOptions = {}): FlowStatus {
+export async function flowStatus(flow: Flow, options: FlowStatusOptions = {}): Promise<FlowStatus> {
   const status: FlowStatus = {
     flow: flow.id,
     mode: flow.mode ?? 'live',
@@ -61,19 +61,19 @@ export function flowStatus(flow: Flow, options: FlowStatusOptions = {}): FlowSta
     remoteIds: 0,
     runs: [],
   };
-  const path = options.db ?? `${flow.id}.db`;
-  if (flow.destination.kind !== 'connector' || !existsSync(path)) return status;
-  const outbox = new Outbox(path, flow.id);
+  const db = options.db ?? `${flow.id}.db`;
+  if (flow.destination.kind !== 'connector' || !flowStoreExists(db)) return status;
+  const outbox = openFlowOutbox(db, flow.id);
   try {
-    const next = outbox.nextDue();
-    status.outbox = { ...outbox.counts(), inDoubt: outbox.inDoubtCount(), nextDueAt: next === undefined ? null : next <= Date.now() ? 'now' : new Date(next).toISOString() };
-    status.deadLetters = { ...outbox.deadLetterCounts(), clusters: outbox.clusters().length };
-    const breaker = outbox.breakerRecord();
+    const next = await outbox.nextDue();
+    status.outbox = { ...(await outbox.counts()), inDoubt: await outbox.inDoubtCount(), nextDueAt: next === undefined ? null : next <= Date.now() ? 'now' : new Date(next).toISOString() };
+    status.deadLetters = { ...(await outbox.deadLetterCounts()), clusters: (await outbox.clusters()).length };
+    const breaker = await outbox.breakerRecord();
     status.breaker = { state: breakerStateOf(breaker?.state), since: breaker?.updatedAt ?? null };
-    status.remoteIds = outbox.remoteIdCount();
-    status.runs = outbox.runs(options.runs ?? 10);
+    status.remoteIds = await outbox.remoteIdCount();
+    status.runs = await outbox.runs(options.runs ?? 10);
     return status;
   } finally {
-    outbox.close();
+    await outbox.close();
   }
 }

@@ -1,6 +1,7 @@
 // runFlow: a flow document (@pullpush/schema's flow DSL) run once — its source streams into its destination. A
-// connector destination gets the records through the flow's own SQLite file: the sync stores them with their
-// checkpoints and puts what changed in the flow's outbox, in one transaction each; deliver() then writes them.
+// connector destination gets the records through the flow's own store (a SQLite file, or a PostgreSQL schema):
+// the sync stores them with their checkpoints and puts what changed in the flow's outbox, in one transaction
+// each; deliver() then writes them.
 // The flow's mode decides what a run does: live runs so; shadow works out what it would write (previewFlow) and
 // records that, writing nothing and moving no checkpoint; paused refuses to run.
 import { PullPushError } from '@pullpush/canonical';
@@ -10,9 +11,9 @@ import { SyncErrorCode } from './errors.ts';
 import { openDestination } from './open-destination.ts';
 import { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';
 import { recordFlowRun, type FlowMode } from './flow-status.ts';
+import { openFlowStore } from './flow-store.ts';
 import { previewFlow, type FlowPreview } from './preview.ts';
 import { runSync, type SyncOptions } from './run-sync.ts';
-import { SqliteStore } from './sqlite-store.ts';
 import type { SyncSummary } from './summary.ts';
 
 export interface FlowRunOptions extends Omit<SyncOptions, 'destination' | 'streams' | 'connection'> {
@@ -20,10 +21,13 @@ export interface FlowRunOptions extends Omit<SyncOptions, 'destination' | 'strea
   env?: Record<string, string | undefined>;
   /** A connector destination's definition, its connection's config and engine options. */
   target?: { definition: unknown; config: Record<string, unknown>; engine?: Omit<ConnectorOptions, 'connection'> };
-  /** The flow's SQLite file, for a connector destination (records, checkpoints, outbox, dead letters): default `<flow id>.db`. */
+  /**
+   * The flow's store, for a connector destination (records, checkpoints, outbox, dead letters): a SQLite file
+   * (default `<flow id>.db`) or a PostgreSQL URL (`postgres://…[?schema=name]`).
+   */
   db?: string;
   /** Delivery settings for a connector destination (concurrency, attempts, backoff, breaker, wait). */
-  delivery?: Omit<DeliveryOptions, 'path' | 'flow' | 'destination' | 'operations' | 'signal'>;
+  delivery?: Omit<DeliveryOptions, 'db' | 'flow' | 'destination' | 'operations' | 'signal'>;
   /** Run in this mode once, whatever the flow's own mode says (a paused flow still refuses). */
   mode?: Exclude<FlowMode, 'paused'>;
   /** For a shadow run: records read per stream at most, from the source and the destination (default 10,000). */
@@ -61,6 +65,18 @@ function renderPath(template: string, env: Record<string, string | undefined>): 
 
 /** Runs the flow once, in its mode (or `options.mode`); throws SYNC_FLOW_PAUSED for a paused flow. */
 export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<FlowRunSummary | FlowShadowRunSummary> {
+  checkRunnable(flow, options);
+  const target = flow.destination;
+  if ((options.mode ?? flow.mode) === 'shadow') {
+    if (target.kind !== 'connector') throw new PullPushError(SyncErrorCode.InvalidFlow, `The flow ${flow.id} goes to ${target.kind}: only a flow to a connector has a shadow mode.`, { hint: 'Run it live.' });
+    return shadowRun(flow, options);
+  }
+  if (target.kind === 'connector') return runConnectorFlow(flow, options);
+  return { ...(await syncFlowSource(flow, options)), mode: 'live' };
+}
+
+/** Throws unless the flow is valid against the definitions given and not paused (SYNC_INVALID_FLOW, SYNC_FLOW_PAUSED). */
+export function checkRunnable(flow: Flow, options: Pick<FlowRunOptions, 'definition' | 'target'>): void {
   const definitions: Record<string, unknown> = {};
   for (const definition of [options.definition, options.target?.definition]) {
     const id = (definition as { id?: unknown } | null | undefined)?.id;
@@ -79,18 +95,42 @@ export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<Flow
       hint: 'Set its mode to live to run it again (pullpush flow mode <flow> live).',
     });
   }
+}
+
+/**
+ * The sync half of a run: the flow's source streams (or the ones named) into its destination — for a connector
+ * destination, into the flow's store, each changed record put in its outbox. A worker runs it per stream.
+ */
+export async function syncFlowSource(flow: Flow, options: FlowRunOptions & { streams?: readonly string[] }): Promise<SyncSummary> {
+  const { target: _target, env: _env, db, delivery: _delivery, mode: _mode, limit: _limit, streams, ...sync } = options;
   const target = flow.destination;
-  if ((options.mode ?? flow.mode) === 'shadow') {
-    if (target.kind !== 'connector') throw new PullPushError(SyncErrorCode.InvalidFlow, `The flow ${flow.id} goes to ${target.kind}: only a flow to a connector has a shadow mode.`, { hint: 'Run it live.' });
-    return shadowRun(flow, options);
-  }
-  if (target.kind === 'connector') return runConnectorFlow(flow, target, options);
   const env = options.env ?? process.env;
-  const destination = openDestination(
-    target.kind === 'postgres' ? { kind: 'postgres', url: renderPath(target.url, env), ...(target.schema ? { schema: target.schema } : {}) } : { kind: target.kind, path: renderPath(target.path, env) },
-  );
+  const destination =
+    target.kind === 'connector'
+      ? openFlowStore(db ?? `${flow.id}.db`, flow.id)
+      : openDestination(target.kind === 'postgres' ? { kind: 'postgres', url: renderPath(target.url, env), ...(target.schema ? { schema: target.schema } : {}) } : { kind: target.kind, path: renderPath(target.path, env) });
   try {
-    return { ...(await runSync({ ...options, destination, connection: flow.source.connection, streams: flow.source.streams })), mode: 'live' };
+    return await runSync({ ...sync, destination, connection: flow.source.connection, streams: streams ?? flow.source.streams });
+  } finally {
+    await destination.close();
+  }
+}
+
+/** The delivery half of a run of a flow to a connector: what waits in its outbox, written to the destination. */
+export async function deliverFlow(flow: Flow, options: FlowRunOptions): Promise<DeliveryReport> {
+  const spec = targetOf(flow, options);
+  const target = flow.destination as Extract<Flow['destination'], { kind: 'connector' }>;
+  const destination = await compileConnector(spec.definition, spec.config, { ...spec.engine, connection: target.connection });
+  try {
+    return await deliver({
+      ...options.delivery,
+      db: options.db ?? `${flow.id}.db`,
+      flow: flow.id,
+      destination,
+      ...(target.operations ? { operations: target.operations } : {}),
+      ...(flow.match ? { lookUpFirst: Object.keys(flow.match) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } finally {
     await destination.close();
   }
@@ -121,41 +161,23 @@ async function shadowRun(flow: Flow, options: FlowRunOptions): Promise<FlowShado
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const status = preview.truncated ? 'partial' : 'succeeded';
-  recordFlowRun(path, flow.id, { kind: 'shadow', status, startedAt, summary: { wouldWrite: preview.counts, truncated: preview.truncated } });
+  await recordFlowRun(path, flow.id, { kind: 'shadow', status, startedAt, summary: { wouldWrite: preview.counts, truncated: preview.truncated } });
   return { mode: 'shadow', flow: flow.id, status, startedAt, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, preview };
 }
 
-async function runConnectorFlow(flow: Flow, target: Extract<Flow['destination'], { kind: 'connector' }>, options: FlowRunOptions): Promise<FlowRunSummary> {
-  const destinationSpec = targetOf(flow, options);
-  const { target: _target, env: _env, db, delivery, mode: _mode, limit: _limit, ...sync } = options;
-  const path = db ?? `${flow.id}.db`;
-  const store = new SqliteStore(path, { outbox: flow.id });
-  let summary: SyncSummary;
-  try {
-    summary = await runSync({ ...sync, destination: store, connection: flow.source.connection, streams: flow.source.streams });
-  } finally {
-    store.close();
-  }
+async function runConnectorFlow(flow: Flow, options: FlowRunOptions): Promise<FlowRunSummary> {
+  targetOf(flow, options);
+  const db = options.db ?? `${flow.id}.db`;
+  const summary = await syncFlowSource(flow, options);
   const counts = { read: summary.totals.records, failed: summary.totals.failed };
-  const destination = await compileConnector(destinationSpec.definition, destinationSpec.config, { ...destinationSpec.engine, connection: target.connection });
   try {
-    const report = await deliver({
-      ...delivery,
-      path,
-      flow: flow.id,
-      destination,
-      ...(target.operations ? { operations: target.operations } : {}),
-      ...(flow.match ? { lookUpFirst: Object.keys(flow.match) } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const report = await deliverFlow(flow, options);
     const { flow: _flow, ...delivered } = report;
     const complete = summary.status === 'succeeded' && report.pending === 0 && report.deadLettered === 0;
-    recordFlowRun(path, flow.id, { kind: 'run', status: summary.status === 'failed' ? 'failed' : complete ? 'succeeded' : 'partial', startedAt: summary.startedAt, summary: { ...counts, sync: summary.status, ...delivered } });
+    await recordFlowRun(db, flow.id, { kind: 'run', status: summary.status === 'failed' ? 'failed' : complete ? 'succeeded' : 'partial', startedAt: summary.startedAt, summary: { ...counts, sync: summary.status, ...delivered } });
     return { ...summary, mode: 'live', delivery: report };
   } catch (error) {
-    recordFlowRun(path, flow.id, { kind: 'run', status: 'failed', startedAt: summary.startedAt, summary: { ...counts, sync: summary.status, error: { code: (error as { code?: string }).code ?? 'ERROR', message: (error as Error).message } } });
+    await recordFlowRun(db, flow.id, { kind: 'run', status: 'failed', startedAt: summary.startedAt, summary: { ...counts, sync: summary.status, error: { code: (error as { code?: string }).code ?? 'ERROR', message: (error as Error).message } } });
     throw error;
-  } finally {
-    await destination.close();
   }
 }

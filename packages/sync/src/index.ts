@@ -1,12 +1,16 @@
 // Public entry point of @pullpush/sync: run connectors' streams into destinations, with checkpoints.
 export { runSync, type SyncOptions, type SyncProgress } from './run-sync.ts';
-export { runFlow, type FlowRunOptions, type FlowRunSummary, type FlowShadowRunSummary } from './flow.ts';
+export { checkRunnable, deliverFlow, runFlow, syncFlowSource, type FlowRunOptions, type FlowRunSummary, type FlowShadowRunSummary } from './flow.ts';
+export { flowStoreExists, isPostgresLocation, openFlowOutbox, openFlowStore } from './flow-store.ts';
+export { FlowQueue, QUEUES, type FlowJobData, type FlowQueueOptions, type JobInfo, type QueueCounts, type QueueName, type ScheduleInfo } from './flow-queue.ts';
+export { startWorker, type FlowWorker, type WorkerEvent, type WorkerOptions } from './worker.ts';
 export { flowStatus, recordFlowRun, type FlowMode, type FlowStatus, type FlowStatusOptions } from './flow-status.ts';
 export { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';
 export { previewFlow, type FlowPreview, type PreviewAction, type PreviewItem, type PreviewOptions } from './preview.ts';
 export { reconcileFlow, type ReconcileOptions, type ReconcileReport } from './reconcile.ts';
 export { shadowFlow, type ShadowDifference, type ShadowOptions, type ShadowReport, type ShadowWrite } from './shadow.ts';
-export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowRunRecord, type OutboxCounts } from './outbox.ts';
+export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow } from './outbox.ts';
+export { PostgresOutbox, type PostgresOutboxOptions } from './postgres-outbox.ts';
 export { PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
 export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';
 export { JsonlDestination, type JsonlDestinationOptions } from './jsonl-destination.ts';

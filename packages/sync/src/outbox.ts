@@ -1,9 +1,12 @@
-// The transactional outbox of a flow that delivers to a connector, in the flow's SQLite file: the records a sync
-// stored as new, changed or deleted (put here in the same transaction as their checkpoint), the map of canonical
-// keys to the destination's remote ids, the dead-letter queue, and the circuit breaker's state. An outbox row is
-// pending until it is delivered, superseded by a newer version of its key, or dead (in the DLQ).
+// The transactional outbox of a flow that delivers to a connector: the records a sync stored as new, changed or
+// deleted (put there in the same transaction as their checkpoint), the map of canonical keys to the destination's
+// remote ids, the dead-letter queue, the circuit breaker's state and the flow's run log. An outbox row is pending
+// until it is delivered, superseded by a newer version of its key, or dead (in the DLQ). `FlowOutbox` is what
+// delivery and the flow commands need of it; `Outbox` keeps it in the flow's SQLite file, `PostgresOutbox`
+// (postgres-outbox.ts) in a PostgreSQL schema.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { PullPushError } from '@pullpush/canonical';
+import type { MaybePromise } from './destination.ts';
 import { SyncErrorCode } from './errors.ts';
 
 export const OUTBOX_TABLES = `
@@ -111,6 +114,86 @@ export interface OutboxCounts {
   dead: number;
 }
 
+/** A dead letter's fields beyond the row it comes from, as delivery writes them. */
+export interface NewDeadLetter {
+  operation: string;
+  payload: string;
+  status: number | null;
+  code: string;
+  message: string;
+  signature: string;
+  hint: string | null;
+}
+
+/** What delivery, the flow commands and the DLQ commands need of a flow's outbox, wherever it is kept. */
+export interface FlowOutbox {
+  readonly flow: string;
+  /** Where it is kept (a file path, or the server's URL without its password). */
+  readonly location: string;
+  /** Keys with a pending row due by `nowMs`, oldest first: at most `limit`, none of `busy`. */
+  dueKeys(nowMs: number, limit: number, busy: ReadonlySet<string>): MaybePromise<string[]>;
+  /** When the next pending row comes due (ms since the epoch), or undefined when nothing is pending. */
+  nextDue(): MaybePromise<number | undefined>;
+  /** The newest pending row of a key, the older pending ones marked superseded (latest state wins). */
+  takeLatest(key: string, at: string): MaybePromise<{ row: OutboxRow; superseded: number } | undefined>;
+  /** Puts a record in the outbox (a reconcile's deltas; a sync's go in with their checkpoint, through the store). */
+  enqueue(entry: { key: string; canonicalType: string; eventId: string; deleted: boolean; data: string }, at: string): MaybePromise<void>;
+  /** Notes that a write of the row is about to be sent: until its outcome is recorded, the row is in doubt. */
+  sending(row: OutboxRow): MaybePromise<void>;
+  remoteId(key: string): MaybePromise<string | undefined>;
+  /** Marks a row delivered and records the key's remote id (or forgets it after a delete), in one transaction. */
+  delivered(row: OutboxRow, attempt: AttemptRecord, remoteId: string | null): MaybePromise<void>;
+  /** Records the remote id a lookup found, before anything is written. */
+  rememberRemoteId(key: string, remoteId: string, at: string): MaybePromise<void>;
+  forgetRemoteId(key: string): MaybePromise<void>;
+  /** Schedules another attempt of a row. */
+  retryLater(row: OutboxRow, attempt: AttemptRecord, dueMs: number): MaybePromise<void>;
+  /** Moves a row to the dead-letter queue, in one transaction. */
+  deadLetter(row: OutboxRow, attempt: AttemptRecord, letter: NewDeadLetter): MaybePromise<void>;
+  counts(): MaybePromise<OutboxCounts>;
+  /** Dead letters not discarded (unless asked), oldest first. */
+  deadLetters(options?: { ids?: readonly number[]; signature?: string; includeDiscarded?: boolean }): MaybePromise<DeadLetter[]>;
+  /** Open dead letters grouped by cause, the largest group first. */
+  clusters(): MaybePromise<DeadLetterCluster[]>;
+  /** Puts dead letters back in the outbox with fresh counters, due now; returns how many. */
+  retryDeadLetters(letters: readonly DeadLetter[]): MaybePromise<number>;
+  /** Marks dead letters discarded with a reason (kept, for the record); returns how many. */
+  discardDeadLetters(letters: readonly DeadLetter[], reason: string, at: string): MaybePromise<number>;
+  /** Rows whose write may have reached the destination without its outcome being recorded. */
+  inDoubtCount(): MaybePromise<number>;
+  /** Keys with a known remote id. */
+  remoteIdCount(): MaybePromise<number>;
+  /** Dead letters waiting, and those discarded. */
+  deadLetterCounts(): MaybePromise<{ open: number; discarded: number }>;
+  recordRun(run: Omit<FlowRunRecord, 'id'>): MaybePromise<void>;
+  /** The newest runs first. */
+  runs(limit: number): MaybePromise<FlowRunRecord[]>;
+  /** The saved breaker state with when it was saved. */
+  breakerRecord(): MaybePromise<{ state: unknown; updatedAt: string } | undefined>;
+  saveBreakerState(state: unknown, at: string): MaybePromise<void>;
+  close(): MaybePromise<void>;
+}
+
+/** Dead letters grouped by their signature, the largest group first. */
+export function clustersOf(letters: readonly DeadLetter[]): DeadLetterCluster[] {
+  const groups = new Map<string, DeadLetterCluster>();
+  for (const letter of letters) {
+    const group = groups.get(letter.signature);
+    if (group) {
+      group.count += 1;
+      group.ids.push(letter.id);
+    } else {
+      groups.set(letter.signature, { signature: letter.signature, count: 1, operation: letter.operation, status: letter.status, code: letter.code, message: letter.message, hint: letter.hint, ids: [letter.id] });
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
+}
+
+/** Whether a dead letter is among those asked for. */
+export function letterMatches(letter: DeadLetter, options: { ids?: readonly number[]; signature?: string; includeDiscarded?: boolean }): boolean {
+  return (options.includeDiscarded === true || letter.discardedAt === null) && (options.ids === undefined || options.ids.includes(letter.id)) && (options.signature === undefined || letter.signature === options.signature);
+}
+
 function rowOf(row: Record<string, unknown>): OutboxRow {
   return {
     seq: Number(row['seq']),
@@ -148,15 +231,17 @@ function deadLetterOf(row: Record<string, unknown>): DeadLetter {
 }
 
 /** A flow's outbox, id map, dead letters and breaker state, on its own connection to the flow's SQLite file. */
-export class Outbox {
+export class Outbox implements FlowOutbox {
   readonly flow: string;
   readonly path: string;
+  readonly location: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
 
   constructor(path: string, flow: string) {
     this.flow = flow;
     this.path = path;
+    this.location = path;
     try {
       this.#db = new DatabaseSync(path);
       this.#db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
@@ -276,7 +361,7 @@ export class Outbox {
   }
 
   /** Moves a row to the dead-letter queue, in one transaction. */
-  deadLetter(row: OutboxRow, attempt: AttemptRecord, letter: { operation: string; payload: string; status: number | null; code: string; message: string; signature: string; hint: string | null }): void {
+  deadLetter(row: OutboxRow, attempt: AttemptRecord, letter: NewDeadLetter): void {
     const history = JSON.stringify([...row.history, attempt]);
     this.#db.exec('BEGIN IMMEDIATE');
     try {
@@ -300,23 +385,11 @@ export class Outbox {
   /** Dead letters not discarded, oldest first. */
   deadLetters(options: { ids?: readonly number[]; signature?: string; includeDiscarded?: boolean } = {}): DeadLetter[] {
     const rows = this.#sql('SELECT * FROM pullpush_dlq WHERE flow = ? ORDER BY id').all(this.flow) as Array<Record<string, unknown>>;
-    return rows
-      .map(deadLetterOf)
-      .filter((letter) => (options.includeDiscarded === true || letter.discardedAt === null) && (options.ids === undefined || options.ids.includes(letter.id)) && (options.signature === undefined || letter.signature === options.signature));
+    return rows.map(deadLetterOf).filter((letter) => letterMatches(letter, options));
   }
 
   clusters(): DeadLetterCluster[] {
-    const groups = new Map<string, DeadLetterCluster>();
-    for (const letter of this.deadLetters()) {
-      const group = groups.get(letter.signature);
-      if (group) {
-        group.count += 1;
-        group.ids.push(letter.id);
-      } else {
-        groups.set(letter.signature, { signature: letter.signature, count: 1, operation: letter.operation, status: letter.status, code: letter.code, message: letter.message, hint: letter.hint, ids: [letter.id] });
-      }
-    }
-    return [...groups.values()].sort((a, b) => b.count - a.count);
+    return clustersOf(this.deadLetters());
   }
 
   /**
@@ -390,10 +463,6 @@ export class Outbox {
   breakerRecord(): { state: unknown; updatedAt: string } | undefined {
     const row = this.#sql('SELECT state, updated_at FROM pullpush_breakers WHERE flow = ?').get(this.flow) as { state: string; updated_at: string } | undefined;
     return row ? { state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at } : undefined;
-  }
-
-  breakerState(): unknown {
-    return this.breakerRecord()?.state;
   }
 
   saveBreakerState(state: unknown, at: string): void {

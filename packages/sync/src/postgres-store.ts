@@ -6,10 +6,12 @@
 import { createHash } from 'node:crypto';
 import { PullPushError } from '@pullpush/canonical';
 import type { StreamState } from '@pullpush/engine';
-import pg from 'pg';
+import type pg from 'pg';
 import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 import { SyncErrorCode } from './errors.ts';
+import { POSTGRES_OUTBOX_TABLES } from './postgres-outbox.ts';
+import { PostgresConnection, quoted } from './postgres-connection.ts';
 import { filterClause, instant } from './store-queries.ts';
 import { rawTableNameOf, tableNameOf } from './sqlite-store.ts';
 import { prepareBatch, type PreparedBatch, type PreparedRow } from './sqlite-rows.ts';
@@ -21,6 +23,11 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Clock for synced_at and checkpoints (tests). */
   now?: () => Date;
+  /**
+   * A flow id: every new, changed or deleted canonical record is also put in that flow's outbox, in the transaction
+   * that stores it with its checkpoint, for delivery to a connector destination (deliver()).
+   */
+  outbox?: string;
 }
 
 const META_TABLES = (schema: string) => `
@@ -65,99 +72,46 @@ CREATE TABLE IF NOT EXISTS ${name} (
   PRIMARY KEY (connection, remote_id)
 )`;
 
-/** A PostgreSQL identifier, quoted: names come from canonical types, connectors and the caller's schema. */
-function quoted(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** The connection URL with its password masked, for messages. */
-function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparsable URL)';
-  }
-}
-
 export class PostgresStore implements Destination, StateStore, RunLog {
   readonly description: string;
   readonly stateStore: StateStore = this;
   readonly schema: string;
-  readonly #pool: pg.Pool;
+  readonly #db: PostgresConnection;
   readonly #now: () => Date;
+  readonly #outbox: string | undefined;
   readonly #tables = new Set<string>();
   #ready: Promise<void> | undefined;
   #open = true;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
-    this.schema = options.schema ?? 'public';
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema)) {
-      throw new PullPushError(SyncErrorCode.InvalidDestination, `"${this.schema}" is not a PostgreSQL schema name this store uses.`, {
-        hint: 'Use lower-case letters, digits and underscores, starting with a letter: shop_sync.',
-      });
-    }
-    this.description = `${redactedUrl(url)}${this.schema === 'public' ? '' : ` (schema ${this.schema})`}`;
+    this.#db = new PostgresConnection(url, options);
+    this.schema = this.#db.schema;
+    this.description = this.#db.description;
     this.#now = options.now ?? (() => new Date());
-    this.#pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
-    // An idle connection the server drops must not crash the process; the next query reconnects.
-    this.#pool.on('error', () => undefined);
+    this.#outbox = options.outbox;
   }
 
   #table(name: string): string {
-    return `${quoted(this.schema)}.${quoted(name)}`;
+    return this.#db.table(name);
   }
 
-  /** Connects once and creates the shared tables; every operation waits for it. */
+  /** Connects once and creates the shared tables (the outbox's too, for a flow's store); every operation waits for it. */
   #connect(): Promise<void> {
     if (!this.#open) return Promise.reject(new PullPushError(SyncErrorCode.Closed, `The PostgreSQL store ${this.description} is closed.`, { hint: 'Open it again.' }));
-    this.#ready ??= this.#createOnce(META_TABLES(quoted(this.schema)));
+    this.#ready ??= this.#db.createOnce(META_TABLES(quoted(this.schema)) + (this.#outbox === undefined ? '' : POSTGRES_OUTBOX_TABLES(quoted(this.schema))));
     return this.#ready;
   }
 
-  async #query<R extends pg.QueryResultRow>(text: string, values: unknown[] = [], client?: pg.PoolClient): Promise<pg.QueryResult<R>> {
-    try {
-      return await (client ?? this.#pool).query<R>(text, values);
-    } catch (error) {
-      throw this.#failure(error, 'A query failed');
-    }
-  }
-
-  #failure(error: unknown, what: string): PullPushError {
-    if (error instanceof PullPushError) return error;
-    const code = (error as { code?: string }).code;
-    const unreachable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000';
-    return new PullPushError(SyncErrorCode.Database, `${what} on ${this.description}: ${(error as Error).message}`, {
-      hint: unreachable
-        ? 'Check the URL (host, port, database, user and password) and that PostgreSQL accepts connections from here.'
-        : 'Nothing of this batch was written and its checkpoint did not move; rerun the sync once the database accepts writes.',
-    });
+  #query<R extends pg.QueryResultRow>(text: string, values: unknown[] = [], client?: pg.PoolClient): Promise<pg.QueryResult<R>> {
+    return this.#db.query<R>(text, values, client);
   }
 
   /** Creates a record or raw table the first time a batch needs it (outside the batch's transaction). */
   async #ensureTable(name: string, ddl: (qualified: string) => string): Promise<void> {
     if (this.#tables.has(name)) return;
-    await this.#createOnce(ddl(this.#table(name)));
-    if (!name.startsWith('raw_')) await this.#createOnce(`CREATE INDEX IF NOT EXISTS ${quoted(`${name}_source`)} ON ${this.#table(name)} (connector, connection, stream, remote_id)`);
+    await this.#db.createOnce(ddl(this.#table(name)));
+    if (!name.startsWith('raw_')) await this.#db.createOnce(`CREATE INDEX IF NOT EXISTS ${quoted(`${name}_source`)} ON ${this.#table(name)} (connector, connection, stream, remote_id)`);
     this.#tables.add(name);
-  }
-
-  /**
-   * DDL (`IF NOT EXISTS`) that another process may be running at the same moment: that is not atomic in
-   * PostgreSQL, and the loser of the race gets a unique violation on the catalogue. Run again, the statements
-   * find what the winner made (and a script of several statements runs its remaining ones).
-   */
-  async #createOnce(ddl: string): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.#pool.query(ddl);
-        return;
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (attempt >= 3 || (code !== '23505' && code !== '42P07')) throw this.#failure(error, 'Creating the tables failed');
-      }
-    }
   }
 
   async write(batch: Batch): Promise<WriteCounts> {
@@ -166,12 +120,8 @@ export class PostgresStore implements Destination, StateStore, RunLog {
     const types = new Set(prepared.rows.map((row) => row.canonicalType));
     for (const type of types) await this.#ensureTable(tableNameOf(type), recordTable);
     if (prepared.raws.length > 0) await this.#ensureTable(rawTableNameOf(batch.connector, batch.stream), rawTable);
-    const client = await this.#pool.connect().catch((error: unknown) => {
-      throw this.#failure(error, 'Connecting failed');
-    });
     const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
-    try {
-      await client.query('BEGIN');
+    await this.#db.transaction(`Writing ${prepared.rows.length + prepared.raws.length} records of stream ${batch.stream}`, async (client) => {
       for (const type of types) await this.#writeRows(client, prepared, type, counts);
       if (prepared.raws.length > 0) await this.#writeRaws(client, prepared, counts);
       if (prepared.failures.length > 0) {
@@ -192,14 +142,8 @@ export class PostgresStore implements Destination, StateStore, RunLog {
         );
       }
       if (prepared.state !== undefined) await this.#putState(client, prepared, prepared.state, prepared.syncedAt);
-      await client.query('COMMIT');
-      return counts;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw this.#failure(error, `Writing ${prepared.rows.length + prepared.raws.length} records of stream ${batch.stream}`);
-    } finally {
-      client.release();
-    }
+    });
+    return counts;
   }
 
   /**
@@ -285,6 +229,24 @@ export class PostgresStore implements Destination, StateStore, RunLog {
       );
     }
     if (seen.length > 0) await client.query(`UPDATE ${table} SET seen_run = $1 WHERE key = ANY($2::text[])`, [batch.runId, seen]);
+    if (this.#outbox !== undefined && written.size > 0) {
+      // In the batch's order: the outbox's sequence is the order a key's versions are delivered in.
+      const list = [...written.values()];
+      await client.query(
+        `INSERT INTO ${this.#table('pullpush_outbox')} (flow, key, canonical_type, event_id, deleted, data, enqueued_at)
+         SELECT $1, r.key, r.type, r.event_id, r.deleted, r.data, $2
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[]) WITH ORDINALITY AS r(key, type, event_id, deleted, data, position) ORDER BY r.position`,
+        [
+          this.#outbox,
+          batch.syncedAt,
+          list.map((row) => row.key),
+          list.map((row) => `${row.canonicalType}@${row.canonicalVersion}`),
+          list.map((row) => row.eventId),
+          list.map((row) => row.deleted === 1),
+          list.map((row) => row.data),
+        ],
+      );
+    }
   }
 
   /** Native records of a raw stream: changed ones (by a digest of their JSON) written, the others counted unchanged. */
@@ -426,6 +388,6 @@ export class PostgresStore implements Destination, StateStore, RunLog {
   async close(): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
-    await this.#pool.end();
+    await this.#db.end();
   }
 }

@@ -3,11 +3,10 @@
 // streams (read-only), and each source record is matched to one — by the flow's id map, else by the flow's `match`
 // fields — to say create, update (with the changed fields), delete, unchanged or skip (a deletion of a record the
 // destination does not have). Only the fields the destination's writes send are compared.
-import { existsSync } from 'node:fs';
 import { diffCanonical, getCanonicalType, type CanonicalChange } from '@pullpush/canonical';
 import { compileConnector, type Connector, type ConnectorOptions } from '@pullpush/engine';
 import type { Flow } from '@pullpush/schema';
-import { Outbox } from './outbox.ts';
+import { flowStoreExists, openFlowOutbox } from './flow-store.ts';
 
 type Json = Record<string, unknown>;
 
@@ -100,7 +99,7 @@ export async function compareFlow(options: PreviewOptions): Promise<FlowComparis
   const target = flow.destination;
   const source = await compileConnector(options.source.definition, options.source.config, { ...options.source.engine, connection: flow.source.connection, readOnly: true });
   const destination = await compileConnector(options.target.definition, options.target.config, { ...options.target.engine, connection: target.connection, readOnly: true });
-  const outbox = options.db !== undefined && existsSync(options.db) ? new Outbox(options.db, flow.id) : undefined;
+  const outbox = options.db !== undefined && flowStoreExists(options.db) ? openFlowOutbox(options.db, flow.id) : undefined;
   const counts: Record<PreviewAction, number> = { create: 0, update: 0, delete: 0, unchanged: 0, skip: 0 };
   const items: PreviewItem[] = [];
   const sources = new Map<string, ReadRecord>();
@@ -143,7 +142,7 @@ export async function compareFlow(options: PreviewOptions): Promise<FlowComparis
       for (const entry of read.records) {
         const { key, record } = entry;
         sources.set(key, entry);
-        const knownId = outbox?.remoteId(key);
+        const knownId = await outbox?.remoteId(key);
         const text = matchFields.length === 0 ? undefined : matchText(record, matchFields);
         const found = (knownId === undefined ? undefined : byRemoteId.get(knownId)) ?? (text === undefined ? undefined : byMatch.get(text));
         const remoteId = found ? remoteIdOf(found) : undefined;
@@ -161,7 +160,7 @@ export async function compareFlow(options: PreviewOptions): Promise<FlowComparis
     }
     return { preview: { flow: flow.id, counts, items, truncated, requests: { source: source.requestCount, destination: destination.requestCount } }, sources };
   } finally {
-    outbox?.close();
+    await outbox?.close();
     await Promise.all([source.close(), destination.close()]);
   }
 }

@@ -5,13 +5,13 @@
 import { compileConnector } from '@pullpush/engine';
 import { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';
 import { recordFlowRun } from './flow-status.ts';
-import { Outbox } from './outbox.ts';
+import { openFlowOutbox } from './flow-store.ts';
 import { compareFlow, type FlowPreview, type PreviewOptions } from './preview.ts';
 
 export interface ReconcileOptions extends PreviewOptions {
-  /** The flow's SQLite file (id map, outbox, dead letters): required, the baseline lives there. */
+  /** The flow's store, its SQLite file or a PostgreSQL URL (id map, outbox, dead letters): required, the baseline lives there. */
   db: string;
-  delivery?: Omit<DeliveryOptions, 'path' | 'flow' | 'destination' | 'signal'>;
+  delivery?: Omit<DeliveryOptions, 'db' | 'flow' | 'destination' | 'signal'>;
 }
 
 export interface ReconcileReport {
@@ -27,30 +27,30 @@ export async function reconcileFlow(options: ReconcileOptions): Promise<Reconcil
   const startedAt = new Date().toISOString();
   const { preview, sources } = await compareFlow(options);
   const at = new Date().toISOString();
-  const outbox = new Outbox(db, flow.id);
+  const outbox = openFlowOutbox(db, flow.id);
   let matched = 0;
   try {
     for (const item of preview.items) {
       if (item.remoteId !== undefined) {
-        outbox.rememberRemoteId(item.key, item.remoteId, at);
+        await outbox.rememberRemoteId(item.key, item.remoteId, at);
         matched += 1;
       } else if (item.action === 'create') {
         // The destination no longer has what the id map remembers (removed there): it is created again.
-        outbox.forgetRemoteId(item.key);
+        await outbox.forgetRemoteId(item.key);
       }
       if (item.action !== 'create' && item.action !== 'update' && item.action !== 'delete') continue;
       const source = sources.get(item.key);
-      if (source) outbox.enqueue({ key: item.key, canonicalType: item.type, eventId: source.eventId, deleted: item.action === 'delete', data: JSON.stringify(source.record) }, at);
+      if (source) await outbox.enqueue({ key: item.key, canonicalType: item.type, eventId: source.eventId, deleted: item.action === 'delete', data: JSON.stringify(source.record) }, at);
     }
   } finally {
-    outbox.close();
+    await outbox.close();
   }
   if (flow.destination.kind !== 'connector') throw new TypeError('reconcileFlow reconciles flows to a connector destination.');
   const destination = await compileConnector(options.target.definition, options.target.config, { ...options.target.engine, connection: flow.destination.connection });
   try {
     const delivery = await deliver({
       ...options.delivery,
-      path: db,
+      db,
       flow: flow.id,
       destination,
       ...(flow.destination.operations ? { operations: flow.destination.operations } : {}),
@@ -58,7 +58,7 @@ export async function reconcileFlow(options: ReconcileOptions): Promise<Reconcil
     });
     const { flow: _flow, ...delivered } = delivery;
     const status = delivery.pending === 0 && delivery.deadLettered === 0 && !preview.truncated ? 'succeeded' : 'partial';
-    recordFlowRun(db, flow.id, { kind: 'reconcile', status, startedAt, summary: { compared: preview.counts, truncated: preview.truncated, matched, ...delivered } });
+    await recordFlowRun(db, flow.id, { kind: 'reconcile', status, startedAt, summary: { compared: preview.counts, truncated: preview.truncated, matched, ...delivered } });
     return { comparison: preview, matched, delivery };
   } finally {
     await destination.close();

@@ -1,4 +1,5 @@
-// A flow from one testkit shop's customers to another's writes, through the flow's SQLite outbox: every record
+// A flow from one testkit shop's customers to another's writes, through the flow's outbox — in its SQLite file and
+// in a PostgreSQL schema, the same tests on both: every record
 // delivered once at its latest version, in order per key, through 5xx bursts, 429s, and answers lost after the
 // write was applied; dead letters clustered by cause and retried; a circuit breaker that opens during an outage,
 // keeps its state across runs, and closes after it.
@@ -8,8 +9,9 @@ import { join } from 'node:path';
 import { compileConnector } from '@pullpush/engine';
 import type { Flow } from '@pullpush/schema';
 import { shopConnectorDefinition, startTestApi, type Fault, type TestApi } from '@pullpush/testkit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliver, flowStatus, Outbox, previewFlow, reconcileFlow, runFlow, shadowFlow, type FlowRunOptions } from '../src/index.ts';
+import { afterAll, afterEach, beforeEach, describe, expect, it as itAlways } from 'vitest';
+import { deliver, flowStatus, openFlowOutbox, previewFlow, reconcileFlow, runFlow, shadowFlow, type FlowRunOptions } from '../src/index.ts';
+import { dropSchemas, freshSchema, POSTGRES_URL, schemaUrl } from './postgres.ts';
 
 const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
 const SOURCE_TOKEN = 'src-token';
@@ -29,6 +31,14 @@ afterEach(async () => {
   await Promise.all([source.close(), target.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
+afterAll(dropSchemas);
+
+/** The flow's store of the current test: a SQLite file in its temp dir, or a PostgreSQL schema of its own. */
+let db: () => string;
+const STORES: Array<[string, () => string, boolean]> = [
+  ['SQLite', () => join(dir, 'flow.db'), true],
+  ['PostgreSQL', () => schemaUrl(freshSchema()), POSTGRES_URL !== undefined],
+];
 
 const FLOW: Flow = {
   dsl: 'pullpush/flow/v1',
@@ -48,7 +58,7 @@ async function run(extra: Partial<FlowRunOptions> = {}) {
     config: { apiKey: SOURCE_TOKEN },
     engine: LOCAL,
     target: { definition: crmDefinition(), config: { apiKey: DESTINATION_TOKEN }, engine: { ...LOCAL, baseUrl: target.url } },
-    db: join(dir, 'flow.db'),
+    db: db(),
     delivery: QUICK,
     ...extra,
   });
@@ -65,7 +75,12 @@ function copies(): Map<string, number> {
 
 const posts = () => target.requests.filter((request) => request.method === 'POST' && request.path === '/customers');
 
-describe('delivery to a connector destination', () => {
+describe.each(STORES)('delivery to a connector destination (outbox in %s)', (store, location, available) => {
+  const it = available ? itAlways : itAlways.skip;
+  beforeEach(() => {
+    const at = location();
+    db = () => at;
+  });
   it('delivers every record once at its latest version through 5xx bursts, 429s and lost answers; then changes and deletions', { timeout: 120_000 }, async () => {
     const faults: Fault[] = [
       { kind: 'status', status: 503, method: 'POST', route: '/customers', times: 4 },
@@ -111,13 +126,13 @@ describe('delivery to a connector destination', () => {
     source.update('customers', customer.id, { first_name: 'Third' });
     await run(waiting);
     target.setFaults([]);
-    const outbox = new Outbox(join(dir, 'flow.db'), FLOW.id);
-    expect(outbox.counts().pending).toBe(26);
-    outbox.close();
+    const outbox = openFlowOutbox(db(), FLOW.id);
+    expect((await outbox.counts()).pending).toBe(26);
+    await outbox.close();
     const destination = await compileConnector(crmDefinition(), { apiKey: DESTINATION_TOKEN }, { ...LOCAL, baseUrl: target.url, connection: 'crm' });
     try {
       // Due now: the retries above were scheduled a minute out, so the test moves the clock.
-      const report = await deliver({ path: join(dir, 'flow.db'), flow: FLOW.id, destination, now: () => new Date(Date.now() + 120_000), concurrency: 8 });
+      const report = await deliver({ db: db(), flow: FLOW.id, destination, now: () => new Date(Date.now() + 120_000), concurrency: 8 });
       expect(report).toMatchObject({ delivered: 24, pending: 0 });
       expect(report.coalesced).toBe(2);
     } finally {
@@ -133,18 +148,18 @@ describe('delivery to a connector destination', () => {
     ]);
     const first = await run({ delivery: { ...QUICK, concurrency: 1 } });
     expect(first.delivery).toMatchObject({ deadLettered: 5, delivered: 19, pending: 0 });
-    const outbox = new Outbox(join(dir, 'flow.db'), FLOW.id);
+    const outbox = openFlowOutbox(db(), FLOW.id);
     try {
-      const clusters = outbox.clusters();
+      const clusters = await outbox.clusters();
       expect(clusters.map((cluster) => [cluster.count, cluster.status])).toEqual([[3, 422], [2, 401]]);
       expect(clusters[0]?.hint).toContain('write mapping');
       expect(clusters[1]?.hint).toContain('expired');
-      const letter = outbox.deadLetters()[0];
+      const [letter] = await outbox.deadLetters();
       expect(letter?.attempts.at(-1)).toMatchObject({ outcome: 'dead', status: 422, code: 'ENGINE_WRITE_FAILED' });
-      expect(JSON.stringify(outbox.deadLetters())).not.toContain(DESTINATION_TOKEN);
-      expect(outbox.retryDeadLetters(outbox.deadLetters())).toBe(5);
+      expect(JSON.stringify(await outbox.deadLetters())).not.toContain(DESTINATION_TOKEN);
+      expect(await outbox.retryDeadLetters(await outbox.deadLetters())).toBe(5);
     } finally {
-      outbox.close();
+      await outbox.close();
     }
     target.setFaults([]);
     const second = await run();
@@ -157,18 +172,18 @@ describe('delivery to a connector destination', () => {
     source.update('customers', renamed.id, { first_name: 'Refused' });
     target.setFaults([{ kind: 'status', status: 422, method: 'PATCH', times: 1 }]);
     expect((await run()).delivery).toMatchObject({ deadLettered: 1, delivered: 0 });
-    const again = new Outbox(join(dir, 'flow.db'), FLOW.id);
+    const again = openFlowOutbox(db(), FLOW.id);
     try {
-      expect(again.deadLetters().map((letter) => [letter.operation, letter.status])).toEqual([['update', 422]]);
+      expect((await again.deadLetters()).map((letter) => [letter.operation, letter.status])).toEqual([['update', 422]]);
     } finally {
-      again.close();
+      await again.close();
     }
   });
 
   it('opens the circuit breaker during an outage, keeps it open across runs, and closes it after the outage', { timeout: 60_000 }, async () => {
-    // Before any run there is no file, and asking for the status does not make one.
-    expect(flowStatus(FLOW, { db: join(dir, 'flow.db') })).toMatchObject({ outbox: { pending: 0 }, breaker: { state: 'closed', since: null }, runs: [] });
-    expect(existsSync(join(dir, 'flow.db'))).toBe(false);
+    // Before any run there is nothing, and asking for the status does not make a file.
+    expect(await flowStatus(FLOW, { db: db() })).toMatchObject({ outbox: { pending: 0 }, breaker: { state: 'closed', since: null }, runs: [] });
+    if (store === 'SQLite') expect(existsSync(db())).toBe(false);
     target.setFaults([{ kind: 'status', status: 503, method: 'POST', route: '/customers' }]);
     const breaker = { failures: 3, halfOpenAfterMs: 300 };
     const during = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 0 } });
@@ -180,7 +195,7 @@ describe('delivery to a connector destination', () => {
     expect(still.delivery).toMatchObject({ breaker: 'open', pending: 24 });
     expect(posts().length).toBe(attempted);
     // The flow's status says so from its file alone, and lists both runs as partial.
-    const status = flowStatus(FLOW, { db: join(dir, 'flow.db') });
+    const status = await flowStatus(FLOW, { db: db() });
     expect(status).toMatchObject({ mode: 'live', breaker: { state: 'open' }, outbox: { pending: 24, delivered: 0 }, remoteIds: 0 });
     expect(status.breaker.since).toMatch(/^\d{4}-/);
     expect(status.runs.map((entry) => `${entry.kind} ${entry.status}`)).toEqual(['run partial', 'run partial']);
@@ -190,7 +205,7 @@ describe('delivery to a connector destination', () => {
     const after = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 10_000 } });
     expect(after.delivery).toMatchObject({ breaker: 'closed', delivered: 24, pending: 0, deadLettered: 0 });
     expect([...copies().values()].every((count) => count === 1)).toBe(true);
-    expect(flowStatus(FLOW, { db: join(dir, 'flow.db') })).toMatchObject({ breaker: { state: 'closed' }, outbox: { pending: 0, delivered: 24, inDoubt: 0, nextDueAt: null }, remoteIds: 24 });
+    expect(await flowStatus(FLOW, { db: db() })).toMatchObject({ breaker: { state: 'closed' }, outbox: { pending: 0, delivered: 24, inDoubt: 0, nextDueAt: null }, remoteIds: 24 });
   });
 
   it('previews what a flow would write — creates, updates with their changed fields, deletes — writing nothing', { timeout: 60_000 }, async () => {
@@ -199,7 +214,7 @@ describe('delivery to a connector destination', () => {
         flow: { ...FLOW, match: { 'commerce.customer': ['email'] } },
         source: { definition: shopConnectorDefinition({ baseUrl: source.url }), config: { apiKey: SOURCE_TOKEN }, engine: LOCAL },
         target: { definition: crmDefinition(), config: { apiKey: DESTINATION_TOKEN }, engine: { ...LOCAL, baseUrl: target.url } },
-        db: join(dir, 'flow.db'),
+        db: db(),
       });
     const writes = () => target.requests.filter((request) => request.method !== 'GET').length;
     const before = await preview();
@@ -233,7 +248,7 @@ describe('delivery to a connector destination', () => {
       flow: FLOW,
       source: { definition: shopConnectorDefinition({ baseUrl: source.url }), config: { apiKey: SOURCE_TOKEN }, engine: LOCAL },
       target: { definition: crmDefinition(), config: { apiKey: DESTINATION_TOKEN }, engine: { ...LOCAL, baseUrl: target.url } },
-      db: join(dir, 'flow.db'),
+      db: db(),
       delivery: QUICK,
     });
     expect(report.comparison.counts).toEqual({ create: 1, update: 1, delete: 0, unchanged: 22, skip: 0 });

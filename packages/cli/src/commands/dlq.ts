@@ -19,12 +19,12 @@ interface SelectFlags extends DlqFlags {
 }
 
 function addTarget(command: Command): Command {
-  return command.requiredOption('--db <file>', "the flow's SQLite file").requiredOption('--flow <id>', 'the flow id');
+  return command.requiredOption('--db <file|url>', "the flow's store: its SQLite file, or a postgres:// URL").requiredOption('--flow <id>', 'the flow id');
 }
 
 async function open(flags: DlqFlags) {
-  const { Outbox } = await import('../libraries/runtime.ts');
-  return new Outbox(flags.db, flags.flow);
+  const { openFlowOutbox } = await import('../libraries/runtime.ts');
+  return openFlowOutbox(flags.db, flags.flow);
 }
 
 /** The letters an id list, --signature or --all names; one of them is required. */
@@ -44,12 +44,12 @@ export function registerDlq(program: Command, ctx: Context): void {
     ctx.json = flags.json === true;
     const outbox = await open(flags);
     try {
-      const letters = outbox.deadLetters();
+      const letters = await outbox.deadLetters();
       if (flags.json) ctx.out.json(letters);
       else if (letters.length === 0) ctx.out.line(`The dead-letter queue of flow ${flags.flow} is empty.`);
       else for (const letter of letters) ctx.out.line(`${letter.id}  ${letter.operation} ${letter.key}  ${letter.status ?? '-'} ${letter.code}  ${letter.message.slice(0, 160)}`);
     } finally {
-      outbox.close();
+      await outbox.close();
     }
     ctx.exitCode = ExitCode.Ok;
   });
@@ -60,7 +60,7 @@ export function registerDlq(program: Command, ctx: Context): void {
     if (!Number.isSafeInteger(Number(id))) throw new UsageError('Dead-letter ids are numbers (pullpush dlq list shows them).');
     const outbox = await open(flags);
     try {
-      const letter = outbox.deadLetters({ ids: [Number(id)], includeDiscarded: true })[0];
+      const [letter] = await outbox.deadLetters({ ids: [Number(id)], includeDiscarded: true });
       if (!letter) throw new UsageError(`No dead letter ${id} in flow ${flags.flow}.`, 'pullpush dlq list shows the ids.');
       if (flags.json) ctx.out.json(letter);
       else {
@@ -72,7 +72,7 @@ export function registerDlq(program: Command, ctx: Context): void {
         ctx.out.line(`Payload (secrets redacted): ${JSON.stringify(letter.payload, null, 2)}`);
       }
     } finally {
-      outbox.close();
+      await outbox.close();
     }
     ctx.exitCode = ExitCode.Ok;
   });
@@ -82,7 +82,7 @@ export function registerDlq(program: Command, ctx: Context): void {
     ctx.json = flags.json === true;
     const outbox = await open(flags);
     try {
-      const groups = outbox.clusters();
+      const groups = await outbox.clusters();
       if (flags.json) ctx.out.json(groups);
       else if (groups.length === 0) ctx.out.line(`The dead-letter queue of flow ${flags.flow} is empty.`);
       else
@@ -92,7 +92,7 @@ export function registerDlq(program: Command, ctx: Context): void {
           ctx.out.line(`    signature: ${group.signature}`);
         }
     } finally {
-      outbox.close();
+      await outbox.close();
     }
     ctx.exitCode = ExitCode.Ok;
   });
@@ -105,11 +105,11 @@ export function registerDlq(program: Command, ctx: Context): void {
     ctx.json = flags.json === true;
     const outbox = await open(flags);
     try {
-      const count = outbox.retryDeadLetters(await selected(outbox, ids, flags));
+      const count = await outbox.retryDeadLetters(await selected(outbox, ids, flags));
       if (flags.json) ctx.out.json({ retried: count });
       else ctx.out.line(`${count} put back in the outbox of flow ${flags.flow}; the next pullpush flow run delivers them.`);
     } finally {
-      outbox.close();
+      await outbox.close();
     }
     ctx.exitCode = ExitCode.Ok;
   });
@@ -122,11 +122,11 @@ export function registerDlq(program: Command, ctx: Context): void {
     ctx.json = flags.json === true;
     const outbox = await open(flags);
     try {
-      const count = outbox.discardDeadLetters(await selected(outbox, ids, flags), flags.reason ?? '', new Date().toISOString());
+      const count = await outbox.discardDeadLetters(await selected(outbox, ids, flags), flags.reason ?? '', new Date().toISOString());
       if (flags.json) ctx.out.json({ discarded: count });
       else ctx.out.line(`${count} discarded.`);
     } finally {
-      outbox.close();
+      await outbox.close();
     }
     ctx.exitCode = ExitCode.Ok;
   });

@@ -1,4 +1,4 @@
-// `pullpush flow run <flow>`: a flow document run once — its source streams synced into the flow's SQLite file
+// `pullpush flow run <flow>`: a flow document run once — its source streams synced into the flow's store (SQLite or PostgreSQL)
 // and, for a connector destination, what changed delivered through that connector's writes (outbox, retries,
 // circuit breaker, dead-letter queue); in shadow mode, what it would write, writing nothing. `flow preview`,
 // `reconcile` and `shadow` compare the source with the destination; `flow status` and `flow mode` read and set
@@ -68,7 +68,7 @@ function addFlowInputs(command: Command, options: { db?: string; limit?: boolean
     .argument('<flow>', 'the flow document (JSON file)')
     .requiredOption('-d, --definition <file>', "a connector definition the flow names (repeatable: the source's and the destination's)", collect)
     .option('-c, --config <connection=file>', 'the config of a connection the flow names (repeatable); PULLPUSH_<KEY> environment variables also work', collect);
-  if (options.db) command.option('--db <file>', `${options.db} (default <flow id>.db)`);
+  if (options.db) command.option('--db <file|url>', `${options.db} (default <flow id>.db), or a postgres:// URL`);
   if (options.limit) command.option('--limit <n>', 'records read per stream at most (default 10000)', positiveInteger);
   return command
     .option('--allow-private-network', 'allow private and loopback addresses (self-hosted and local APIs)')
@@ -121,10 +121,10 @@ function runExitCode(summary: FlowRunSummary | FlowShadowRunSummary, signal: Abo
 
 export function registerFlow(program: Command, ctx: Context): void {
   const flow = program.command('flow').summary('run flows: a source into a destination');
-  const run = addFlowInputs(flow.command('run'), { db: "the flow's SQLite file", limit: true })
+  const run = addFlowInputs(flow.command('run'), { db: "the flow's store: its SQLite file", limit: true })
     .summary('run a flow once')
     .description(
-      "Run a flow once: its source streams are synced into the flow's SQLite file (--db) and, when its destination is a connector, every new, changed or deleted record is delivered through that connector's writes — " +
+      "Run a flow once: its source streams are synced into the flow's store (--db: a SQLite file, or a postgres:// URL) and, when its destination is a connector, every new, changed or deleted record is delivered through that connector's writes — " +
         'one write per key at a time, retried with backoff, behind a circuit breaker; what cannot be delivered goes to the dead-letter queue (pullpush dlq). A second run goes on where the first stopped. ' +
         "The flow's mode decides: live runs so; shadow (or --shadow) says what a run would write against the destination's current records, writing nothing and moving no checkpoint; paused refuses (pullpush flow mode).",
     )
@@ -160,7 +160,7 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.exitCode = runExitCode(summary, ctx.signal);
   });
 
-  const reconcile = addFlowInputs(flow.command('reconcile'), { db: "the flow's SQLite file", limit: true })
+  const reconcile = addFlowInputs(flow.command('reconcile'), { db: "the flow's store: its SQLite file", limit: true })
     .summary('bring a connector destination back in line with the source')
     .description(
       "Compare the flow's source with the destination's current records (both read-only), record the matches in the flow's id map (the new baseline), and deliver the differences: records the destination lacks are created, those that differ updated, those the source deleted deleted. " +
@@ -229,7 +229,7 @@ export function registerFlow(program: Command, ctx: Context): void {
     ctx.exitCode = flags.promote !== undefined && promoted.length === 0 ? ExitCode.Failed : ExitCode.Ok;
   });
 
-  const preview = addFlowInputs(flow.command('preview'), { db: "the flow's SQLite file, for its id map", limit: true })
+  const preview = addFlowInputs(flow.command('preview'), { db: "the flow's store, for its id map: its SQLite file", limit: true })
     .summary('what a flow to a connector would write, writing nothing')
     .description(
       "Read the flow's source and the destination's current records (both read-only, no checkpoint moves) and say, per record, what a run would do: create, update (with the fields that change), delete, unchanged or skip. " +
@@ -256,14 +256,14 @@ export function registerFlow(program: Command, ctx: Context): void {
   const status = flow
     .command('status')
     .summary('where a flow stands: its mode, outbox, dead letters, circuit breaker and latest runs')
-    .description("Read the flow's SQLite file (--db) and say where the flow stands, without calling either API: its mode, what waits in the outbox (and how much of it may already have reached the destination), the dead-letter queue, the circuit breaker and the latest runs.")
+    .description("Read the flow's store (--db: its SQLite file or a postgres:// URL) and say where the flow stands, without calling either API: its mode, what waits in the outbox (and how much of it may already have reached the destination), the dead-letter queue, the circuit breaker and the latest runs.")
     .argument('<flow>', 'the flow document (JSON file)')
-    .option('--db <file>', "the flow's SQLite file (default <flow id>.db)");
+    .option('--db <file|url>', "the flow's store: its SQLite file (default <flow id>.db) or a postgres:// URL");
   addJsonOption(status, 'the status').action(async (file: string, flags: { db?: string; json?: boolean }) => {
     ctx.json = flags.json === true;
     const { flowStatus, loadJsonDocument } = await import('../libraries/runtime.ts');
     const document = loadJsonDocument(file) as Flow;
-    const result = flowStatus(document, flags.db ? { db: flags.db } : {});
+    const result = await flowStatus(document, flags.db ? { db: flags.db } : {});
     if (flags.json) ctx.out.json(result);
     else {
       ctx.out.line(`Flow ${result.flow}: ${result.mode}, to ${result.destination}.`);

@@ -1,2 +1,2 @@
 // What the tools use of the sync pipeline, loaded on first use (load.ts).
-export { flowStatus, openSqliteStore, Outbox, previewFlow, reconcileFlow, runFlow, runSync, shadowFlow } from '@pullpush/sync';
+export { flowStatus, openFlowOutbox, openSqliteStore, previewFlow, reconcileFlow, runFlow, runSync, shadowFlow } from '@pullpush/sync';

@@ -23,8 +23,8 @@ const Selection = {
 
 async function outboxOf(runtime: ServerRuntime, flow: string) {
   runtime.workspace.getFlow(flow);
-  const { Outbox } = await loadSync();
-  return new Outbox(runtime.workspace.flowDatabasePath(flow), flow);
+  const { openFlowOutbox } = await loadSync();
+  return openFlowOutbox(runtime.workspace.flowDatabasePath(flow), flow);
 }
 
 function selection(args: { ids?: number[] | undefined; signature?: string | undefined; all?: boolean | undefined }): { ids?: number[]; signature?: string } {
@@ -185,7 +185,7 @@ export const deliveryTools = [
     async handler(args, { runtime }) {
       const flow = runtime.workspace.getFlow(args.flow) as unknown as Flow;
       const { flowStatus } = await loadSync();
-      const status = flowStatus(flow, { db: runtime.workspace.flowDatabasePath(args.flow), ...(args.runs === undefined ? {} : { runs: args.runs }) });
+      const status = await flowStatus(flow, { db: runtime.workspace.flowDatabasePath(args.flow), ...(args.runs === undefined ? {} : { runs: args.runs }) });
       return { ...status, outbox: { ...status.outbox }, deadLetters: { ...status.deadLetters }, breaker: { ...status.breaker }, runs: status.runs.map((run) => ({ ...run })) };
     },
   }),
@@ -293,10 +293,10 @@ export const deliveryTools = [
     async handler(args, { runtime }) {
       const outbox = await outboxOf(runtime, args.flow);
       try {
-        const letters = outbox.deadLetters();
+        const letters = await outbox.deadLetters();
         return { total: letters.length, deadLetters: letters.slice(0, args.limit ?? 50) as unknown as Array<Record<string, unknown>> };
       } finally {
-        outbox.close();
+        await outbox.close();
       }
     },
   }),
@@ -311,9 +311,9 @@ export const deliveryTools = [
     async handler(args, { runtime }) {
       const outbox = await outboxOf(runtime, args.flow);
       try {
-        return { clusters: outbox.clusters() as unknown as Array<Record<string, unknown>> };
+        return { clusters: (await outbox.clusters()) as unknown as Array<Record<string, unknown>> };
       } finally {
-        outbox.close();
+        await outbox.close();
       }
     },
   }),
@@ -328,9 +328,9 @@ export const deliveryTools = [
     async handler(args, { runtime }) {
       const outbox = await outboxOf(runtime, args.flow);
       try {
-        return { retried: outbox.retryDeadLetters(outbox.deadLetters(selection(args))) };
+        return { retried: await outbox.retryDeadLetters(await outbox.deadLetters(selection(args))) };
       } finally {
-        outbox.close();
+        await outbox.close();
       }
     },
   }),
@@ -345,9 +345,9 @@ export const deliveryTools = [
     async handler(args, { runtime }) {
       const outbox = await outboxOf(runtime, args.flow);
       try {
-        return { discarded: outbox.discardDeadLetters(outbox.deadLetters(selection(args)), args.reason, new Date().toISOString()) };
+        return { discarded: await outbox.discardDeadLetters(await outbox.deadLetters(selection(args)), args.reason, new Date().toISOString()) };
       } finally {
-        outbox.close();
+        await outbox.close();
       }
     },
   }),

@@ -653,6 +653,27 @@ const SYNC: Record<CodeOf<typeof SyncErrorCode>, Explanation> = {
     example: 'pullpush flow mode shop-to-crm.json live',
     related: ['DSL_FLOW_SHADOW_DESTINATION'],
   },
+  SYNC_INVALID_SCHEDULE: {
+    title: 'Schedule refused',
+    meaning: 'The cron expression or the time zone of a flow schedule could not be read, so no schedule was stored.',
+    causes: ['A cron expression with a wrong number of fields or an out-of-range value.', 'A time zone that is not an IANA name.'],
+    fix: ['Write five cron fields, minute first, and an IANA zone: pullpush schedule add <flow> --cron "*/15 * * * *" --tz Europe/Paris.'],
+    example: 'pullpush schedule add shop-to-crm.json -d shop.json -d crm.json --cron "0 * * * *" --db postgres://…',
+  },
+  SYNC_UNKNOWN_JOB: {
+    title: 'No such job',
+    meaning: 'The job id is in none of the queues of that database (it may have been deleted after its retention time).',
+    causes: ['A mistyped id.', 'A job of another database or schema.'],
+    fix: ['List the jobs with their ids: pullpush jobs list --db <url>.'],
+    example: 'pullpush jobs retry 5b0f… --db postgres://…',
+  },
+  SYNC_JOB_INPUTS: {
+    title: 'A queued flow cannot be run by this worker',
+    meaning: 'The job does not carry the definition of a connector its flow names, or the worker has no config for a connection the flow names.',
+    causes: ['The flow was queued without every definition it names.', 'The worker was started without --config for that connection.'],
+    fix: ['Queue the flow again with every definition (-d), and start workers with -c <connection>=<file> for each connection (or PULLPUSH_<KEY> variables).'],
+    example: 'pullpush worker --db postgres://… -c shop=shop.config.json -c crm=crm.config.json',
+  },
   SYNC_MISSING_DESTINATION: {
     title: 'Destination definition missing',
     meaning: "The flow writes to a connector whose definition (and its connection's config) was not given.",

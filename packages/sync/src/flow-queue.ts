@@ -1,0 +1,241 @@
+// The queue of flow work on PostgreSQL, through pg-boss: what `pullpush worker` processes and `pullpush schedule` /
+// `pullpush jobs` manage. A job carries the flow document and the connector definitions it names (never a
+// connection's config or secret: each worker reads those from its own environment). Three queues:
+//   pullpush-flow     a run of a flow, sent now or by a schedule (cron): it fans out to one sync job per stream;
+//   pullpush-sync     one stream of a flow synced into the flow's store; at most one active per connector,
+//                     connection and stream across every worker (pg-boss `singleton` policy on that key);
+//   pullpush-deliver  a flow's outbox delivered; at most one active per flow (`singleton` policy on the flow id),
+//                     so a key's writes are sent by one process at a time, in order.
+// A job is not sent when one for the same work already waits (sendOnce): a busy flow does not pile up runs.
+// A worker that dies mid-job stops sending heartbeats; pg-boss's supervisor then hands the job to another worker.
+// One URL names it all: with `?schema=<prefix>` (default pullpush), the queue is the schema `<prefix>_jobs` and each
+// flow's store the schema `<prefix>_flow_<flow id>` (flow-store.ts).
+import { PullPushError } from '@pullpush/canonical';
+import type { Flow } from '@pullpush/schema';
+import type { JobWithMetadata, PgBoss, Queue } from 'pg-boss';
+import { SyncErrorCode } from './errors.ts';
+import { isPostgresLocation, postgresPrefix } from './flow-store.ts';
+import { redactedUrl } from './postgres-connection.ts';
+
+export const FLOW_QUEUE = 'pullpush-flow';
+export const SYNC_QUEUE = 'pullpush-sync';
+export const DELIVER_QUEUE = 'pullpush-deliver';
+export const QUEUES = [FLOW_QUEUE, SYNC_QUEUE, DELIVER_QUEUE] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+/** What a job carries: the flow and its definitions (no secrets); a sync job names its stream. */
+export interface FlowJobData {
+  flow: Flow;
+  definitions: readonly unknown[];
+  stream?: string;
+}
+
+export interface FlowQueueOptions {
+  /**
+   * How long a worker may go without a heartbeat before its job is handed to another (default 30 s, at least 10):
+   * what a crashed worker costs in delay.
+   */
+  heartbeatSeconds?: number;
+  /** Attempts of a job that fails (an API down, the database unreachable) before it stays failed (default 5). */
+  retryLimit?: number;
+}
+
+/** A job as `pullpush jobs` lists it. */
+export interface JobInfo {
+  id: string;
+  queue: QueueName;
+  flow: string;
+  stream: string | null;
+  state: JobWithMetadata['state'];
+  retryCount: number;
+  createdOn: string;
+  startedOn: string | null;
+  completedOn: string | null;
+  /** What the job returned, or the error it failed with. */
+  output: unknown;
+}
+
+export interface ScheduleInfo {
+  flow: string;
+  cron: string;
+  timezone: string;
+  createdOn: string;
+}
+
+/** Counts of one queue's jobs. */
+export interface QueueCounts {
+  queue: QueueName;
+  queued: number;
+  active: number;
+  deferred: number;
+  total: number;
+}
+
+/** The server and the schema pg-boss keeps its tables in: `<prefix>_jobs` (the URL's `?schema=`, default pullpush). */
+export function queueLocation(location: string): { url: string; jobsSchema: string } {
+  if (!isPostgresLocation(location)) {
+    throw new PullPushError(SyncErrorCode.InvalidDestination, 'The job queue lives in PostgreSQL: a postgres:// URL is needed.', { hint: 'Pass --db postgres://user:password@host:5432/database.' });
+  }
+  const { url, prefix } = postgresPrefix(location);
+  return { url, jobsSchema: `${prefix}_jobs` };
+}
+
+/** The single-flight key of a sync: the connector, connection and stream it reads. */
+export function syncKey(flow: Flow, stream: string): string {
+  return `${flow.source.connector}/${flow.source.connection}/${stream}`;
+}
+
+/** pg-boss on the queue's schema, started; `supervise`: this instance also expires jobs and fires schedules. */
+export async function startBoss(url: string, options: FlowQueueOptions & { supervise: boolean; concurrency?: number }): Promise<PgBoss> {
+  const location = queueLocation(url);
+  const { PgBoss } = await import('pg-boss');
+  const heartbeat = Math.max(10, options.heartbeatSeconds ?? 30);
+  // Checks for dead workers three times per heartbeat interval: a job waits at most about 1.3 heartbeats.
+  const supervise = Math.max(1, Math.floor(heartbeat / 3));
+  const boss = new PgBoss({
+    connectionString: location.url,
+    schema: location.jobsSchema,
+    max: (options.concurrency ?? 1) + 3,
+    supervise: options.supervise,
+    schedule: options.supervise,
+    superviseIntervalSeconds: supervise,
+    monitorIntervalSeconds: supervise,
+    registerInstance: false,
+    openTelemetry: { enabled: false },
+  });
+  // pg-boss reports background failures (a lost connection it retries) as events; they must not crash the process.
+  boss.on('error', () => undefined);
+  try {
+    await boss.start();
+    const common: Omit<Queue, 'name'> = { heartbeatSeconds: heartbeat, expireInSeconds: 24 * 3600, retryLimit: options.retryLimit ?? 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300 };
+    for (const [name, policy] of [
+      [FLOW_QUEUE, 'standard'],
+      [SYNC_QUEUE, 'singleton'],
+      [DELIVER_QUEUE, 'singleton'],
+    ] as const) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { ...common, policy }).catch(async (error: unknown) => {
+        // Another process created it first.
+        if (!(await boss.getQueue(name))) throw error;
+      });
+    }
+  } catch (error) {
+    await boss.stop({ graceful: false }).catch(() => undefined);
+    throw new PullPushError(SyncErrorCode.Database, `Cannot open the job queue on ${redactedUrl(location.url)}: ${(error as Error).message}`, {
+      hint: 'Check the URL (host, port, database, user and password) and that the user may create schemas there.',
+    });
+  }
+  return boss;
+}
+
+/**
+ * Sends a job unless one for the same flow (and stream) already waits under the same key; returns whether it sent.
+ * Two senders at the same instant may both send: the second job then finds nothing to do.
+ */
+export async function sendOnce(boss: PgBoss, queue: QueueName, data: FlowJobData, singletonKey: string, afterSeconds = 0): Promise<boolean> {
+  const waiting = await boss.findJobs<FlowJobData>(queue, { key: singletonKey, queued: true });
+  if (waiting.some((job) => job.data.flow.id === data.flow.id && job.data.stream === data.stream)) return false;
+  if (afterSeconds > 0) await boss.sendAfter(queue, data, { singletonKey }, afterSeconds);
+  else await boss.send(queue, data, { singletonKey });
+  return true;
+}
+
+const iso = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+/** Managing the queue: runs of flows sent now or on a schedule, and the jobs listed, cancelled or retried. */
+export class FlowQueue {
+  readonly #boss: PgBoss;
+  readonly description: string;
+
+  private constructor(boss: PgBoss, description: string) {
+    this.#boss = boss;
+    this.description = description;
+  }
+
+  /** Opens the queue (creating its schema and queues on first use); it fires nothing and expires nothing itself. */
+  static async open(url: string, options: FlowQueueOptions = {}): Promise<FlowQueue> {
+    return new FlowQueue(await startBoss(url, { ...options, supervise: false }), redactedUrl(url));
+  }
+
+  /** Sends a run of the flow, to be taken by the next free worker; returns the job id. */
+  async enqueue(flow: Flow, definitions: readonly unknown[]): Promise<string> {
+    const id = await this.#boss.send(FLOW_QUEUE, { flow, definitions } satisfies FlowJobData);
+    return String(id);
+  }
+
+  /** Runs the flow on a cron schedule (replacing the flow's earlier schedule); `tz` defaults to UTC. */
+  async schedule(flow: Flow, definitions: readonly unknown[], cron: string, tz = 'UTC'): Promise<void> {
+    try {
+      await this.#boss.schedule(FLOW_QUEUE, cron, { flow, definitions } satisfies FlowJobData, { key: flow.id, tz });
+    } catch (error) {
+      throw new PullPushError(SyncErrorCode.InvalidSchedule, `The schedule "${cron}" (${tz}) was refused: ${(error as Error).message}`, {
+        hint: 'Write five cron fields, minute first: "*/15 * * * *" runs every 15 minutes; --tz takes an IANA zone such as Europe/Paris.',
+      });
+    }
+  }
+
+  /** Removes the flow's schedule; returns whether it had one. */
+  async unschedule(flowId: string): Promise<boolean> {
+    const existing = await this.#boss.getSchedule(FLOW_QUEUE, flowId);
+    if (!existing) return false;
+    await this.#boss.unschedule(FLOW_QUEUE, flowId);
+    return true;
+  }
+
+  async schedules(): Promise<ScheduleInfo[]> {
+    return (await this.#boss.getSchedules(FLOW_QUEUE)).map((entry) => ({ flow: entry.key, cron: entry.cron, timezone: entry.timezone, createdOn: new Date(entry.createdOn).toISOString() }));
+  }
+
+  /** Jobs of every queue (or one), newest first, optionally in one state. */
+  async jobs(options: { queue?: QueueName; state?: JobInfo['state']; limit?: number } = {}): Promise<JobInfo[]> {
+    const jobs: JobInfo[] = [];
+    for (const queue of options.queue ? [options.queue] : QUEUES) {
+      for (const job of await this.#boss.findJobs<FlowJobData>(queue, { limit: 100_000 })) {
+        if (options.state !== undefined && job.state !== options.state) continue;
+        jobs.push({
+          id: job.id,
+          queue,
+          flow: job.data?.flow?.id ?? '?',
+          stream: job.data?.stream ?? null,
+          state: job.state,
+          retryCount: job.retryCount,
+          createdOn: new Date(job.createdOn).toISOString(),
+          startedOn: iso(job.startedOn),
+          completedOn: iso(job.completedOn),
+          output: job.output ?? null,
+        });
+      }
+    }
+    return jobs.sort((a, b) => b.createdOn.localeCompare(a.createdOn)).slice(0, options.limit ?? 100);
+  }
+
+  async counts(): Promise<QueueCounts[]> {
+    const queues = await this.#boss.getQueues([...QUEUES]);
+    return QUEUES.map((queue) => {
+      const found = queues.find((entry) => entry.name === queue);
+      return { queue, queued: found?.queuedCount ?? 0, active: found?.activeCount ?? 0, deferred: found?.deferredCount ?? 0, total: found?.totalCount ?? 0 };
+    });
+  }
+
+  /** Cancels a job that has not finished; returns whether one was cancelled. */
+  async cancel(id: string): Promise<boolean> {
+    return this.#command(id, (queue) => this.#boss.cancel(queue, id));
+  }
+
+  /** Runs a failed or cancelled job again; returns whether one was found. */
+  async retry(id: string): Promise<boolean> {
+    return this.#command(id, (queue) => this.#boss.retry(queue, id));
+  }
+
+  async #command(id: string, run: (queue: QueueName) => Promise<object>): Promise<boolean> {
+    for (const queue of QUEUES) {
+      if (!(await this.#boss.getJobById(queue, id).catch(() => null))) continue;
+      // pg-boss answers { requested, affected } (its type declares neither).
+      return ((await run(queue)) as { affected?: number }).affected !== 0;
+    }
+    throw new PullPushError(SyncErrorCode.UnknownJob, `There is no job ${id} in the queue on ${this.description}.`, { hint: 'List the jobs with: pullpush jobs list --db <url>.' });
+  }
+
+  async close(): Promise<void> {
+    await this.#boss.stop({ graceful: false });
+  }
+}
