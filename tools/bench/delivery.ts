@@ -63,7 +63,7 @@ async function pullpush(concurrency: number): Promise<number> {
   copyFileSync(seeded, path);
   const target = await destination();
   const started = performance.now();
-  const report = await deliver({ path, flow: 'bench', destination: target.connector, concurrency });
+  const report = await deliver({ db: path, flow: 'bench', destination: target.connector, concurrency });
   const ms = performance.now() - started;
   const delivered = target.orders() - 1;
   await target.close();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `pullpush` command. The first Ctrl-C aborts the running command through an AbortSignal (a sync commits
-// what it read and exits 130); a second one quits at once.
+// The `pullpush` command. The first Ctrl-C (or SIGTERM) aborts the running command through an AbortSignal (a sync
+// commits what it read and exits 130); a second Ctrl-C quits at once.
 import { run } from './run.ts';
 
 const controller = new AbortController();
@@ -11,6 +11,8 @@ process.on('SIGINT', () => {
   }
   controller.abort(new DOMException('Interrupted by SIGINT.', 'AbortError'));
 });
+// A service manager's stop (systemd, Kubernetes): the same as a first Ctrl-C — `pullpush worker` drains and exits 0.
+process.on('SIGTERM', () => controller.abort(new DOMException('Terminated by SIGTERM.', 'AbortError')));
 
 // A closed pipe (`pullpush read … | head`) ends the command quietly.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

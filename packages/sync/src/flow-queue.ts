@@ -100,6 +100,9 @@ export async function startBoss(url: string, options: FlowQueueOptions & { super
     schedule: options.supervise,
     superviseIntervalSeconds: supervise,
     monitorIntervalSeconds: supervise,
+    // Schedules are looked at as often, so a cron with seconds ("*/20 * * * * *") fires near its time.
+    cronMonitorIntervalSeconds: Math.min(30, supervise),
+    cronWorkerIntervalSeconds: Math.min(5, supervise),
     registerInstance: false,
     openTelemetry: { enabled: false },
   });
@@ -162,7 +165,10 @@ export class FlowQueue {
     return String(id);
   }
 
-  /** Runs the flow on a cron schedule (replacing the flow's earlier schedule); `tz` defaults to UTC. */
+  /**
+   * Runs the flow on a cron schedule (replacing the flow's earlier schedule): five fields, minute first, or six with
+   * seconds first; `tz` (an IANA zone) defaults to UTC.
+   */
   async schedule(flow: Flow, definitions: readonly unknown[], cron: string, tz = 'UTC'): Promise<void> {
     try {
       await this.#boss.schedule(FLOW_QUEUE, cron, { flow, definitions } satisfies FlowJobData, { key: flow.id, tz });

@@ -65,7 +65,7 @@ function renderPath(template: string, env: Record<string, string | undefined>): 
 
 /** Runs the flow once, in its mode (or `options.mode`); throws SYNC_FLOW_PAUSED for a paused flow. */
 export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<FlowRunSummary | FlowShadowRunSummary> {
-  checkRunnable(flow, options);
+  checkRunnable(flow, [options.definition, options.target?.definition]);
   const target = flow.destination;
   if ((options.mode ?? flow.mode) === 'shadow') {
     if (target.kind !== 'connector') throw new PullPushError(SyncErrorCode.InvalidFlow, `The flow ${flow.id} goes to ${target.kind}: only a flow to a connector has a shadow mode.`, { hint: 'Run it live.' });
@@ -76,9 +76,9 @@ export async function runFlow(flow: Flow, options: FlowRunOptions): Promise<Flow
 }
 
 /** Throws unless the flow is valid against the definitions given and not paused (SYNC_INVALID_FLOW, SYNC_FLOW_PAUSED). */
-export function checkRunnable(flow: Flow, options: Pick<FlowRunOptions, 'definition' | 'target'>): void {
+export function checkRunnable(flow: Flow, given: readonly unknown[]): void {
   const definitions: Record<string, unknown> = {};
-  for (const definition of [options.definition, options.target?.definition]) {
+  for (const definition of given) {
     const id = (definition as { id?: unknown } | null | undefined)?.id;
     if (typeof id === 'string') definitions[id] = definition;
   }

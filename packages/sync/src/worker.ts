@@ -137,7 +137,9 @@ export async function startWorker(options: WorkerOptions): Promise<FlowWorker> {
   // A run of a flow: one sync job per stream, unless one for the same flow and stream already waits.
   await boss.work<FlowJobData>(FLOW_QUEUE, { ...work, localConcurrency: 1 }, handler(FLOW_QUEUE, async (job) => {
     const { flow, definitions } = job.data;
-    checkRunnable(flow, inputsOf(job.data, options));
+    checkRunnable(flow, definitions);
+    // Every connection the flow names has a config here (or the runs would fail later, one per stream).
+    inputsOf(job.data, options);
     let queued = 0;
     for (const stream of flow.source.streams) {
       const data: FlowJobData = { flow, definitions, stream };
@@ -149,8 +151,8 @@ export async function startWorker(options: WorkerOptions): Promise<FlowWorker> {
   // One stream into the flow's store; then, for a connector destination, a delivery of what changed.
   await boss.work<FlowJobData>(SYNC_QUEUE, work, handler(SYNC_QUEUE, async (job) => {
     const { flow, definitions, stream } = job.data;
+    checkRunnable(flow, job.data.definitions);
     const inputs = inputsOf(job.data, options);
-    checkRunnable(flow, inputs);
     const summary = await syncFlowSource(flow, { ...inputs, db: options.db, streams: [String(stream)], signal: job.signal });
     if (summary.status === 'failed' || summary.status === 'cancelled') {
       const error = summary.error ?? summary.streams.find((entry) => entry.error)?.error;
@@ -164,8 +166,8 @@ export async function startWorker(options: WorkerOptions): Promise<FlowWorker> {
   // A flow's outbox delivered by one process at a time; what waits for a retry brings the job back when it is due.
   await boss.work<FlowJobData>(DELIVER_QUEUE, work, handler(DELIVER_QUEUE, async (job) => {
     const { flow } = job.data;
+    checkRunnable(flow, job.data.definitions);
     const inputs = inputsOf(job.data, options);
-    checkRunnable(flow, inputs);
     const startedAt = new Date().toISOString();
     const report: DeliveryReport = await deliverFlow(flow, { ...inputs, db: options.db, ...(options.delivery ? { delivery: options.delivery } : {}), signal: job.signal });
     const { flow: _flow, ...counts } = report;

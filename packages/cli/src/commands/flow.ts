@@ -11,6 +11,7 @@ import { addJsonOption, collect, examples, fraction, positiveInteger, type Conte
 import { CliError, CliErrorCode, ExitCode, UsageError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { printSyncSummary, syncExitCode } from './sync.ts';
+import { connectionConfigFiles } from './worker.ts';
 
 const FLOW_MODES = ['live', 'shadow', 'paused'] as const;
 
@@ -28,17 +29,6 @@ interface FlowFlags {
   json?: boolean;
 }
 
-/** `--config shop=shop.config.json` → connection id → file. */
-function configFiles(values: readonly string[] = []): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const value of values) {
-    const at = value.indexOf('=');
-    if (at < 1) throw new UsageError(`--config ${value}: expected <connection>=<file>.`, 'Name the connection the file is for: --config shop=shop.config.json.');
-    files.set(value.slice(0, at), value.slice(at + 1));
-  }
-  return files;
-}
-
 /**
  * The flow document, and its source and destination as the sync library takes them (definition, the connection's
  * config, the engine's network options); `files` names the file each definition id came from (for --promote).
@@ -50,7 +40,7 @@ async function flowInputs(file: string, flags: Pick<FlowFlags, 'definition' | 'c
   for (const entry of loaded) entry.id = String((entry.definition as { id?: unknown } | null)?.id);
   const definitions = new Map(loaded.map((entry) => [entry.id, entry.definition] as const));
   const files = new Map(loaded.map((entry) => [entry.id, entry.path] as const));
-  const configs = configFiles(flags.config);
+  const configs = connectionConfigFiles(flags.config);
   const engine = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
   const open = (connector: string | undefined, connection: string | undefined) => {
     const definition = definitions.get(String(connector));

@@ -1,7 +1,7 @@
 // The libraries of the commands that call APIs and write data (test, read, write, sync, flow, dlq, state, demo),
 // loaded when one of them runs (`await import('../libraries/runtime.ts')`).
 export { compileConnector, renderTestReport, testConnector } from '@pullpush/engine';
-export { flowStatus, JsonlDestination, openDestination, openFlowOutbox, openSqliteStore, parseDestination, previewFlow, reconcileFlow, runFlow, runSync, shadowFlow } from '@pullpush/sync';
+export { checkRunnable, FlowQueue, flowStatus, JsonlDestination, openDestination, openFlowOutbox, openSqliteStore, parseDestination, previewFlow, reconcileFlow, runFlow, runSync, shadowFlow, startWorker } from '@pullpush/sync';
 export { SHOP_CONNECTOR_ID, SHOP_STREAMS, shopConnectorDefinition, startTestApi } from '@pullpush/testkit';
 export { configUpdater } from '../config-file.ts';
 export { loadJsonDocument } from '../documents.ts';
