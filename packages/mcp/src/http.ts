@@ -93,7 +93,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const expected = digest(`Bearer ${options.token}`);
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? '/mcp';
-  const workspace = options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {});
+  const workspace = options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, { ...(options.env ? { env: options.env } : {}), ...(options.flowStore ? { flowStore: options.flowStore } : {}) });
   const runtime = new ServerRuntime(workspace, options.engine, options.registry);
   const maxSessions = options.maxSessions ?? 32;
   const idleMs = options.sessionIdleMs ?? 30 * 60 * 1000;

@@ -36,6 +36,8 @@ export interface PullPushServerOptions {
   workspace?: string | Workspace;
   /** Environment for the workspace key (PULLPUSH_SECRET_KEY); default process.env. */
   env?: Record<string, string | undefined>;
+  /** A PostgreSQL URL for the stores of flows to a connector (shared with `pullpush worker`); default a SQLite file per flow in the workspace. */
+  flowStore?: string;
   /**
    * Engine options for every connector the tools run: the network policy of the embedding application
    * (allowPrivateNetwork, allowInsecureHttp), timeouts, a clock.
@@ -156,7 +158,7 @@ function toolsetTools(enabled: Set<ToolsetName>, announce: () => void): ToolDefi
 
 export function createPullPushServer(options: PullPushServerOptions = {}): PullPushServer {
   const runtime =
-    options.runtime ?? new ServerRuntime(options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, options.env ? { env: options.env } : {}), options.engine, options.registry);
+    options.runtime ?? new ServerRuntime(options.workspace instanceof Workspace ? options.workspace : new Workspace(options.workspace, { ...(options.env ? { env: options.env } : {}), ...(options.flowStore ? { flowStore: options.flowStore } : {}) }), options.engine, options.registry);
   const workspace = runtime.workspace;
   // A shared runtime outlives each session's server: only the server that made it closes it.
   const ownsRuntime = options.runtime === undefined;

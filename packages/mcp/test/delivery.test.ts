@@ -1,10 +1,28 @@
 // Flow delivery through the real MCP client: a stored flow from one testkit shop's customers to another's writes,
 // both connections stored with their secrets sealed; run_flow delivers, the refused records wait in the dead-letter
 // queue, dlq_clusters groups them with a hint, dlq_retry puts them back, and the next run delivers them. No result
-// carries either secret.
+// carries either secret. The first test runs twice: with the flow's store in the workspace (SQLite) and, when
+// PULLPUSH_TEST_POSTGRES_URL names a server (always in CI), in PostgreSQL (the server's flowStore).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PostgresStore } from '@pullpush/sync';
 import { shopConnectorDefinition, startTestApi, type TestApi } from '@pullpush/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connect } from './support.ts';
+
+const POSTGRES_URL = process.env['PULLPUSH_TEST_POSTGRES_URL'];
+const prefix = `pullpush_mcp_${process.pid}_${Date.now().toString(36)}`;
+/** The server's flow store: none (a SQLite file per flow in the workspace), or a PostgreSQL URL with a prefix of its own. */
+const FLOW_STORES: Array<[string, string | undefined, boolean]> = [
+  ['SQLite', undefined, true],
+  ['PostgreSQL', POSTGRES_URL === undefined ? undefined : `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}schema=${prefix}`, POSTGRES_URL !== undefined],
+];
+afterAll(async () => {
+  if (POSTGRES_URL === undefined) return;
+  const store = new PostgresStore(POSTGRES_URL);
+  for (const row of await store.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix])) await store.query(`DROP SCHEMA IF EXISTS "${row.name}" CASCADE`);
+  await store.close();
+});
 
 const SOURCE_TOKEN = 'sk_canary_src_71c2a9';
 const CRM_TOKEN = 'sk_canary_crm_5b0e44';
@@ -14,8 +32,8 @@ afterEach(async () => {
   for (const api of apis.splice(0)) await api.close();
 });
 
-describe('preview_flow, run_flow and the dead-letter queue tools', () => {
-  it('previews a flow writing nothing, delivers it, clusters what was refused, and delivers it after dlq_retry', { timeout: 120_000 }, async () => {
+describe.each(FLOW_STORES)('preview_flow, run_flow and the dead-letter queue tools (flow store: %s)', (_store, flowStore, available) => {
+  it.skipIf(!available)('previews a flow writing nothing, delivers it, clusters what was refused, and delivers it after dlq_retry', { timeout: 120_000 }, async () => {
     const source = await startTestApi({ seed: 41, dataset: { customers: 9 }, auth: { kind: 'bearer', token: SOURCE_TOKEN } });
     const crm = await startTestApi({
       seed: 7,
@@ -24,7 +42,7 @@ describe('preview_flow, run_flow and the dead-letter queue tools', () => {
       faults: [{ kind: 'status', status: 401, method: 'POST', route: '/customers', times: 2, body: { error: 'API key expired' } }],
     });
     apis.push(source, crm);
-    const { ok, fails, client, server } = await connect();
+    const { ok, fails, client, server, dir } = await connect(flowStore === undefined ? {} : { flowStore });
     await client.listTools();
     server.runtime.workspace.saveDefinition('testkit-shop', shopConnectorDefinition({ baseUrl: source.url }) as unknown as Record<string, unknown>);
     server.runtime.workspace.saveDefinition('crm', { ...shopConnectorDefinition({ baseUrl: crm.url, writes: true }), id: 'crm' } as unknown as Record<string, unknown>);
@@ -61,7 +79,13 @@ describe('preview_flow, run_flow and the dead-letter queue tools', () => {
     const everything = JSON.stringify([first, clusters, second, reconciled]);
     expect(everything).not.toContain(SOURCE_TOKEN);
     expect(everything).not.toContain(CRM_TOKEN);
+    // Where the flow's store is: a file in the workspace, or none there at all.
+    expect(existsSync(join(dir, 'workspace', 'flows', 'shop-to-crm.db'))).toBe(flowStore === undefined);
+    if (flowStore !== undefined) expect(everything).not.toContain(new URL(POSTGRES_URL as string).password);
   });
+});
+
+describe('flow modes, status and shadow runs', () => {
 
   it('pauses a flow, runs it in shadow, reports its status, and promotes a candidate revision only when confident', { timeout: 120_000 }, async () => {
     const source = await startTestApi({ seed: 43, dataset: { customers: 6 }, auth: { kind: 'bearer', token: SOURCE_TOKEN } });

@@ -18,6 +18,7 @@ interface McpFlags {
   sessionIdle?: number;
   toolsets?: ToolsetSelection;
   publicUrl?: string;
+  flowStore?: string;
   json?: boolean;
 }
 
@@ -59,6 +60,7 @@ export function registerMcp(program: Command, ctx: Context): void {
     .option('--session-idle <minutes>', 'with --http: close a session after this many minutes without a request (default 30)', positiveInteger)
     .option('--public-url <url>', 'with --http behind a reverse proxy that terminates TLS: the endpoint as clients reach it (https://mcp.example.com/mcp), named in the protected-resource metadata')
     .option('--toolsets <names>', `the toolsets a session lists, comma-separated (${TOOLSET_NAMES.join(', ')}), or "dynamic": only list_toolsets and enable_toolset until the assistant enables what it needs (default: all)`, toolsetsArgument)
+    .option('--flow-store <url>', 'keep the stores of flows to a connector in this PostgreSQL database (postgres://…[?schema=prefix], shared with pullpush worker) instead of a SQLite file per flow in the workspace')
     .option('--json', 'with --http: print the endpoint as JSON on stdout')
     .addHelpText(
       'after',
@@ -76,7 +78,14 @@ export function registerMcp(program: Command, ctx: Context): void {
         ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
       };
       const registry = mcpRegistrySettings(ctx);
-      const options = { workspace: flags.workspace, env: ctx.env, engine, ...(flags.toolsets ? { toolsets: flags.toolsets } : {}), ...(registry ? { registry } : {}) };
+      const options = {
+        workspace: flags.workspace,
+        env: ctx.env,
+        engine,
+        ...(flags.toolsets ? { toolsets: flags.toolsets } : {}),
+        ...(registry ? { registry } : {}),
+        ...(flags.flowStore ? { flowStore: flags.flowStore } : {}),
+      };
       if (!flags.http) {
         // stdout belongs to the protocol: nothing else may be written there.
         const server = await serveStdio(options);

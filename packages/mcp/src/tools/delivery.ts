@@ -24,7 +24,7 @@ const Selection = {
 async function outboxOf(runtime: ServerRuntime, flow: string) {
   runtime.workspace.getFlow(flow);
   const { openFlowOutbox } = await loadSync();
-  return openFlowOutbox(runtime.workspace.flowDatabasePath(flow), flow);
+  return openFlowOutbox(runtime.workspace.flowStoreLocation(flow), flow);
 }
 
 function selection(args: { ids?: number[] | undefined; signature?: string | undefined; all?: boolean | undefined }): { ids?: number[]; signature?: string } {
@@ -93,7 +93,7 @@ export const deliveryTools = [
           engine: source.engine,
           signal,
           target,
-          db: runtime.workspace.flowDatabasePath(args.flow),
+          db: runtime.workspace.flowStoreLocation(args.flow),
           delivery: args.maxWaitSeconds ? { maxWaitMs: args.maxWaitSeconds * 1000 } : {},
         });
         if (summary.mode === 'shadow') {
@@ -128,7 +128,7 @@ export const deliveryTools = [
           flow,
           source,
           target,
-          db: runtime.workspace.flowDatabasePath(args.flow),
+          db: runtime.workspace.flowStoreLocation(args.flow),
           ...(args.limit ? { limit: args.limit } : {}),
           signal,
         });
@@ -156,7 +156,7 @@ export const deliveryTools = [
           flow,
           source,
           target,
-          db: runtime.workspace.flowDatabasePath(args.flow),
+          db: runtime.workspace.flowStoreLocation(args.flow),
           ...(args.limit ? { limit: args.limit } : {}),
           signal,
         });
@@ -185,7 +185,7 @@ export const deliveryTools = [
     async handler(args, { runtime }) {
       const flow = runtime.workspace.getFlow(args.flow) as unknown as Flow;
       const { flowStatus } = await loadSync();
-      const status = await flowStatus(flow, { db: runtime.workspace.flowDatabasePath(args.flow), ...(args.runs === undefined ? {} : { runs: args.runs }) });
+      const status = await flowStatus(flow, { db: runtime.workspace.flowStoreLocation(args.flow), ...(args.runs === undefined ? {} : { runs: args.runs }) });
       return { ...status, outbox: { ...status.outbox }, deadLetters: { ...status.deadLetters }, breaker: { ...status.breaker }, runs: status.runs.map((run) => ({ ...run })) };
     },
   }),

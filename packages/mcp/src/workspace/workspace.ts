@@ -70,6 +70,11 @@ export interface WorkspaceOptions {
   /** Key file (default <workspace>/.secret-key); created with a fresh key when no key is configured. */
   keyFile?: string;
   now?: () => Date;
+  /**
+   * A PostgreSQL URL (`postgres://…[?schema=prefix]`) where flows to a connector keep their stores — the schema
+   * `<prefix>_flow_<flow id>`, shared with `pullpush worker` and `pullpush flow … --db` — instead of `flows/<id>.db`.
+   */
+  flowStore?: string;
 }
 
 function revisionFile(revision: number): string {
@@ -190,9 +195,13 @@ export class Workspace {
     return join(this.root, 'flows', `${assertName(id, 'flow id')}.json`);
   }
 
-  /** The flow's own SQLite file: its records, checkpoints, outbox and dead-letter queue (connector destinations). */
-  flowDatabasePath(id: string): string {
-    return join(this.root, 'flows', `${assertName(id, 'flow id')}.db`);
+  /**
+   * Where the flow keeps its records, checkpoints, outbox and dead-letter queue (connector destinations): its own
+   * SQLite file in the workspace, or the PostgreSQL database the server was given (`flowStore`).
+   */
+  flowStoreLocation(id: string): string {
+    assertName(id, 'flow id');
+    return this.#options.flowStore ?? join(this.root, 'flows', `${id}.db`);
   }
 
   saveFlow(id: string, flow: Json): void {
