@@ -14,13 +14,13 @@ import {
   refusals,
   registryKeyId,
   searchWords,
+  versionOf,
   type AuditInput,
   type NewVersion,
   type PackageRecord,
   type RegistryStore,
   type SearchHit,
   type TokenScope,
-  type VersionRecord,
 } from './store.ts';
 
 export interface PostgresRegistryStoreOptions {
@@ -291,21 +291,7 @@ export class PostgresRegistryStore implements RegistryStore {
       name,
       owner: row.owner,
       description: row.description,
-      versions: versions.rows.map(
-        (version): VersionRecord => ({
-          name,
-          version: String(version['version']),
-          integrity: String(version['integrity']),
-          artifact: String(version['artifact']),
-          keyId: String(version['key_id']),
-          signature: String(version['signature']),
-          countersignature: String(version['countersignature']),
-          verification: version['verification'] as VersionRecord['verification'],
-          yanked: version['yanked'] === true,
-          deprecated: (version['deprecated'] as string | null) ?? null,
-          publishedAt: iso(version['published_at'] as Date),
-        }),
-      ),
+      versions: versions.rows.map((version) => versionOf(name, version)),
       distTags: Object.fromEntries(tags.rows.map((tag) => [tag.tag, tag.version])),
       // BIGINT arrives as a string.
       downloads: versions.rows.reduce((sum, version) => sum + Number(version['downloads']), 0),

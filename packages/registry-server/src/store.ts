@@ -121,6 +121,25 @@ export const refusals = {
   versionExists: (name: string, version: string) => new RegistryError(RegistryErrorCode.VersionExists, 409, `${name}@${version} is published; versions are immutable.`, 'Raise the version in the definition and publish again.'),
 };
 
+/** A version row as either store returns it (SQLite's 0/1 and JSON text; PostgreSQL's booleans, JSONB and Dates). */
+export function versionOf(name: string, row: Record<string, unknown>): VersionRecord {
+  const verification = row['verification'];
+  const publishedAt = row['published_at'];
+  return {
+    name,
+    version: String(row['version']),
+    integrity: String(row['integrity']),
+    artifact: String(row['artifact']),
+    keyId: String(row['key_id']),
+    signature: String(row['signature']),
+    countersignature: String(row['countersignature']),
+    verification: (typeof verification === 'string' ? JSON.parse(verification) : verification) as VersionRecord['verification'],
+    yanked: row['yanked'] === 1 || row['yanked'] === true,
+    deprecated: (row['deprecated'] as string | null) ?? null,
+    publishedAt: publishedAt instanceof Date ? publishedAt.toISOString() : String(publishedAt),
+  };
+}
+
 export class SqliteRegistryStore implements RegistryStore {
   readonly description: string;
   readonly #db: DatabaseSync;
@@ -179,19 +198,8 @@ export class SqliteRegistryStore implements RegistryStore {
   getPackage(name: string): PackageRecord | undefined {
     const row = this.#db.prepare('SELECT name, owner, description FROM packages WHERE name = ?').get(name) as { name: string; owner: string; description: string } | undefined;
     if (!row) return undefined;
-    const versions = (this.#db.prepare('SELECT * FROM versions WHERE name = ? ORDER BY published_at').all(name) as Array<Record<string, unknown>>).map((version) => ({
-      name,
-      version: String(version['version']),
-      integrity: String(version['integrity']),
-      artifact: String(version['artifact']),
-      keyId: String(version['key_id']),
-      signature: String(version['signature']),
-      countersignature: String(version['countersignature']),
-      verification: JSON.parse(String(version['verification'])) as VersionRecord['verification'],
-      yanked: version['yanked'] === 1,
-      deprecated: (version['deprecated'] as string | null) ?? null,
-      publishedAt: String(version['published_at']),
-    }));
+    const versions = (this.#db.prepare('SELECT * FROM versions WHERE name = ? ORDER BY published_at').all(name) as Array<Record<string, unknown>>).map((version) => versionOf(name, version));
+
     const tags = this.#db.prepare('SELECT tag, version FROM dist_tags WHERE name = ?').all(name) as Array<{ tag: string; version: string }>;
     const downloads = (this.#db.prepare('SELECT coalesce(sum(downloads), 0) AS n FROM versions WHERE name = ?').get(name) as { n: number }).n;
     return { name, owner: row.owner, description: row.description, versions, distTags: Object.fromEntries(tags.map((tag) => [tag.tag, tag.version])), downloads: Number(downloads) };

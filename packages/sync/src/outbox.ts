@@ -194,21 +194,33 @@ export function letterMatches(letter: DeadLetter, options: { ids?: readonly numb
   return (options.includeDiscarded === true || letter.discardedAt === null) && (options.ids === undefined || options.ids.includes(letter.id)) && (options.signature === undefined || letter.signature === options.signature);
 }
 
-function rowOf(row: Record<string, unknown>): OutboxRow {
+/** A JSON column: text in SQLite, already parsed from JSONB by PostgreSQL. */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** A timestamp column: ISO text in SQLite, a Date from PostgreSQL. */
+export function isoOf(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/** An outbox row as either store returns it (SQLite's 0/1 and JSON text, PostgreSQL's booleans and JSONB). */
+export function outboxRowOf(row: Record<string, unknown>): OutboxRow {
   return {
     seq: Number(row['seq']),
     key: String(row['key']),
     canonicalType: String(row['canonical_type']),
     eventId: String(row['event_id']),
-    deleted: row['deleted'] === 1,
+    deleted: row['deleted'] === 1 || row['deleted'] === true,
     data: String(row['data']),
     attempts: Number(row['attempts']),
-    inDoubt: row['in_doubt'] === 1,
-    history: JSON.parse(String(row['history'])) as AttemptRecord[],
+    inDoubt: row['in_doubt'] === 1 || row['in_doubt'] === true,
+    history: json<AttemptRecord[]>(row['history']),
   };
 }
 
-function deadLetterOf(row: Record<string, unknown>): DeadLetter {
+/** A dead letter as either store returns it. */
+export function deadLetterOf(row: Record<string, unknown>): DeadLetter {
   return {
     id: Number(row['id']),
     flow: String(row['flow']),
@@ -223,10 +235,22 @@ function deadLetterOf(row: Record<string, unknown>): DeadLetter {
     message: String(row['message']),
     signature: String(row['signature']),
     hint: (row['hint'] as string | null) ?? null,
-    attempts: JSON.parse(String(row['attempts'])) as AttemptRecord[],
-    createdAt: String(row['created_at']),
-    discardedAt: (row['discarded_at'] as string | null) ?? null,
+    attempts: json<AttemptRecord[]>(row['attempts']),
+    createdAt: isoOf(row['created_at']),
+    discardedAt: row['discarded_at'] === null || row['discarded_at'] === undefined ? null : isoOf(row['discarded_at']),
     discardReason: (row['discard_reason'] as string | null) ?? null,
+  };
+}
+
+/** A run of the flow's run log as either store returns it. */
+export function flowRunOf(row: Record<string, unknown>): FlowRunRecord {
+  return {
+    id: Number(row['id']),
+    kind: row['kind'] as FlowRunRecord['kind'],
+    status: row['status'] as FlowRunRecord['status'],
+    startedAt: isoOf(row['started_at']),
+    finishedAt: isoOf(row['finished_at']),
+    summary: json<Record<string, unknown>>(row['summary']),
   };
 }
 
@@ -281,7 +305,7 @@ export class Outbox implements FlowOutbox {
   takeLatest(key: string, at: string): { row: OutboxRow; superseded: number } | undefined {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      const rows = (this.#sql("SELECT * FROM pullpush_outbox WHERE flow = ? AND key = ? AND status = 'pending' ORDER BY seq").all(this.flow, key) as Array<Record<string, unknown>>).map(rowOf);
+      const rows = (this.#sql("SELECT * FROM pullpush_outbox WHERE flow = ? AND key = ? AND status = 'pending' ORDER BY seq").all(this.flow, key) as Array<Record<string, unknown>>).map(outboxRowOf);
       const latest = rows.at(-1);
       if (!latest) {
         this.#db.exec('COMMIT');
@@ -449,14 +473,7 @@ export class Outbox implements FlowOutbox {
   /** The newest runs first. */
   runs(limit: number): FlowRunRecord[] {
     const rows = this.#sql('SELECT * FROM pullpush_flow_runs WHERE flow = ? ORDER BY id DESC LIMIT ?').all(this.flow, limit) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({
-      id: Number(row['id']),
-      kind: row['kind'] as FlowRunRecord['kind'],
-      status: row['status'] as FlowRunRecord['status'],
-      startedAt: String(row['started_at']),
-      finishedAt: String(row['finished_at']),
-      summary: JSON.parse(String(row['summary'])) as Record<string, unknown>,
-    }));
+    return rows.map(flowRunOf);
   }
 
   /** The saved breaker state with when it was saved. */

@@ -3,7 +3,7 @@
 // reach the server. A PostgresStore opened with `outbox: <flow>` puts a sync's changed records here in the
 // transaction of their checkpoint.
 import type pg from 'pg';
-import { clustersOf, letterMatches, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow } from './outbox.ts';
+import { clustersOf, deadLetterOf, flowRunOf, isoOf, letterMatches, outboxRowOf, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow } from './outbox.ts';
 import { PostgresConnection, quoted } from './postgres-connection.ts';
 
 /** The outbox's tables in a schema (already quoted). */
@@ -43,44 +43,6 @@ export interface PostgresOutboxOptions {
 }
 
 type Row = Record<string, unknown>;
-
-const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
-
-function rowOf(row: Row): OutboxRow {
-  return {
-    seq: Number(row['seq']),
-    key: String(row['key']),
-    canonicalType: String(row['canonical_type']),
-    eventId: String(row['event_id']),
-    deleted: row['deleted'] === true,
-    data: String(row['data']),
-    attempts: Number(row['attempts']),
-    inDoubt: row['in_doubt'] === true,
-    history: row['history'] as AttemptRecord[],
-  };
-}
-
-function deadLetterOf(row: Row): DeadLetter {
-  return {
-    id: Number(row['id']),
-    flow: String(row['flow']),
-    seq: Number(row['seq']),
-    key: String(row['key']),
-    canonicalType: String(row['canonical_type']),
-    eventId: String(row['event_id']),
-    operation: String(row['operation']),
-    payload: JSON.parse(String(row['payload'])) as unknown,
-    status: row['status'] === null ? null : Number(row['status']),
-    code: String(row['code']),
-    message: String(row['message']),
-    signature: String(row['signature']),
-    hint: (row['hint'] as string | null) ?? null,
-    attempts: row['attempts'] as AttemptRecord[],
-    createdAt: iso(row['created_at']),
-    discardedAt: row['discarded_at'] === null ? null : iso(row['discarded_at']),
-    discardReason: (row['discard_reason'] as string | null) ?? null,
-  };
-}
 
 export class PostgresOutbox implements FlowOutbox {
   readonly flow: string;
@@ -125,7 +87,7 @@ export class PostgresOutbox implements FlowOutbox {
   takeLatest(key: string, at: string): Promise<{ row: OutboxRow; superseded: number } | undefined> {
     return this.#transaction(`Taking the next record of ${key}`, async (client) => {
       // Locked for the transaction: a second deliverer of the flow waits here rather than sending the same row.
-      const rows = (await this.#query(`SELECT * FROM ${this.#t('pullpush_outbox')} WHERE flow = $1 AND key = $2 AND status = 'pending' ORDER BY seq FOR UPDATE`, [this.flow, key], client)).map(rowOf);
+      const rows = (await this.#query(`SELECT * FROM ${this.#t('pullpush_outbox')} WHERE flow = $1 AND key = $2 AND status = 'pending' ORDER BY seq FOR UPDATE`, [this.flow, key], client)).map(outboxRowOf);
       const latest = rows.at(-1);
       if (!latest) return undefined;
       const older = rows.slice(0, -1);
@@ -264,19 +226,12 @@ export class PostgresOutbox implements FlowOutbox {
 
   async runs(limit: number): Promise<FlowRunRecord[]> {
     const rows = await this.#query(`SELECT * FROM ${this.#t('pullpush_flow_runs')} WHERE flow = $1 ORDER BY id DESC LIMIT $2`, [this.flow, limit]);
-    return rows.map((row) => ({
-      id: Number(row['id']),
-      kind: row['kind'] as FlowRunRecord['kind'],
-      status: row['status'] as FlowRunRecord['status'],
-      startedAt: iso(row['started_at']),
-      finishedAt: iso(row['finished_at']),
-      summary: row['summary'] as Record<string, unknown>,
-    }));
+    return rows.map(flowRunOf);
   }
 
   async breakerRecord(): Promise<{ state: unknown; updatedAt: string } | undefined> {
     const [row] = await this.#query(`SELECT state, updated_at FROM ${this.#t('pullpush_breakers')} WHERE flow = $1`, [this.flow]);
-    return row === undefined ? undefined : { state: row['state'], updatedAt: iso(row['updated_at']) };
+    return row === undefined ? undefined : { state: row['state'], updatedAt: isoOf(row['updated_at']) };
   }
 
   async saveBreakerState(state: unknown, at: string): Promise<void> {

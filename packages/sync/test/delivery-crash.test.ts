@@ -12,13 +12,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32, startTestApi, type TestApi } from '@pullpush/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectDeliveredOnce, expectWritesInOrder, isWrite, STOCK_VERSIONS } from './delivered.ts';
 
 const CUSTOMERS = 150;
 const ORDERS = 150;
 const KILLS = 20;
-/** Stock counts from here up carry a version: STOCK_VERSIONS + kill × 10 + change. */
-const STOCK_VERSIONS = 100_000;
-const WRITTEN = ['/customers', '/orders', '/stock_levels'];
 const child = fileURLToPath(new URL('./fixtures/flow-child.ts', import.meta.url));
 
 let source: TestApi;
@@ -53,8 +51,6 @@ afterAll(async () => {
   await Promise.all([source?.close(), target?.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
-
-const isWrite = (request: { method: string; path: string }) => request.method !== 'GET' && WRITTEN.some((route) => request.path === route || request.path.startsWith(`${route}/`));
 
 function startRun(path: string, killAfterWrites: number | undefined) {
   const runner = spawn(process.execPath, ['--conditions=@pullpush/source', child, source.url, target.url, path], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -129,34 +125,7 @@ it(`delivers every record once, at its latest version and in order per key, thro
   expect(code, final.stderr()).toBe(0);
   expect(JSON.parse(final.stdout().trim())).toMatchObject({ status: 'succeeded', delivery: { pending: 0, deadLettered: 0 } });
 
-  // Exactly once, at the latest version.
-  for (const customer of source.data.customers) {
-    const copies = target.data.customers.filter((entry) => entry.email === customer.email);
-    expect(copies.map((entry) => entry.first_name), customer.email).toEqual([customer.first_name]);
-  }
-  for (const order of source.data.orders) {
-    const copies = target.data.orders.filter((entry) => entry.source_identifier === `commerce.order:testkit-shop:shop:${order.id}`);
-    expect(copies.map((entry) => [entry.note, entry.total_price]), `order ${order.id}`).toEqual([[order.note, order.total_price]]);
-  }
-  for (const level of source.data.stock_levels) {
-    const copies = target.data.stock_levels.filter((entry) => entry.sku === level.sku && entry.location_id === level.location_id);
-    expect(copies.map((entry) => [entry.available, entry.on_hand]), level.id).toEqual([[level.available, level.on_hand]]);
-  }
+  expectDeliveredOnce(source, target, 'testkit-shop', 'shop');
   expect(target.data.orders).toHaveLength(ORDERS + 1);
-
-  // In order per key: the versions a record's applied writes carry never go back to an older change.
-  const nameVersion = (name: unknown) => (typeof name === 'string' && /^v\d+-\d+$/.test(name) ? Number(name.slice(1).split('-')[0]) * 10 + Number(name.split('-')[1]) : -1);
-  const stockVersion = (available: unknown) => (typeof available === 'number' && available >= STOCK_VERSIONS ? available - STOCK_VERSIONS : -1);
-  const stockKey = new Map(target.data.stock_levels.map((level) => [`/stock_levels/${level.id}`, `${level.sku}@${level.location_id}`]));
-  const applied = new Map<string, number[]>();
-  for (const request of target.requests.filter((entry) => isWrite(entry) && entry.method !== 'DELETE' && (entry.status === 200 || entry.status === 201))) {
-    const body = JSON.parse(request.body ?? '{}') as { first_name?: unknown; note?: unknown; available?: unknown; sku?: unknown; location_id?: unknown };
-    const key = request.path.startsWith('/stock_levels') ? (request.method === 'PUT' ? `${String(body.sku)}@${String(body.location_id)}` : stockKey.get(request.path)) : request.path;
-    // Creates (POST to the collection) have no remote id yet: their place in the order is before any update of the key.
-    if (key === undefined || key === '/customers' || key === '/orders') continue;
-    const version = request.path.startsWith('/customers') ? nameVersion(body.first_name) : request.path.startsWith('/orders') ? nameVersion(body.note) : stockVersion(body.available);
-    applied.set(key, [...(applied.get(key) ?? []), version]);
-  }
-  expect(applied.size).toBeGreaterThan(0);
-  for (const [key, versions] of applied) expect(versions, key).toEqual([...versions].sort((a, b) => a - b));
+  expectWritesInOrder(target, 'crash-flow');
 });

@@ -11,13 +11,12 @@ import type { Flow } from '@pullpush/schema';
 import { mulberry32, shopConnectorDefinition, startTestApi, type TestApi } from '@pullpush/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowQueue, flowStatus, openFlowOutbox, type WorkerEvent } from '../src/index.ts';
+import { expectDeliveredOnce, expectWritesInOrder, isWrite, STOCK_VERSIONS } from './delivered.ts';
 import { dropSchemas, freshSchema, POSTGRES_URL, schemaUrl } from './postgres.ts';
 
 const CONNECTIONS = 4;
 const WORKERS = 3;
 const KILLS = 10;
-const STOCK_VERSIONS = 100_000;
-const WRITTEN = ['/customers', '/orders', '/stock_levels'];
 const child = fileURLToPath(new URL('./fixtures/worker-child.ts', import.meta.url));
 
 interface Pair {
@@ -113,7 +112,6 @@ function until(worker: Worker, ready: () => boolean, what: string, timeoutMs = 1
   });
 }
 
-const isWrite = (request: { method: string; path: string }) => request.method !== 'GET' && WRITTEN.some((route) => request.path === route || request.path.startsWith(`${route}/`));
 const writes = () => pairs.reduce((total, pair) => total + pair.target.requests.filter(isWrite).length, 0);
 
 describe.skipIf(POSTGRES_URL === undefined)('workers on PostgreSQL (pg-boss)', () => {
@@ -196,33 +194,8 @@ describe.skipIf(POSTGRES_URL === undefined)('workers on PostgreSQL (pg-boss)', (
     }
 
     for (const { n, source, target } of pairs) {
-      const connector = `shop-${n}`;
-      for (const customer of source.data.customers) {
-        const copies = target.data.customers.filter((entry) => entry.email === customer.email);
-        expect(copies.map((entry) => entry.first_name), `${connector} ${customer.email}`).toEqual([customer.first_name]);
-      }
-      for (const order of source.data.orders) {
-        const copies = target.data.orders.filter((entry) => entry.source_identifier === `commerce.order:${connector}:${connector}:${order.id}`);
-        expect(copies.map((entry) => [entry.note, entry.total_price]), `${connector} order ${order.id}`).toEqual([[order.note, order.total_price]]);
-      }
-      for (const level of source.data.stock_levels) {
-        const copies = target.data.stock_levels.filter((entry) => entry.sku === level.sku && entry.location_id === level.location_id);
-        expect(copies.map((entry) => [entry.available, entry.on_hand]), `${connector} ${level.id}`).toEqual([[level.available, level.on_hand]]);
-      }
-      // In order per key: the versions a record's applied writes carry never go back.
-      const nameVersion = (name: unknown) => (typeof name === 'string' && /^v\d+-\d+$/.test(name) ? Number(name.slice(1).split('-')[0]) * 10 + Number(name.split('-')[1]) : -1);
-      const stockVersion = (available: unknown) => (typeof available === 'number' && available >= STOCK_VERSIONS ? available - STOCK_VERSIONS : -1);
-      const stockKey = new Map(target.data.stock_levels.map((level) => [`/stock_levels/${level.id}`, `${level.sku}@${level.location_id}`]));
-      const applied = new Map<string, number[]>();
-      for (const request of target.requests.filter((entry) => isWrite(entry) && entry.method !== 'DELETE' && (entry.status === 200 || entry.status === 201))) {
-        const body = JSON.parse(request.body ?? '{}') as { first_name?: unknown; note?: unknown; available?: unknown; sku?: unknown; location_id?: unknown };
-        const key = request.path.startsWith('/stock_levels') ? (request.method === 'PUT' ? `${String(body.sku)}@${String(body.location_id)}` : stockKey.get(request.path)) : request.path;
-        if (key === undefined || key === '/customers' || key === '/orders') continue;
-        const version = request.path.startsWith('/customers') ? nameVersion(body.first_name) : request.path.startsWith('/orders') ? nameVersion(body.note) : stockVersion(body.available);
-        applied.set(key, [...(applied.get(key) ?? []), version]);
-      }
-      expect(applied.size, connector).toBeGreaterThan(0);
-      for (const [key, versions] of applied) expect(versions, `${connector} ${key}`).toEqual([...versions].sort((a, b) => a - b));
+      expectDeliveredOnce(source, target, `shop-${n}`, `shop-${n}`);
+      expectWritesInOrder(target, `shop-${n}`);
     }
 
     // Single flight: per sync key and per flow's delivery, the jobs that did work never overlapped in time, across
