@@ -125,26 +125,25 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
   const offers = (type: string, operation: WriteOperationName) => allowed.has(operation) && (destination.writes[type] ?? []).includes(operation);
 
   /** Writes one record the way the id map says: an update of a known remote record, else a create (or upsert). */
-  async function write(row: OutboxRow, record: object, attempting: (operation: WriteOperationName) => void): Promise<{ operation: WriteOperationName; result: WriteResult | undefined }> {
+  async function write(row: OutboxRow, known: string | undefined, record: object, attempting: (operation: WriteOperationName) => void): Promise<{ operation: WriteOperationName; result: WriteResult | undefined; remoteId: string | undefined }> {
     const type = row.canonicalType;
     // One key per outbox row and operation: a retried create replays, and an update after a lookup is its own request.
     const keyFor = (operation: WriteOperationName) => `${row.eventId}.${row.seq}.${operation}`;
-    let remoteId = await outbox.remoteId(row.key);
+    let remoteId = known;
     const lookUp = async () => {
       const found = await destination.findRemoteId(type, record, options.signal);
       if (found !== undefined) await outbox.rememberRemoteId(row.key, found, now().toISOString());
       return found;
     };
     if (remoteId === undefined && (row.inDoubt || row.deleted || lookUpFirst.has(type.split('@')[0] as string))) remoteId = await lookUp();
-    await outbox.sending(row);
     if (row.deleted) {
-      if (remoteId === undefined) return { operation: 'delete', result: undefined };
+      if (remoteId === undefined) return { operation: 'delete', result: undefined, remoteId };
       attempting('delete');
       try {
-        return { operation: 'delete', result: await destination.write(type, 'delete', record, { remoteId, idempotencyKey: keyFor('delete'), signal: options.signal }) };
+        return { operation: 'delete', result: await destination.write(type, 'delete', record, { remoteId, idempotencyKey: keyFor('delete'), signal: options.signal }), remoteId };
       } catch (error) {
         // Already gone: what a delete wants.
-        if (statusOf(error) === 404) return { operation: 'delete', result: undefined };
+        if (statusOf(error) === 404) return { operation: 'delete', result: undefined, remoteId };
         throw error;
       }
     }
@@ -152,22 +151,23 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
       const operation = offers(type, 'update') ? 'update' : 'upsert';
       attempting(operation);
       try {
-        return { operation, result: await destination.write(type, operation, record, { remoteId, idempotencyKey: keyFor(operation), signal: options.signal }) };
+        return { operation, result: await destination.write(type, operation, record, { remoteId, idempotencyKey: keyFor(operation), signal: options.signal }), remoteId };
       } catch (error) {
         // The remote record is gone: forget it, and create it again below.
         if (statusOf(error) !== 404) throw error;
         await outbox.forgetRemoteId(row.key);
+        remoteId = undefined;
       }
     }
     const operation = offers(type, 'create') ? 'create' : 'upsert';
     attempting(operation);
     try {
-      return { operation, result: await destination.write(type, operation, record, { idempotencyKey: keyFor(operation), signal: options.signal }) };
+      return { operation, result: await destination.write(type, operation, record, { idempotencyKey: keyFor(operation), signal: options.signal }), remoteId };
     } catch (error) {
       // No answer to a create: the lookup says whether it was applied; never a blind second create.
       if (codeOf(error) === EngineErrorCode.WriteAmbiguous) {
         const found = await lookUp();
-        if (found !== undefined) return { operation, result: { type, operation, key: row.key, remoteId: found, status: 0, replayed: true, attempts: 0 } };
+        if (found !== undefined) return { operation, result: { type, operation, key: row.key, remoteId: found, status: 0, replayed: true, attempts: 0 }, remoteId: found };
       }
       // It exists already (an earlier run's write, or the destination had it): update what the lookup finds.
       if (statusOf(error) === 409 && (offers(type, 'update') || offers(type, 'upsert'))) {
@@ -175,7 +175,7 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
         if (found !== undefined) {
           const update = offers(type, 'update') ? 'update' : 'upsert';
           attempting(update);
-          return { operation: update, result: await destination.write(type, update, record, { remoteId: found, idempotencyKey: keyFor(update), signal: options.signal }) };
+          return { operation: update, result: await destination.write(type, update, record, { remoteId: found, idempotencyKey: keyFor(update), signal: options.signal }), remoteId: found };
         }
       }
       throw error;
@@ -183,6 +183,7 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
   }
 
   async function deliverKey(key: string): Promise<void> {
+    // Taken in doubt: from here until its outcome is recorded, a write of it may reach the destination.
     const taken = await outbox.takeLatest(key, now().toISOString());
     if (!taken) return;
     const { row } = taken;
@@ -190,9 +191,9 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
     const record = JSON.parse(row.data) as object;
     let operation = (row.deleted ? 'delete' : 'create') as WriteOperationName;
     try {
-      const done = await breaker.execute(() => write(row, record, (attempted) => (operation = attempted)));
+      const done = await breaker.execute(() => write(row, taken.remoteId, record, (attempted) => (operation = attempted)));
       const at = now().toISOString();
-      const remoteId = row.deleted ? null : (done.result?.remoteId ?? (await outbox.remoteId(key)) ?? null);
+      const remoteId = row.deleted ? null : (done.result?.remoteId ?? done.remoteId ?? null);
       await outbox.delivered(row, { at, operation, outcome: 'delivered', ...(done.result ? { status: done.result.status } : {}) }, remoteId);
       report.delivered += 1;
       if (!done.result) report.skipped += 1;
@@ -200,7 +201,8 @@ export async function deliver(options: DeliveryOptions): Promise<DeliveryReport>
       else if (operation === 'update') report.updated += 1;
       else report.created += 1;
     } catch (error) {
-      if (error instanceof BrokenCircuitError) return; // not attempted: stays pending, due as it was
+      // Not attempted: it stays pending, due as it was, and no more in doubt than before.
+      if (error instanceof BrokenCircuitError) return await outbox.untake(row);
       if ((error as Error).name === 'AbortError' || options.signal?.aborted) throw error;
       const at = now().toISOString();
       const status = statusOf(error);

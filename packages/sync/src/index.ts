@@ -9,7 +9,7 @@ export { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.t
 export { previewFlow, type FlowPreview, type PreviewAction, type PreviewItem, type PreviewOptions } from './preview.ts';
 export { reconcileFlow, type ReconcileOptions, type ReconcileReport } from './reconcile.ts';
 export { shadowFlow, type ShadowDifference, type ShadowOptions, type ShadowReport, type ShadowWrite } from './shadow.ts';
-export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow } from './outbox.ts';
+export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow, type TakenRow } from './outbox.ts';
 export { PostgresOutbox, type PostgresOutboxOptions } from './postgres-outbox.ts';
 export { PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
 export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';

@@ -114,6 +114,13 @@ export interface OutboxCounts {
   dead: number;
 }
 
+/** A row taken for delivery: superseded, how many older versions it replaced; remoteId, what the id map knows. */
+export interface TakenRow {
+  row: OutboxRow;
+  superseded: number;
+  remoteId: string | undefined;
+}
+
 /** A dead letter's fields beyond the row it comes from, as delivery writes them. */
 export interface NewDeadLetter {
   operation: string;
@@ -134,12 +141,16 @@ export interface FlowOutbox {
   dueKeys(nowMs: number, limit: number, busy: ReadonlySet<string>): MaybePromise<string[]>;
   /** When the next pending row comes due (ms since the epoch), or undefined when nothing is pending. */
   nextDue(): MaybePromise<number | undefined>;
-  /** The newest pending row of a key, the older pending ones marked superseded (latest state wins). */
-  takeLatest(key: string, at: string): MaybePromise<{ row: OutboxRow; superseded: number } | undefined>;
+  /**
+   * The newest pending row of a key, the older pending ones marked superseded (latest state wins), in one
+   * transaction that also marks it in doubt until its outcome is recorded (`row.inDoubt` says whether it was
+   * before), with the key's remote id.
+   */
+  takeLatest(key: string, at: string): MaybePromise<TakenRow | undefined>;
+  /** Gives back a row taken and not attempted (the circuit breaker refused): its doubt as before the take. */
+  untake(row: OutboxRow): MaybePromise<void>;
   /** Puts a record in the outbox (a reconcile's deltas; a sync's go in with their checkpoint, through the store). */
   enqueue(entry: { key: string; canonicalType: string; eventId: string; deleted: boolean; data: string }, at: string): MaybePromise<void>;
-  /** Notes that a write of the row is about to be sent: until its outcome is recorded, the row is in doubt. */
-  sending(row: OutboxRow): MaybePromise<void>;
   remoteId(key: string): MaybePromise<string | undefined>;
   /** Marks a row delivered and records the key's remote id (or forgets it after a delete), in one transaction. */
   delivered(row: OutboxRow, attempt: AttemptRecord, remoteId: string | null): MaybePromise<void>;
@@ -302,7 +313,7 @@ export class Outbox implements FlowOutbox {
    * The newest pending row of a key, the older pending ones marked superseded (latest state wins); the number
    * superseded comes with it.
    */
-  takeLatest(key: string, at: string): { row: OutboxRow; superseded: number } | undefined {
+  takeLatest(key: string, at: string): TakenRow | undefined {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const rows = (this.#sql("SELECT * FROM pullpush_outbox WHERE flow = ? AND key = ? AND status = 'pending' ORDER BY seq").all(this.flow, key) as Array<Record<string, unknown>>).map(outboxRowOf);
@@ -316,12 +327,11 @@ export class Outbox implements FlowOutbox {
       const attempts = Math.max(latest.attempts, ...older.map((row) => row.attempts));
       // An older version's write that may have reached the destination leaves the key in doubt.
       const inDoubt = latest.inDoubt || older.some((row) => row.inDoubt);
-      if (older.length > 0) {
-        this.#sql("UPDATE pullpush_outbox SET status = 'superseded', finished_at = ? WHERE flow = ? AND key = ? AND status = 'pending' AND seq < ?").run(at, this.flow, key, latest.seq);
-        this.#sql('UPDATE pullpush_outbox SET attempts = ?, in_doubt = ? WHERE seq = ?').run(attempts, inDoubt ? 1 : 0, latest.seq);
-      }
+      if (older.length > 0) this.#sql("UPDATE pullpush_outbox SET status = 'superseded', finished_at = ? WHERE flow = ? AND key = ? AND status = 'pending' AND seq < ?").run(at, this.flow, key, latest.seq);
+      this.#sql('UPDATE pullpush_outbox SET attempts = ?, in_doubt = 1 WHERE seq = ?').run(attempts, latest.seq);
+      const remoteId = this.remoteId(key);
       this.#db.exec('COMMIT');
-      return { row: { ...latest, attempts, inDoubt }, superseded: older.length };
+      return { row: { ...latest, attempts, inDoubt }, superseded: older.length, remoteId };
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;
@@ -341,9 +351,8 @@ export class Outbox implements FlowOutbox {
     );
   }
 
-  /** Notes that a write of the row is about to be sent: until its outcome is recorded, the row is in doubt. */
-  sending(row: OutboxRow): void {
-    this.#sql('UPDATE pullpush_outbox SET in_doubt = 1 WHERE seq = ?').run(row.seq);
+  untake(row: OutboxRow): void {
+    this.#sql('UPDATE pullpush_outbox SET in_doubt = ? WHERE seq = ?').run(row.inDoubt ? 1 : 0, row.seq);
   }
 
   remoteId(key: string): string | undefined {

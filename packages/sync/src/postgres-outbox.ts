@@ -3,7 +3,7 @@
 // reach the server. A PostgresStore opened with `outbox: <flow>` puts a sync's changed records here in the
 // transaction of their checkpoint.
 import type pg from 'pg';
-import { clustersOf, deadLetterOf, flowRunOf, isoOf, letterMatches, outboxRowOf, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow } from './outbox.ts';
+import { clustersOf, deadLetterOf, flowRunOf, isoOf, letterMatches, outboxRowOf, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow, type TakenRow } from './outbox.ts';
 import { PostgresConnection, quoted } from './postgres-connection.ts';
 
 /** The outbox's tables in a schema (already quoted). */
@@ -84,22 +84,27 @@ export class PostgresOutbox implements FlowOutbox {
     return row?.['next'] === null || row?.['next'] === undefined ? undefined : Number(row['next']);
   }
 
-  takeLatest(key: string, at: string): Promise<{ row: OutboxRow; superseded: number } | undefined> {
-    return this.#transaction(`Taking the next record of ${key}`, async (client) => {
-      // Locked for the transaction: a second deliverer of the flow waits here rather than sending the same row.
-      const rows = (await this.#query(`SELECT * FROM ${this.#t('pullpush_outbox')} WHERE flow = $1 AND key = $2 AND status = 'pending' ORDER BY seq FOR UPDATE`, [this.flow, key], client)).map(outboxRowOf);
-      const latest = rows.at(-1);
-      if (!latest) return undefined;
-      const older = rows.slice(0, -1);
-      // The newest carries the attempts of the ones it replaces, and their doubt: as in the SQLite outbox.
-      const attempts = Math.max(latest.attempts, ...older.map((row) => row.attempts));
-      const inDoubt = latest.inDoubt || older.some((row) => row.inDoubt);
-      if (older.length > 0) {
-        await this.#query(`UPDATE ${this.#t('pullpush_outbox')} SET status = 'superseded', finished_at = $1 WHERE flow = $2 AND key = $3 AND status = 'pending' AND seq < $4`, [at, this.flow, key, latest.seq], client);
-        await this.#query(`UPDATE ${this.#t('pullpush_outbox')} SET attempts = $1, in_doubt = $2 WHERE seq = $3`, [attempts, inDoubt, latest.seq], client);
-      }
-      return { row: { ...latest, attempts, inDoubt }, superseded: older.length };
-    });
+  /**
+   * One statement, so one round trip and atomic on its own: the key's pending rows locked, the older ones
+   * superseded, the newest taken in doubt with the attempts of those it replaces, and the key's remote id.
+   */
+  async takeLatest(key: string, at: string): Promise<TakenRow | undefined> {
+    const outbox = this.#t('pullpush_outbox');
+    const [row] = await this.#query(
+      `WITH pending AS (SELECT seq, attempts, in_doubt FROM ${outbox} WHERE flow = $1 AND key = $2 AND status = 'pending' FOR UPDATE),
+       latest AS (SELECT max(seq) AS seq, max(attempts) AS attempts, bool_or(in_doubt) AS was_in_doubt, count(*) - 1 AS superseded FROM pending HAVING count(*) > 0),
+       older AS (UPDATE ${outbox} SET status = 'superseded', finished_at = $3 WHERE seq IN (SELECT seq FROM pending) AND seq < (SELECT seq FROM latest) RETURNING seq),
+       taken AS (UPDATE ${outbox} AS o SET attempts = latest.attempts, in_doubt = true FROM latest WHERE o.seq = latest.seq
+         RETURNING o.seq, o.key, o.canonical_type, o.event_id, o.deleted, o.data, o.attempts, latest.was_in_doubt AS in_doubt, o.history, latest.superseded)
+       SELECT taken.*, (SELECT remote_id FROM ${this.#t('pullpush_id_map')} WHERE flow = $1 AND key = $2) AS remote_id FROM taken`,
+      [this.flow, key, at],
+    );
+    if (row === undefined) return undefined;
+    return { row: outboxRowOf(row), superseded: Number(row['superseded']), remoteId: row['remote_id'] === null ? undefined : String(row['remote_id']) };
+  }
+
+  async untake(row: OutboxRow): Promise<void> {
+    await this.#query(`UPDATE ${this.#t('pullpush_outbox')} SET in_doubt = $1 WHERE seq = $2`, [row.inDoubt, row.seq]);
   }
 
   async enqueue(entry: { key: string; canonicalType: string; eventId: string; deleted: boolean; data: string }, at: string): Promise<void> {
@@ -112,10 +117,6 @@ export class PostgresOutbox implements FlowOutbox {
       entry.data,
       at,
     ]);
-  }
-
-  async sending(row: OutboxRow): Promise<void> {
-    await this.#query(`UPDATE ${this.#t('pullpush_outbox')} SET in_doubt = true WHERE seq = $1`, [row.seq]);
   }
 
   async remoteId(key: string): Promise<string | undefined> {
@@ -131,12 +132,17 @@ export class PostgresOutbox implements FlowOutbox {
     );
   }
 
-  delivered(row: OutboxRow, attempt: AttemptRecord, remoteId: string | null): Promise<void> {
-    return this.#transaction(`Recording the delivery of ${row.key}`, async (client) => {
-      await this.#query(`UPDATE ${this.#t('pullpush_outbox')} SET status = 'delivered', attempts = attempts + 1, in_doubt = false, history = $1::jsonb, finished_at = $2 WHERE seq = $3`, [JSON.stringify([...row.history, attempt]), attempt.at, row.seq], client);
-      if (row.deleted || remoteId === null) await this.#query(`DELETE FROM ${this.#t('pullpush_id_map')} WHERE flow = $1 AND key = $2`, [this.flow, row.key], client);
-      else await this.#putRemoteId(row.key, remoteId, attempt.at, client);
-    });
+  /** One statement: the row delivered, and the key's remote id recorded (or forgotten after a delete). */
+  async delivered(row: OutboxRow, attempt: AttemptRecord, remoteId: string | null): Promise<void> {
+    const idMap = this.#t('pullpush_id_map');
+    await this.#query(
+      `WITH done AS (UPDATE ${this.#t('pullpush_outbox')} SET status = 'delivered', attempts = attempts + 1, in_doubt = false, history = $3::jsonb, finished_at = $4 WHERE seq = $5 RETURNING seq),
+       mapped AS (INSERT INTO ${idMap} (flow, key, remote_id, updated_at) SELECT $1, $2, $6, $4 WHERE $6::text IS NOT NULL
+         ON CONFLICT (flow, key) DO UPDATE SET remote_id = excluded.remote_id, updated_at = excluded.updated_at RETURNING key),
+       forgotten AS (DELETE FROM ${idMap} WHERE flow = $1 AND key = $2 AND $6::text IS NULL RETURNING key)
+       SELECT count(*) FROM done`,
+      [this.flow, row.key, JSON.stringify([...row.history, attempt]), attempt.at, row.seq, row.deleted ? null : remoteId],
+    );
   }
 
   rememberRemoteId(key: string, remoteId: string, at: string): Promise<void> {
@@ -151,16 +157,15 @@ export class PostgresOutbox implements FlowOutbox {
     await this.#query(`UPDATE ${this.#t('pullpush_outbox')} SET attempts = attempts + 1, in_doubt = false, next_attempt_at = $1, history = $2::jsonb WHERE seq = $3`, [dueMs, JSON.stringify([...row.history, attempt]), row.seq]);
   }
 
-  deadLetter(row: OutboxRow, attempt: AttemptRecord, letter: NewDeadLetter): Promise<void> {
+  /** One statement: the row dead, and its letter in the queue. */
+  async deadLetter(row: OutboxRow, attempt: AttemptRecord, letter: NewDeadLetter): Promise<void> {
     const history = JSON.stringify([...row.history, attempt]);
-    return this.#transaction(`Moving ${row.key} to the dead-letter queue`, async (client) => {
-      await this.#query(`UPDATE ${this.#t('pullpush_outbox')} SET status = 'dead', attempts = attempts + 1, in_doubt = false, history = $1::jsonb, finished_at = $2 WHERE seq = $3`, [history, attempt.at, row.seq], client);
-      await this.#query(
-        `INSERT INTO ${this.#t('pullpush_dlq')} (flow, seq, key, canonical_type, event_id, operation, payload, status, code, message, signature, hint, attempts, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)`,
-        [this.flow, row.seq, row.key, row.canonicalType, row.eventId, letter.operation, letter.payload, letter.status, letter.code, letter.message, letter.signature, letter.hint, history, attempt.at],
-        client,
-      );
-    });
+    await this.#query(
+      `WITH dead AS (UPDATE ${this.#t('pullpush_outbox')} SET status = 'dead', attempts = attempts + 1, in_doubt = false, history = $13::jsonb, finished_at = $14 WHERE seq = $2 RETURNING seq)
+       INSERT INTO ${this.#t('pullpush_dlq')} (flow, seq, key, canonical_type, event_id, operation, payload, status, code, message, signature, hint, attempts, created_at)
+       SELECT $1, dead.seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14 FROM dead`,
+      [this.flow, row.seq, row.key, row.canonicalType, row.eventId, letter.operation, letter.payload, letter.status, letter.code, letter.message, letter.signature, letter.hint, history, attempt.at],
+    );
   }
 
   async counts(): Promise<OutboxCounts> {
