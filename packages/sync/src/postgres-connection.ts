@@ -1,6 +1,7 @@
 // What the PostgreSQL store and the PostgreSQL outbox share about a server: the pool, the schema name checked,
 // identifiers quoted, the URL named without its password, the driver's failures turned into PullPush errors, and
 // DDL that other processes may be running at the same moment.
+import { createHash } from 'node:crypto';
 import { PullPushError } from '@pullpush/canonical';
 import pg from 'pg';
 import { SyncErrorCode } from './errors.ts';
@@ -19,6 +20,18 @@ export function redactedUrl(url: string): string {
   } catch {
     return 'postgres://(unparsable URL)';
   }
+}
+
+const names = new Map<string, string>();
+
+/** A prepared statement's name: a digest of its text (which names its schema), so equal texts share a plan. */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `pullpush_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
 }
 
 /** A server, a schema in it and a pool of connections to it; `description` names them without the password. */
@@ -56,9 +69,14 @@ export class PostgresConnection {
     });
   }
 
+  /**
+   * A query with values runs as a named prepared statement: each connection plans it once, not at every call (the
+   * outbox runs the same few statements for every record delivered).
+   */
   async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = [], client?: pg.PoolClient): Promise<pg.QueryResult<R>> {
     try {
-      return await (client ?? this.pool).query<R>(text, values);
+      if (values.length === 0) return await (client ?? this.pool).query<R>(text);
+      return await (client ?? this.pool).query<R>({ name: statementName(text), text, values });
     } catch (error) {
       throw this.failure(error, 'A query failed');
     }
