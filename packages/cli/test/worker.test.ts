@@ -55,6 +55,13 @@ describe.skipIf(POSTGRES_URL === undefined)('pullpush worker, jobs and schedule 
       const added = await run(['jobs', 'add', flow, ...definitions, '--db', db, '--json']);
       expect(added.code, added.stderr).toBe(0);
       expect(JSON.parse(added.stdout)).toMatchObject({ flow: 'shop-to-crm' });
+      // Counted now, before any worker runs: one run of a flow waiting.
+      const waiting = JSON.parse((await run(['jobs', 'list', '--db', db, '--json'])).stdout) as { counts: Array<{ queue: string; queued: number; active: number }> };
+      expect(waiting.counts).toEqual([
+        { queue: 'pullpush-flow', queued: 1, active: 0, deferred: 0, total: 1 },
+        { queue: 'pullpush-sync', queued: 0, active: 0, deferred: 0, total: 0 },
+        { queue: 'pullpush-deliver', queued: 0, active: 0, deferred: 0, total: 0 },
+      ]);
       let workerOutput = '';
       const workerDone = pullpush(['worker', '--db', db, ...configs, '--heartbeat', '10', '--json', ...LOCAL], {
         cwd: dir,

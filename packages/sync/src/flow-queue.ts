@@ -15,7 +15,7 @@ import type { Flow } from '@pullpush/schema';
 import type { JobWithMetadata, PgBoss, Queue } from 'pg-boss';
 import { SyncErrorCode } from './errors.ts';
 import { isPostgresLocation, postgresPrefix } from './flow-store.ts';
-import { redactedUrl } from './postgres-connection.ts';
+import { quoted, redactedUrl } from './postgres-connection.ts';
 
 export const FLOW_QUEUE = 'pullpush-flow';
 export const SYNC_QUEUE = 'pullpush-sync';
@@ -147,16 +147,18 @@ const iso = (value: Date | null | undefined) => (value ? new Date(value).toISOSt
 /** Managing the queue: runs of flows sent now or on a schedule, and the jobs listed, cancelled or retried. */
 export class FlowQueue {
   readonly #boss: PgBoss;
+  readonly #jobsTable: string;
   readonly description: string;
 
-  private constructor(boss: PgBoss, description: string) {
+  private constructor(boss: PgBoss, jobsSchema: string, description: string) {
     this.#boss = boss;
+    this.#jobsTable = `${quoted(jobsSchema)}.job`;
     this.description = description;
   }
 
   /** Opens the queue (creating its schema and queues on first use); it fires nothing and expires nothing itself. */
   static async open(url: string, options: FlowQueueOptions = {}): Promise<FlowQueue> {
-    return new FlowQueue(await startBoss(url, { ...options, supervise: false }), redactedUrl(url));
+    return new FlowQueue(await startBoss(url, { ...options, supervise: false }), queueLocation(url).jobsSchema, redactedUrl(url));
   }
 
   /** Sends a run of the flow, to be taken by the next free worker; returns the job id. */
@@ -214,11 +216,20 @@ export class FlowQueue {
     return jobs.sort((a, b) => b.createdOn.localeCompare(a.createdOn)).slice(0, options.limit ?? 100);
   }
 
+  /**
+   * Jobs waiting (ready or deferred) and running, per queue, counted now. pg-boss's own queue counts are those of
+   * its last monitor pass, seconds behind; this reads its job table (documented SQL) instead.
+   */
   async counts(): Promise<QueueCounts[]> {
-    const queues = await this.#boss.getQueues([...QUEUES]);
+    const { rows } = await this.#boss.getDb().executeSql(
+      `SELECT name, count(*) FILTER (WHERE state < 'active' AND start_after <= now()) AS queued, count(*) FILTER (WHERE state < 'active' AND start_after > now()) AS deferred,
+         count(*) FILTER (WHERE state = 'active') AS active, count(*) AS total
+       FROM ${this.#jobsTable} WHERE name = ANY($1::text[]) GROUP BY name`,
+      [[...QUEUES]],
+    );
     return QUEUES.map((queue) => {
-      const found = queues.find((entry) => entry.name === queue);
-      return { queue, queued: found?.queuedCount ?? 0, active: found?.activeCount ?? 0, deferred: found?.deferredCount ?? 0, total: found?.totalCount ?? 0 };
+      const found = (rows as Array<Record<string, unknown>>).find((row) => row['name'] === queue);
+      return { queue, queued: Number(found?.['queued'] ?? 0), active: Number(found?.['active'] ?? 0), deferred: Number(found?.['deferred'] ?? 0), total: Number(found?.['total'] ?? 0) };
     });
   }
 
