@@ -116,10 +116,16 @@ export async function startBoss(url: string, options: FlowQueueOptions & { super
       [SYNC_QUEUE, 'singleton'],
       [DELIVER_QUEUE, 'singleton'],
     ] as const) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { ...common, policy }).catch(async (error: unknown) => {
-        // Another process created it first.
-        if (!(await boss.getQueue(name))) throw error;
-      });
+      const existing = await boss.getQueue(name);
+      if (!existing) {
+        await boss.createQueue(name, { ...common, policy }).catch(async (error: unknown) => {
+          // Another process created it first.
+          if (!(await boss.getQueue(name))) throw error;
+        });
+      } else if (options.supervise && options.heartbeatSeconds !== undefined && existing.heartbeatSeconds !== heartbeat) {
+        // A worker's own --heartbeat holds for the jobs sent from now on.
+        await boss.updateQueue(name, { heartbeatSeconds: heartbeat });
+      }
     }
   } catch (error) {
     await boss.stop({ graceful: false }).catch(() => undefined);

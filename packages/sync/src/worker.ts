@@ -151,7 +151,7 @@ export async function startWorker(options: WorkerOptions): Promise<FlowWorker> {
   // One stream into the flow's store; then, for a connector destination, a delivery of what changed.
   await boss.work<FlowJobData>(SYNC_QUEUE, work, handler(SYNC_QUEUE, async (job) => {
     const { flow, definitions, stream } = job.data;
-    checkRunnable(flow, job.data.definitions);
+    checkRunnable(flow, definitions);
     const inputs = inputsOf(job.data, options);
     const summary = await syncFlowSource(flow, { ...inputs, db: options.db, streams: [String(stream)], signal: job.signal });
     if (summary.status === 'failed' || summary.status === 'cancelled') {
@@ -174,8 +174,10 @@ export async function startWorker(options: WorkerOptions): Promise<FlowWorker> {
     await recordFlowRun(options.db, flow.id, { kind: 'run', status: report.pending === 0 && report.deadLettered === 0 ? 'succeeded' : 'partial', startedAt, summary: { worker: true, ...counts } });
     if (report.pending > 0) {
       const next = (await flowStatus(flow, { db: options.db, runs: 0 })).outbox.nextDueAt;
-      const seconds = next === null || next === 'now' ? 1 : Math.min(300, Math.max(1, Math.ceil((Date.parse(next) - Date.now()) / 1000)));
-      await sendOnce(boss, DELIVER_QUEUE, job.data, singletonKeyOf(DELIVER_QUEUE, job.data), seconds);
+      const due = next === null || next === 'now' ? 1 : Math.ceil((Date.parse(next) - Date.now()) / 1000);
+      // An open breaker lets nothing through before its probe: no job comes back sooner.
+      const probe = report.breaker === 'closed' ? 0 : Math.ceil((options.delivery?.breaker?.halfOpenAfterMs ?? 30_000) / 1000);
+      await sendOnce(boss, DELIVER_QUEUE, job.data, singletonKeyOf(DELIVER_QUEUE, job.data), Math.min(300, Math.max(1, due, probe)));
     }
     return counts;
   }));

@@ -95,15 +95,26 @@ function startWorkerProcess(name: string): Worker {
   return worker;
 }
 
-/** Waits until `ready()` holds, checked after each event of the worker and each write the destinations get. */
-function until(worker: Worker, ready: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+/**
+ * Waits until `ready()` holds, checked after each event of the worker and each write the destinations get.
+ * `feed` runs every second meanwhile: the other workers may have emptied the queue before this one polled it.
+ */
+function until(worker: Worker, ready: () => boolean, what: string, feed?: () => Promise<void>, timeoutMs = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; ${worker.name} stderr: ${worker.stderr().slice(-2000)}`)), timeoutMs);
-    const check = () => {
-      if (!ready()) return;
+    const stop = () => {
       clearTimeout(timer);
+      clearInterval(feeding);
       worker.waiter = undefined;
       for (const pair of pairs) pair.target.setOnRequest(undefined);
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}; ${worker.name} stderr: ${worker.stderr().slice(-2000)}`));
+    }, timeoutMs);
+    const feeding = setInterval(() => void feed?.(), 1000);
+    const check = () => {
+      if (!ready()) return;
+      stop();
       resolve();
     };
     worker.waiter = check;
@@ -135,13 +146,17 @@ describe.skipIf(POSTGRES_URL === undefined)('workers on PostgreSQL (pg-boss)', (
       let killed = 0;
       for (let kill = 0; kill < KILLS; kill += 1) {
         // Killed in the middle of a job: once it has started one, and the destinations have taken a few more writes.
-        await until(victim, () => victim.events.some((event) => event.kind === 'started'), `worker A to start a job (kill ${kill})`);
+        // More runs of the flows while the queue is empty, so that A finds work (B and C may have taken it all).
+        const feed = async () => {
+          if ((await queue.counts()).every((entry) => entry.queued + entry.deferred === 0)) await enqueueAll();
+        };
+        await until(victim, () => victim.events.some((event) => event.kind === 'started'), `worker A to start a job (kill ${kill})`, feed);
         const before = writes();
         const more = 1 + Math.floor(next() * 12);
         const startedJobs = () => victim.events.filter((event) => event.kind === 'started').length;
         const jobsBefore = startedJobs();
         // A few more writes — or, when the victim's jobs are syncs that write nothing, its next job started.
-        await until(victim, () => writes() >= before + more || startedJobs() > jobsBefore + 1, `writes or jobs before kill ${kill}`);
+        await until(victim, () => writes() >= before + more || startedJobs() > jobsBefore + 1, `writes or jobs before kill ${kill}`, feed);
         victim.process.kill('SIGKILL');
         runs[runs.findIndex((entry) => entry.worker === victim)] = { worker: victim, killedAt: Date.now() };
         const [, signal] = await victim.closed;
