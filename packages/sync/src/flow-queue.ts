@@ -6,13 +6,13 @@
 //                     connection and stream across every worker (pg-boss `singleton` policy on that key);
 //   pullpush-deliver  a flow's outbox delivered; at most one active per flow (`singleton` policy on the flow id),
 //                     so a key's writes are sent by one process at a time, in order.
-// A job is not sent when one for the same work already waits (sendOnce): a busy flow does not pile up runs.
+// A job is not sent when one for the same work already waits (sendOnce, boss.ts): a busy flow does not pile up runs.
 // A worker that dies mid-job stops sending heartbeats; pg-boss's supervisor then hands the job to another worker.
 // One URL names it all: with `?schema=<prefix>` (default pullpush), the queue is the schema `<prefix>_jobs` and each
 // flow's store the schema `<prefix>_flow_<flow id>` (flow-store.ts).
 import { PullPushError } from '@pullpush/canonical';
 import type { Flow } from '@pullpush/schema';
-import type { JobWithMetadata, PgBoss, Queue } from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import { SyncErrorCode } from './errors.ts';
 import { isPostgresLocation, postgresPrefix } from './flow-store.ts';
 import { quoted, redactedUrl } from './postgres-connection.ts';
@@ -40,13 +40,16 @@ export interface FlowQueueOptions {
   retryLimit?: number;
 }
 
+/** pg-boss's states of a job: waiting (created, or retry after a failure), active, or finished one way. */
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
 /** A job as `pullpush jobs` lists it. */
 export interface JobInfo {
   id: string;
   queue: QueueName;
   flow: string;
   stream: string | null;
-  state: JobWithMetadata['state'];
+  state: JobState;
   retryCount: number;
   createdOn: string;
   startedOn: string | null;
@@ -85,69 +88,6 @@ export function syncKey(flow: Flow, stream: string): string {
   return `${flow.source.connector}/${flow.source.connection}/${stream}`;
 }
 
-/** pg-boss on the queue's schema, started; `supervise`: this instance also expires jobs and fires schedules. */
-export async function startBoss(url: string, options: FlowQueueOptions & { supervise: boolean; concurrency?: number }): Promise<PgBoss> {
-  const location = queueLocation(url);
-  const { PgBoss } = await import('pg-boss');
-  const heartbeat = Math.max(10, options.heartbeatSeconds ?? 30);
-  // Checks for dead workers three times per heartbeat interval: a job waits at most about 1.3 heartbeats.
-  const supervise = Math.max(1, Math.floor(heartbeat / 3));
-  const boss = new PgBoss({
-    connectionString: location.url,
-    schema: location.jobsSchema,
-    max: (options.concurrency ?? 1) + 3,
-    supervise: options.supervise,
-    schedule: options.supervise,
-    superviseIntervalSeconds: supervise,
-    monitorIntervalSeconds: supervise,
-    // Schedules are looked at as often, so a cron with seconds ("*/20 * * * * *") fires near its time.
-    cronMonitorIntervalSeconds: Math.min(30, supervise),
-    cronWorkerIntervalSeconds: Math.min(5, supervise),
-    registerInstance: false,
-    openTelemetry: { enabled: false },
-  });
-  // pg-boss reports background failures (a lost connection it retries) as events; they must not crash the process.
-  boss.on('error', () => undefined);
-  try {
-    await boss.start();
-    const common: Omit<Queue, 'name'> = { heartbeatSeconds: heartbeat, expireInSeconds: 24 * 3600, retryLimit: options.retryLimit ?? 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300 };
-    for (const [name, policy] of [
-      [FLOW_QUEUE, 'standard'],
-      [SYNC_QUEUE, 'singleton'],
-      [DELIVER_QUEUE, 'singleton'],
-    ] as const) {
-      const existing = await boss.getQueue(name);
-      if (!existing) {
-        await boss.createQueue(name, { ...common, policy }).catch(async (error: unknown) => {
-          // Another process created it first.
-          if (!(await boss.getQueue(name))) throw error;
-        });
-      } else if (options.supervise && options.heartbeatSeconds !== undefined && existing.heartbeatSeconds !== heartbeat) {
-        // A worker's own --heartbeat holds for the jobs sent from now on.
-        await boss.updateQueue(name, { heartbeatSeconds: heartbeat });
-      }
-    }
-  } catch (error) {
-    await boss.stop({ graceful: false }).catch(() => undefined);
-    throw new PullPushError(SyncErrorCode.Database, `Cannot open the job queue on ${redactedUrl(location.url)}: ${(error as Error).message}`, {
-      hint: 'Check the URL (host, port, database, user and password) and that the user may create schemas there.',
-    });
-  }
-  return boss;
-}
-
-/**
- * Sends a job unless one for the same flow (and stream) already waits under the same key; returns whether it sent.
- * Two senders at the same instant may both send: the second job then finds nothing to do.
- */
-export async function sendOnce(boss: PgBoss, queue: QueueName, data: FlowJobData, singletonKey: string, afterSeconds = 0): Promise<boolean> {
-  const waiting = await boss.findJobs<FlowJobData>(queue, { key: singletonKey, queued: true });
-  if (waiting.some((job) => job.data.flow.id === data.flow.id && job.data.stream === data.stream)) return false;
-  if (afterSeconds > 0) await boss.sendAfter(queue, data, { singletonKey }, afterSeconds);
-  else await boss.send(queue, data, { singletonKey });
-  return true;
-}
-
 const iso = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
 
 /** Managing the queue: runs of flows sent now or on a schedule, and the jobs listed, cancelled or retried. */
@@ -164,6 +104,8 @@ export class FlowQueue {
 
   /** Opens the queue (creating its schema and queues on first use); it fires nothing and expires nothing itself. */
   static async open(url: string, options: FlowQueueOptions = {}): Promise<FlowQueue> {
+    // Loaded when a queue is opened: pg-boss and its types stay out of what embedding the sync library costs.
+    const { startBoss } = await import('./boss.ts');
     return new FlowQueue(await startBoss(url, { ...options, supervise: false }), queueLocation(url).jobsSchema, redactedUrl(url));
   }
 

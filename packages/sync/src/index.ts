@@ -2,7 +2,7 @@
 export { runSync, type SyncOptions, type SyncProgress } from './run-sync.ts';
 export { checkRunnable, deliverFlow, runFlow, syncFlowSource, type FlowRunOptions, type FlowRunSummary, type FlowShadowRunSummary } from './flow.ts';
 export { flowStoreExists, isPostgresLocation, openFlowOutbox, openFlowStore } from './flow-store.ts';
-export { FlowQueue, QUEUES, type FlowJobData, type FlowQueueOptions, type JobInfo, type QueueCounts, type QueueName, type ScheduleInfo } from './flow-queue.ts';
+export { FlowQueue, QUEUES, type FlowJobData, type FlowQueueOptions, type JobInfo, type JobState, type QueueCounts, type QueueName, type ScheduleInfo } from './flow-queue.ts';
 export { startWorker, type FlowWorker, type WorkerEvent, type WorkerOptions } from './worker.ts';
 export { flowStatus, recordFlowRun, type FlowMode, type FlowStatus, type FlowStatusOptions } from './flow-status.ts';
 export { deliver, type DeliveryOptions, type DeliveryReport } from './delivery.ts';

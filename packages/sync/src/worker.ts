@@ -15,7 +15,8 @@ import { PullPushError } from '@pullpush/canonical';
 import type { DeliveryOptions, DeliveryReport } from './delivery.ts';
 import { SyncErrorCode } from './errors.ts';
 import { checkRunnable, deliverFlow, syncFlowSource, type FlowRunOptions } from './flow.ts';
-import { DELIVER_QUEUE, FLOW_QUEUE, queueLocation, sendOnce, startBoss, SYNC_QUEUE, syncKey, type FlowJobData, type FlowQueueOptions, type QueueName } from './flow-queue.ts';
+import { sendOnce, startBoss } from './boss.ts';
+import { DELIVER_QUEUE, FLOW_QUEUE, queueLocation, SYNC_QUEUE, syncKey, type FlowJobData, type FlowQueueOptions, type QueueName } from './flow-queue.ts';
 import { flowStatus, recordFlowRun } from './flow-status.ts';
 import type { SyncSummary } from './summary.ts';
 
