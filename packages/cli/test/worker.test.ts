@@ -2,6 +2,7 @@
 // user runs them: a flow run once into PostgreSQL, then queued runs (now and on a cron schedule) done by a worker
 // process, which SIGTERM stops after its running jobs (exit 0). The password never appears in any output.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { shopConnectorDefinition } from '@pullpush/testkit';
 import { PostgresStore } from '@pullpush/sync';
 import { describe, expect, it } from 'vitest';
@@ -76,11 +77,19 @@ describe.skipIf(POSTGRES_URL === undefined)('pullpush worker, jobs and schedule 
       expect(listed.jobs.some((job) => job.queue === 'pullpush-sync' && job.state === 'completed')).toBe(true);
       expect((await run(['jobs', 'list', '--db', db, '--state', 'failed'])).stdout).toContain('No jobs.');
 
-      // On a schedule with seconds: every 5 seconds, until it is removed.
+      // On the flow's own schedule (every 5 seconds, an exact interval), until it is removed; a cron given replaces it.
+      const noSchedule = await run(['schedule', 'add', flow, ...definitions, '--db', db]);
+      expect(noSchedule.code).toBe(1);
+      expect(noSchedule.stderr).toContain('SYNC_INVALID_SCHEDULE');
+      const withCron = await run(['schedule', 'add', flow, ...definitions, '--cron', '0 3 * * *', '--tz', 'Europe/Paris', '--db', db]);
+      expect(withCron.code, withCron.stderr).toBe(0);
+      expect((await run(['schedule', 'list', '--db', db])).stdout).toMatch(/shop-to-crm\s+0 3 \* \* \*\s+Europe\/Paris/);
       source.update('customers', renamed.id, { first_name: 'Scheduled' });
-      const scheduled = await run(['schedule', 'add', flow, ...definitions, '--cron', '*/5 * * * * *', '--db', db]);
+      const everyFlow = writeJson(dir, 'every.json', { ...(JSON.parse(readFileSync(flow, 'utf8')) as object), schedule: { every: '5s' } });
+      const scheduled = await run(['schedule', 'add', everyFlow, ...definitions, '--db', db]);
       expect(scheduled.code, scheduled.stderr).toBe(0);
-      expect((await run(['schedule', 'list', '--db', db])).stdout).toMatch(/shop-to-crm\s+\*\/5 \* \* \* \* \*\s+UTC/);
+      expect(scheduled.stdout).toContain('runs on "FREQ=SECONDLY;INTERVAL=5" (UTC)');
+      expect((await run(['schedule', 'list', '--db', db])).stdout).toMatch(/shop-to-crm\s+FREQ=SECONDLY;INTERVAL=5\s+UTC/);
       await until(() => names().includes('Scheduled'), 90_000);
       expect((await run(['schedule', 'remove', 'shop-to-crm', '--db', db])).stdout).toContain('The schedule of flow shop-to-crm is removed.');
       expect((await run(['schedule', 'list', '--db', db])).stdout).toContain('No schedules.');

@@ -83,6 +83,20 @@ export function queueLocation(location: string): { url: string; jobsSchema: stri
   return { url, jobsSchema: `${prefix}_jobs` };
 }
 
+const EVERY_UNITS = { s: 'SECONDLY', m: 'MINUTELY', h: 'HOURLY', d: 'DAILY' } as const;
+
+/**
+ * The flow's own schedule as pg-boss takes it: its cron, or its `every` as a recurrence rule (`15m` →
+ * `FREQ=MINUTELY;INTERVAL=15`), which keeps an exact interval where a cron step cannot (45 minutes).
+ */
+export function scheduleOf(flow: Flow): string | undefined {
+  const { schedule } = flow;
+  if (schedule?.cron !== undefined) return schedule.cron;
+  const every = schedule?.every === undefined ? undefined : /^([1-9][0-9]*)([smhd])$/.exec(schedule.every);
+  if (!every) return undefined;
+  return `FREQ=${EVERY_UNITS[every[2] as keyof typeof EVERY_UNITS]};INTERVAL=${every[1]}`;
+}
+
 /** The single-flight key of a sync: the connector, connection and stream it reads. */
 export function syncKey(flow: Flow, stream: string): string {
   return `${flow.source.connector}/${flow.source.connection}/${stream}`;
@@ -116,17 +130,25 @@ export class FlowQueue {
   }
 
   /**
-   * Runs the flow on a cron schedule (replacing the flow's earlier schedule): five fields, minute first, or six with
-   * seconds first; `tz` (an IANA zone) defaults to UTC.
+   * Runs the flow on a schedule (replacing the flow's earlier one): `cron` — five fields, minute first, or six with
+   * seconds first — or, when not given, the flow's own `schedule` (its cron, or its `every` as an exact interval);
+   * `tz` (an IANA zone) defaults to UTC. Returns the expression stored.
    */
-  async schedule(flow: Flow, definitions: readonly unknown[], cron: string, tz = 'UTC'): Promise<void> {
+  async schedule(flow: Flow, definitions: readonly unknown[], cron?: string, tz = 'UTC'): Promise<string> {
+    const expression = cron ?? scheduleOf(flow);
+    if (expression === undefined) {
+      throw new PullPushError(SyncErrorCode.InvalidSchedule, `The flow ${flow.id} has no schedule, and none was given.`, {
+        hint: 'Give one (--cron "*/15 * * * *"), or write it in the flow: "schedule": { "every": "15m" } or { "cron": "0 * * * *" }.',
+      });
+    }
     try {
-      await this.#boss.schedule(FLOW_QUEUE, cron, { flow, definitions } satisfies FlowJobData, { key: flow.id, tz });
+      await this.#boss.schedule(FLOW_QUEUE, expression, { flow, definitions } satisfies FlowJobData, { key: flow.id, tz });
     } catch (error) {
-      throw new PullPushError(SyncErrorCode.InvalidSchedule, `The schedule "${cron}" (${tz}) was refused: ${(error as Error).message}`, {
+      throw new PullPushError(SyncErrorCode.InvalidSchedule, `The schedule "${expression}" (${tz}) was refused: ${(error as Error).message}`, {
         hint: 'Write five cron fields, minute first: "*/15 * * * *" runs every 15 minutes; --tz takes an IANA zone such as Europe/Paris.',
       });
     }
+    return expression;
   }
 
   /** Removes the flow's schedule; returns whether it had one. */

@@ -112,16 +112,16 @@ export function registerQueue(program: Command, ctx: Context): void {
   }
 
   const schedule = program.command('schedule').summary('run flows on a cron schedule (pullpush worker runs them)');
-  const scheduleAdd = addFlowArguments(schedule.command('add').summary("run a flow on a cron schedule (replacing the flow's earlier one)"))
-    .requiredOption('--cron <expression>', 'five cron fields, minute first: "*/15 * * * *" is every 15 minutes')
+  const scheduleAdd = addFlowArguments(schedule.command('add').summary("run a flow on a schedule: its own, or a cron (replacing the flow's earlier one)"))
+    .option('--cron <expression>', 'five cron fields, minute first: "*/15 * * * *" is every 15 minutes (default: the flow\'s own schedule, its "every" or "cron")')
     .option('--tz <zone>', 'the IANA time zone the schedule follows (default UTC)')
     .addHelpText('after', examples(['pullpush schedule add shop-to-crm.json -d shop.json -d crm.json --cron "*/15 * * * *" --db postgres://…', 'a run every 15 minutes']));
-  addJsonOption(scheduleAdd, 'the schedule').action(async (file: string, flags: FlowFlags & { cron: string; tz?: string }) => {
+  addJsonOption(scheduleAdd, 'the schedule').action(async (file: string, flags: FlowFlags & { cron?: string; tz?: string }) => {
     ctx.json = flags.json === true;
     const { flow, definitions } = await flowWithDefinitions(file, flags);
-    await withQueue(flags, (queue) => queue.schedule(flow, definitions, flags.cron, flags.tz));
-    if (flags.json) ctx.out.json({ flow: flow.id, cron: flags.cron, timezone: flags.tz ?? 'UTC' });
-    else ctx.out.line(`Flow ${flow.id} runs on "${flags.cron}" (${flags.tz ?? 'UTC'}); a pullpush worker does the runs. Change the flow? Add the schedule again.`);
+    const expression = await withQueue(flags, (queue) => queue.schedule(flow, definitions, flags.cron, flags.tz));
+    if (flags.json) ctx.out.json({ flow: flow.id, cron: expression, timezone: flags.tz ?? 'UTC' });
+    else ctx.out.line(`Flow ${flow.id} runs on "${expression}" (${flags.tz ?? 'UTC'}); a pullpush worker does the runs. Change the flow? Add the schedule again.`);
     ctx.exitCode = ExitCode.Ok;
   });
 
