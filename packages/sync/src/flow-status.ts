@@ -1,7 +1,7 @@
 // flowStatus(): where a flow to a connector stands, from its store alone (nothing is read from either API):
 // its mode, what waits in the outbox (and whether a write of it may already have landed), the dead-letter queue,
 // the circuit breaker, how many keys have a remote id, and its latest runs. A flow that never ran has no file and
-// reports zeros; asking does not create one.
+// reports zeros; asking creates no file and no schema.
 import type { Flow } from '@pullpush/schema';
 import { flowStoreExists, openFlowOutbox } from './flow-store.ts';
 import type { FlowRunRecord, OutboxCounts } from './outbox.ts';
@@ -62,7 +62,7 @@ export async function flowStatus(flow: Flow, options: FlowStatusOptions = {}): P
     runs: [],
   };
   const db = options.db ?? `${flow.id}.db`;
-  if (flow.destination.kind !== 'connector' || !flowStoreExists(db)) return status;
+  if (flow.destination.kind !== 'connector' || !(await flowStoreExists(db, flow.id))) return status;
   const outbox = openFlowOutbox(db, flow.id);
   try {
     const next = await outbox.nextDue();

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Outbox, type FlowOutbox } from './outbox.ts';
 import { parseDestination } from './open-destination.ts';
+import { PostgresConnection } from './postgres-connection.ts';
 import { PostgresOutbox } from './postgres-outbox.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -44,7 +45,15 @@ export function openFlowOutbox(location: string, flow: string): FlowOutbox {
   return new PostgresOutbox(url, flow, { schema: flowSchema(prefix, flow) });
 }
 
-/** Whether anything was ever stored there: a SQLite file that does not exist is not created by asking. */
-export function flowStoreExists(location: string): boolean {
-  return isPostgresLocation(location) || existsSync(location);
+/** Whether the flow ever stored anything there; asking creates no file and no schema. */
+export async function flowStoreExists(location: string, flow: string): Promise<boolean> {
+  if (!isPostgresLocation(location)) return existsSync(location);
+  const { url, prefix } = postgresPrefix(location);
+  const connection = new PostgresConnection(url, { schema: flowSchema(prefix, flow), maxConnections: 1 });
+  try {
+    const { rows } = await connection.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [connection.table('pullpush_outbox')]);
+    return rows[0]?.found === true;
+  } finally {
+    await connection.end();
+  }
 }

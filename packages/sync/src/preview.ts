@@ -99,7 +99,7 @@ export async function compareFlow(options: PreviewOptions): Promise<FlowComparis
   const target = flow.destination;
   const source = await compileConnector(options.source.definition, options.source.config, { ...options.source.engine, connection: flow.source.connection, readOnly: true });
   const destination = await compileConnector(options.target.definition, options.target.config, { ...options.target.engine, connection: target.connection, readOnly: true });
-  const outbox = options.db !== undefined && flowStoreExists(options.db) ? openFlowOutbox(options.db, flow.id) : undefined;
+  const outbox = options.db !== undefined && (await flowStoreExists(options.db, flow.id)) ? openFlowOutbox(options.db, flow.id) : undefined;
   const counts: Record<PreviewAction, number> = { create: 0, update: 0, delete: 0, unchanged: 0, skip: 0 };
   const items: PreviewItem[] = [];
   const sources = new Map<string, ReadRecord>();

@@ -10,7 +10,7 @@ import { compileConnector } from '@pullpush/engine';
 import type { Flow } from '@pullpush/schema';
 import { shopConnectorDefinition, startTestApi, type Fault, type TestApi } from '@pullpush/testkit';
 import { afterAll, afterEach, beforeEach, describe, expect, it as itAlways } from 'vitest';
-import { deliver, flowStatus, openFlowOutbox, previewFlow, reconcileFlow, runFlow, shadowFlow, type FlowRunOptions } from '../src/index.ts';
+import { deliver, flowStatus, flowStoreExists, openFlowOutbox, previewFlow, reconcileFlow, runFlow, shadowFlow, type FlowRunOptions } from '../src/index.ts';
 import { dropSchemas, freshSchema, POSTGRES_URL, schemaUrl } from './postgres.ts';
 
 const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
@@ -184,6 +184,7 @@ describe.each(STORES)('delivery to a connector destination (outbox in %s)', (sto
     // Before any run there is nothing, and asking for the status does not make a file.
     expect(await flowStatus(FLOW, { db: db() })).toMatchObject({ outbox: { pending: 0 }, breaker: { state: 'closed', since: null }, runs: [] });
     if (store === 'SQLite') expect(existsSync(db())).toBe(false);
+    expect(await flowStoreExists(db(), FLOW.id)).toBe(false);
     target.setFaults([{ kind: 'status', status: 503, method: 'POST', route: '/customers' }]);
     const breaker = { failures: 3, halfOpenAfterMs: 300 };
     const during = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 0 } });
@@ -204,6 +205,7 @@ describe.each(STORES)('delivery to a connector destination (outbox in %s)', (sto
     target.setFaults([]);
     const after = await run({ delivery: { backoff: { initialMs: 5, maxMs: 10 }, maxAttempts: 100, breaker, maxWaitMs: 10_000 } });
     expect(after.delivery).toMatchObject({ breaker: 'closed', delivered: 24, pending: 0, deadLettered: 0 });
+    expect(await flowStoreExists(db(), FLOW.id)).toBe(true);
     expect([...copies().values()].every((count) => count === 1)).toBe(true);
     expect(await flowStatus(FLOW, { db: db() })).toMatchObject({ breaker: { state: 'closed' }, outbox: { pending: 0, delivered: 24, inDoubt: 0, nextDueAt: null }, remoteIds: 24 });
   });
