@@ -1,7 +1,7 @@
 // Reading JSON documents: definition and flow files are checked for syntax errors and duplicate keys first.
 import { readFileSync } from 'node:fs';
-import { parseDocumentText } from '@pullpush/schema';
-import { CliError, CliErrorCode } from './errors.ts';
+import { parseDocumentText, type Flow } from '@pullpush/schema';
+import { CliError, CliErrorCode, UsageError } from './errors.ts';
 
 /** A file's text; a missing or unreadable file is a CLI_FILE error naming it. */
 export function readTextFile(path: string, what: string): string {
@@ -29,4 +29,30 @@ export function loadJsonDocument(path: string, what = 'connector definition'): u
     });
   }
   return parsed.value;
+}
+
+/** A flow document and the definitions given for it (`--definition`), by id, with the file each came from. */
+export interface FlowDocuments {
+  flow: Flow;
+  definitions: Map<string, { definition: unknown; path: string }>;
+  /** The definition of a connector the flow names; a usage error naming the flag when none was given. */
+  definitionOf(connector: string | undefined): unknown;
+}
+
+export function loadFlowDocuments(file: string, definitionPaths: readonly string[]): FlowDocuments {
+  const flow = loadJsonDocument(file, 'flow') as Flow;
+  const definitions = new Map<string, { definition: unknown; path: string }>();
+  for (const path of definitionPaths) {
+    const definition = loadJsonDocument(path);
+    definitions.set(String((definition as { id?: unknown } | null)?.id), { definition, path });
+  }
+  return {
+    flow,
+    definitions,
+    definitionOf(connector) {
+      const found = definitions.get(String(connector));
+      if (!found) throw new UsageError(`The flow names connector ${connector}, and no --definition has that id.`, `Pass its definition: --definition <file> (the ids given: ${[...definitions.keys()].join(', ')}).`);
+      return found.definition;
+    },
+  };
 }

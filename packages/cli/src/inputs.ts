@@ -2,13 +2,24 @@
 // network flags that let a definition reach a local API.
 import type { ConnectorOptions } from '@pullpush/engine';
 import { environmentName, loadConnectionConfig, type LoadedConfig } from '@pullpush/sync';
-import { CliError, isExpectedError } from './errors.ts';
+import { CliError, isExpectedError, UsageError } from './errors.ts';
 
 /** Config keys the definition's config schema declares, with the environment variable of each. */
 export function configVariables(definition: unknown): Array<{ key: string; variable: string; secret: boolean; required: boolean }> {
   const config = (definition as { config?: { properties?: Record<string, { secret?: boolean }>; required?: string[] } } | null)?.config;
   const required = new Set(config?.required ?? []);
   return Object.entries(config?.properties ?? {}).map(([key, schema]) => ({ key, variable: environmentName(key), secret: schema.secret === true, required: required.has(key) }));
+}
+
+/** `--config shop=shop.config.json` (repeatable, flows and workers): connection id → file. */
+export function connectionConfigFiles(values: readonly string[] = []): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at < 1) throw new UsageError(`--config ${value}: expected <connection>=<file>.`, 'Name the connection the file is for: --config shop=shop.config.json.');
+    files.set(value.slice(0, at), value.slice(at + 1));
+  }
+  return files;
 }
 
 /** The connection config from `--config <file>` and PULLPUSH_<KEY> variables (which win). */

@@ -76,6 +76,9 @@ describe.skipIf(POSTGRES_URL === undefined)('pullpush worker, jobs and schedule 
       expect(listed.jobs.filter((job) => job.queue === 'pullpush-flow').map((job) => job.state)).toEqual(['completed']);
       expect(listed.jobs.some((job) => job.queue === 'pullpush-sync' && job.state === 'completed')).toBe(true);
       expect((await run(['jobs', 'list', '--db', db, '--state', 'failed'])).stdout).toContain('No jobs.');
+      const completed = JSON.parse((await run(['jobs', 'list', '--db', db, '--state', 'completed', '--queue', 'sync', '--json'])).stdout) as { jobs: Array<{ queue: string; state: string; flow: string; stream: string }> };
+      expect(completed.jobs.length).toBeGreaterThan(0);
+      expect(completed.jobs.every((job) => job.queue === 'pullpush-sync' && job.state === 'completed' && job.flow === 'shop-to-crm' && job.stream === 'customers')).toBe(true);
 
       // On the flow's own schedule (every 5 seconds, an exact interval), until it is removed; a cron given replaces it.
       const noSchedule = await run(['schedule', 'add', flow, ...definitions, '--db', db]);

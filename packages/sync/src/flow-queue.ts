@@ -163,32 +163,30 @@ export class FlowQueue {
     return (await this.#boss.getSchedules(FLOW_QUEUE)).map((entry) => ({ flow: entry.key, cron: entry.cron, timezone: entry.timezone, createdOn: new Date(entry.createdOn).toISOString() }));
   }
 
-  /** Jobs of every queue (or one), newest first, optionally in one state. */
-  async jobs(options: { queue?: QueueName; state?: JobInfo['state']; limit?: number } = {}): Promise<JobInfo[]> {
-    const jobs: JobInfo[] = [];
-    for (const queue of options.queue ? [options.queue] : QUEUES) {
-      for (const job of await this.#boss.findJobs<FlowJobData>(queue, { limit: 100_000 })) {
-        if (options.state !== undefined && job.state !== options.state) continue;
-        jobs.push({
-          id: job.id,
-          queue,
-          flow: job.data?.flow?.id ?? '?',
-          stream: job.data?.stream ?? null,
-          state: job.state,
-          retryCount: job.retryCount,
-          createdOn: new Date(job.createdOn).toISOString(),
-          startedOn: iso(job.startedOn),
-          completedOn: iso(job.completedOn),
-          output: job.output ?? null,
-        });
-      }
-    }
-    return jobs.sort((a, b) => b.createdOn.localeCompare(a.createdOn)).slice(0, options.limit ?? 100);
+  /** Jobs of every queue (or one), newest first, optionally in one state: only the rows shown are read. */
+  async jobs(options: { queue?: QueueName; state?: JobState; limit?: number } = {}): Promise<JobInfo[]> {
+    const { rows } = await this.#boss.getDb().executeSql(
+      `SELECT id, name, data->'flow'->>'id' AS flow, data->>'stream' AS stream, state, retry_count, created_on, started_on, completed_on, output
+       FROM ${this.#jobsTable} WHERE name = ANY($1::text[]) AND ($2::text IS NULL OR state::text = $2) ORDER BY created_on DESC LIMIT $3`,
+      [options.queue ? [options.queue] : [...QUEUES], options.state ?? null, options.limit ?? 100],
+    );
+    return (rows as Array<Record<string, unknown>>).map((row) => ({
+      id: String(row['id']),
+      queue: row['name'] as QueueName,
+      flow: (row['flow'] as string | null) ?? '?',
+      stream: (row['stream'] as string | null) ?? null,
+      state: row['state'] as JobState,
+      retryCount: Number(row['retry_count']),
+      createdOn: iso(row['created_on'] as Date) as string,
+      startedOn: iso(row['started_on'] as Date | null),
+      completedOn: iso(row['completed_on'] as Date | null),
+      output: row['output'] ?? null,
+    }));
   }
 
   /**
    * Jobs waiting (ready or deferred) and running, per queue, counted now. pg-boss's own queue counts are those of
-   * its last monitor pass, seconds behind; this reads its job table (documented SQL) instead.
+   * its last monitor pass, seconds behind; this reads its job table (documented SQL) instead, as jobs() does.
    */
   async counts(): Promise<QueueCounts[]> {
     const { rows } = await this.#boss.getDb().executeSql(

@@ -17,7 +17,8 @@ import { SyncErrorCode } from './errors.ts';
 import { checkRunnable, deliverFlow, syncFlowSource, type FlowRunOptions } from './flow.ts';
 import { sendOnce, startBoss } from './boss.ts';
 import { DELIVER_QUEUE, FLOW_QUEUE, queueLocation, SYNC_QUEUE, syncKey, type FlowJobData, type FlowQueueOptions, type QueueName } from './flow-queue.ts';
-import { flowStatus, recordFlowRun } from './flow-status.ts';
+import { recordFlowRun } from './flow-status.ts';
+import { openFlowOutbox } from './flow-store.ts';
 import type { SyncSummary } from './summary.ts';
 
 export interface WorkerOptions extends FlowQueueOptions {
@@ -174,8 +175,14 @@ export async function startWorker(options: WorkerOptions): Promise<FlowWorker> {
     const { flow: _flow, ...counts } = report;
     await recordFlowRun(options.db, flow.id, { kind: 'run', status: report.pending === 0 && report.deadLettered === 0 ? 'succeeded' : 'partial', startedAt, summary: { worker: true, ...counts } });
     if (report.pending > 0) {
-      const next = (await flowStatus(flow, { db: options.db, runs: 0 })).outbox.nextDueAt;
-      const due = next === null || next === 'now' ? 1 : Math.ceil((Date.parse(next) - Date.now()) / 1000);
+      const outbox = openFlowOutbox(options.db, flow.id);
+      let next: number | undefined;
+      try {
+        next = await outbox.nextDue();
+      } finally {
+        await outbox.close();
+      }
+      const due = next === undefined ? 1 : Math.ceil((next - Date.now()) / 1000);
       // An open breaker lets nothing through before its probe: no job comes back sooner.
       const probe = report.breaker === 'closed' ? 0 : Math.ceil((options.delivery?.breaker?.halfOpenAfterMs ?? 30_000) / 1000);
       await sendOnce(boss, DELIVER_QUEUE, job.data, singletonKeyOf(DELIVER_QUEUE, job.data), Math.min(300, Math.max(1, due, probe)));

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { mulberry32, startTestApi, type TestApi } from '@pullpush/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropSchemas, freshSchema, POSTGRES_URL, schemaUrl } from './postgres.ts';
 
 const ORDERS = 50_000;
-const POSTGRES_URL = process.env['PULLPUSH_TEST_POSTGRES_URL'];
 const KILLS = 20;
 const child = fileURLToPath(new URL('./fixtures/sync-child.ts', import.meta.url));
 
@@ -28,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   rmSync(dir, { recursive: true, force: true });
+  await dropSchemas();
 });
 
 function startSync(destination: string) {
@@ -73,26 +74,21 @@ const destinations: Array<[string, () => { destination: string; orders: () => Pr
   ],
 ];
 if (POSTGRES_URL !== undefined) {
-  const schema = `pullpush_crash_${process.pid}_${Date.now().toString(36)}`;
+  const schema = freshSchema('pullpush_crash');
   destinations.push([
     'PostgreSQL',
-    () => {
-      const url = new URL(POSTGRES_URL);
-      url.searchParams.set('schema', schema);
-      return {
-        destination: url.toString(),
-        orders: async () => {
-          const client = new pg.Client({ connectionString: POSTGRES_URL });
-          await client.connect();
-          try {
-            return (await client.query<StoredOrder>(`SELECT remote_id, updated_at, data FROM "${schema}".commerce_order`)).rows;
-          } finally {
-            await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-            await client.end();
-          }
-        },
-      };
-    },
+    () => ({
+      destination: schemaUrl(schema),
+      orders: async () => {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        try {
+          return (await client.query<StoredOrder>(`SELECT remote_id, updated_at, data FROM "${schema}".commerce_order`)).rows;
+        } finally {
+          await client.end();
+        }
+      },
+    }),
   ]);
 }
 

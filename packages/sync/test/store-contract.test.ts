@@ -8,15 +8,10 @@ import { join } from 'node:path';
 import { createCanonicalEvent } from '@pullpush/canonical';
 import type { Flow } from '@pullpush/schema';
 import { shopConnectorDefinition, startTestApi } from '@pullpush/testkit';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDestination, PostgresStore, runFlow, runSync, SqliteStore, type Batch, type Destination, type RunLog, type StateStore } from '../src/index.ts';
+import { dropSchemas, freshSchema, POSTGRES_URL } from './postgres.ts';
 
-const POSTGRES_URL = process.env['PULLPUSH_TEST_POSTGRES_URL'];
-if (POSTGRES_URL === undefined) {
-  if (process.env['CI']) throw new Error('PULLPUSH_TEST_POSTGRES_URL is not set: CI must start PostgreSQL (.ci/run) so these tests run.');
-  console.warn('PostgreSQL store tests skipped: set PULLPUSH_TEST_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/db (a database the tests may create schemas in).');
-}
 
 type Row = Record<string, unknown>;
 
@@ -47,15 +42,9 @@ const normalized = (row: Row): Row => ({
 });
 
 const dirs: string[] = [];
-const schemas: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  if (POSTGRES_URL !== undefined && schemas.length > 0) {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  }
+  await dropSchemas();
 });
 
 function sqlite(): Subject {
@@ -69,10 +58,8 @@ function sqlite(): Subject {
   };
 }
 
-let schemaCount = 0;
 function postgres(): Subject {
-  const schema = `pullpush_test_${process.pid}_${Date.now().toString(36)}_${(schemaCount += 1)}`;
-  schemas.push(schema);
+  const schema = freshSchema();
   const store = new PostgresStore(POSTGRES_URL as string, { schema });
   return {
     store,
@@ -245,8 +232,7 @@ describe.skipIf(POSTGRES_URL === undefined)('PostgresStore', () => {
   });
 
   it('lets several stores (workers) create the same schema and tables at the same moment', async () => {
-    const schema = `pullpush_race_${process.pid}_${Date.now().toString(36)}`;
-    schemas.push(schema);
+    const schema = freshSchema('pullpush_race');
     const racers = Array.from({ length: 4 }, () => new PostgresStore(POSTGRES_URL as string, { schema }));
     try {
       const counts = await Promise.all(racers.map((store, index) => store.write({ ...batch([customer(String(index), '2026-01-01T00:00:00Z')]), stream: `s${index}` })));
@@ -277,8 +263,7 @@ describe.skipIf(POSTGRES_URL === undefined)('PostgresStore', () => {
 
   it('opens from a postgres:// destination string with its schema, and names the server without the password', async () => {
     const url = new URL(POSTGRES_URL as string);
-    const schema = `pullpush_test_${process.pid}_open`;
-    schemas.push(schema);
+    const schema = freshSchema('pullpush_open');
     url.searchParams.set('schema', schema);
     const destination = openDestination(url.toString());
     try {
@@ -296,8 +281,7 @@ describe.skipIf(POSTGRES_URL === undefined)('PostgresStore', () => {
 describe.skipIf(POSTGRES_URL === undefined)('a flow into PostgreSQL', () => {
   it('runs a flow whose destination is postgres, its URL from the environment and its schema from the flow', { timeout: 60_000 }, async () => {
     const api = await startTestApi({ seed: 9, dataset: { customers: 7 }, auth: { kind: 'bearer', token: 'flow' } });
-    const schema = `pullpush_flow_${process.pid}_${Date.now().toString(36)}`;
-    schemas.push(schema);
+    const schema = freshSchema('pullpush_flowdest');
     try {
       const flow: Flow = {
         dsl: 'pullpush/flow/v1',

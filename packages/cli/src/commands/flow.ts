@@ -11,7 +11,6 @@ import { addJsonOption, collect, examples, fraction, positiveInteger, type Conte
 import { CliError, CliErrorCode, ExitCode, UsageError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { printSyncSummary, syncExitCode } from './sync.ts';
-import { connectionConfigFiles } from './worker.ts';
 
 const FLOW_MODES = ['live', 'shadow', 'paused'] as const;
 
@@ -34,17 +33,13 @@ interface FlowFlags {
  * config, the engine's network options); `files` names the file each definition id came from (for --promote).
  */
 async function flowInputs(file: string, flags: Pick<FlowFlags, 'definition' | 'config' | 'allowPrivateNetwork' | 'allowInsecureHttp'>, ctx: Context) {
-  const { loadConfig, loadJsonDocument } = await import('../libraries/runtime.ts');
-  const document = loadJsonDocument(file) as Flow;
-  const loaded = flags.definition.map((path) => ({ path, definition: loadJsonDocument(path), id: '' }));
-  for (const entry of loaded) entry.id = String((entry.definition as { id?: unknown } | null)?.id);
-  const definitions = new Map(loaded.map((entry) => [entry.id, entry.definition] as const));
-  const files = new Map(loaded.map((entry) => [entry.id, entry.path] as const));
+  const { connectionConfigFiles, loadConfig, loadFlowDocuments, networkOptions } = await import('../libraries/runtime.ts');
+  const { flow: document, definitions, definitionOf } = loadFlowDocuments(file, flags.definition);
+  const files = new Map([...definitions].map(([id, entry]) => [id, entry.path] as const));
   const configs = connectionConfigFiles(flags.config);
-  const engine = { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) } as const;
+  const engine = networkOptions(flags);
   const open = (connector: string | undefined, connection: string | undefined) => {
-    const definition = definitions.get(String(connector));
-    if (!definition) throw new UsageError(`The flow names connector ${connector}, and no --definition has that id.`, `Pass its definition: --definition <file> (the ids given: ${[...definitions.keys()].join(', ')}).`);
+    const definition = definitionOf(connector);
     return { definition, config: loadConfig(definition, configs.get(String(connection)), ctx.env).config, engine };
   };
   const source = open(document.source?.connector, document.source?.connection);
@@ -252,7 +247,7 @@ export function registerFlow(program: Command, ctx: Context): void {
   addJsonOption(status, 'the status').action(async (file: string, flags: { db?: string; json?: boolean }) => {
     ctx.json = flags.json === true;
     const { flowStatus, loadJsonDocument } = await import('../libraries/runtime.ts');
-    const document = loadJsonDocument(file) as Flow;
+    const document = loadJsonDocument(file, 'flow') as Flow;
     const result = await flowStatus(document, flags.db ? { db: flags.db } : {});
     if (flags.json) ctx.out.json(result);
     else {
@@ -281,7 +276,7 @@ export function registerFlow(program: Command, ctx: Context): void {
     const { loadJsonDocument } = await import('../libraries/runtime.ts');
     const { validateFlowText } = await import('../libraries/model.ts');
     const { replaceJsonFile } = await import('../json-file.ts');
-    const document = loadJsonDocument(file) as Flow;
+    const document = loadJsonDocument(file, 'flow') as Flow;
     const before = document.mode ?? 'live';
     const changed = { ...document, mode: wanted as NonNullable<Flow['mode']> };
     const problems = validateFlowText(JSON.stringify(changed)).errors;

@@ -3,7 +3,7 @@
 // failed, `jobs cancel` and `jobs retry` act on one. A queued run carries the flow and its definitions, never a
 // connection's config: the workers read those themselves.
 import type { Flow } from '@pullpush/schema';
-import type { FlowQueue, JobInfo, QueueName } from '@pullpush/sync';
+import type { FlowQueue, JobInfo, JobState, QueueName } from '@pullpush/sync';
 import type { Command } from 'commander';
 import { addJsonOption, collect, examples, positiveInteger, type Context } from '../context.ts';
 import { ExitCode, UsageError } from '../errors.ts';
@@ -27,18 +27,14 @@ function addQueue(command: Command): Command {
 
 /** The flow document and the definitions it names (each connector it names must be among them). */
 async function flowWithDefinitions(file: string, flags: FlowFlags): Promise<{ flow: Flow; definitions: unknown[] }> {
-  const { checkRunnable, loadJsonDocument } = await import('../libraries/runtime.ts');
-  const flow = loadJsonDocument(file) as Flow;
-  const definitions = flags.definition.map((path) => loadJsonDocument(path));
-  const ids = definitions.map((definition) => String((definition as { id?: unknown } | null)?.id));
-  for (const connector of [flow.source?.connector, flow.destination?.kind === 'connector' ? flow.destination.connector : undefined]) {
-    if (connector !== undefined && !ids.includes(connector)) {
-      throw new UsageError(`The flow names connector ${connector}, and no --definition has that id.`, `Pass its definition: --definition <file> (the ids given: ${ids.join(', ')}).`);
-    }
-  }
+  const { checkRunnable, loadFlowDocuments } = await import('../libraries/runtime.ts');
+  const { flow, definitions, definitionOf } = loadFlowDocuments(file, flags.definition);
+  definitionOf(flow.source?.connector);
+  if (flow.destination?.kind === 'connector') definitionOf(flow.destination.connector);
+  const given = [...definitions.values()].map((entry) => entry.definition);
   // A flow the workers would refuse is refused now: invalid, or paused.
-  checkRunnable(flow, definitions);
-  return { flow, definitions };
+  checkRunnable(flow, given);
+  return { flow, definitions: given };
 }
 
 async function withQueue<T>(flags: QueueFlags, work: (queue: FlowQueue) => Promise<T>): Promise<T> {
@@ -85,7 +81,7 @@ export function registerQueue(program: Command, ctx: Context): void {
     if (flags.queue !== undefined && !(flags.queue in QUEUE_NAMES)) throw new UsageError(`Unknown queue "${flags.queue}".`, `Use one of: ${Object.keys(QUEUE_NAMES).join(', ')}.`);
     const queueName: QueueName | undefined = flags.queue === undefined ? undefined : QUEUE_NAMES[flags.queue as keyof typeof QUEUE_NAMES];
     const { found, counts } = await withQueue(flags, async (queue) => ({
-      found: await queue.jobs({ ...(queueName ? { queue: queueName } : {}), ...(flags.state ? { state: flags.state as JobInfo['state'] } : {}), limit: flags.limit ?? 50 }),
+      found: await queue.jobs({ ...(queueName ? { queue: queueName } : {}), ...(flags.state ? { state: flags.state as JobState } : {}), limit: flags.limit ?? 50 }),
       counts: await queue.counts(),
     }));
     if (flags.json) ctx.out.json({ counts, jobs: found });

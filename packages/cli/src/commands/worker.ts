@@ -5,7 +5,7 @@
 // SIGTERM drains: no new job is taken, running ones finish (within --drain), and the worker exits 0.
 import type { Command } from 'commander';
 import { addJsonOption, collect, examples, positiveInteger, type Context } from '../context.ts';
-import { ExitCode, UsageError } from '../errors.ts';
+import { ExitCode } from '../errors.ts';
 
 interface WorkerFlags {
   db: string;
@@ -16,17 +16,6 @@ interface WorkerFlags {
   allowPrivateNetwork?: boolean;
   allowInsecureHttp?: boolean;
   json?: boolean;
-}
-
-/** `--config shop=shop.config.json` → connection id → file. */
-export function connectionConfigFiles(values: readonly string[] = []): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const value of values) {
-    const at = value.indexOf('=');
-    if (at < 1) throw new UsageError(`--config ${value}: expected <connection>=<file>.`, 'Name the connection the file is for: --config shop=shop.config.json.');
-    files.set(value.slice(0, at), value.slice(at + 1));
-  }
-  return files;
 }
 
 export function registerWorker(program: Command, ctx: Context): void {
@@ -48,12 +37,12 @@ export function registerWorker(program: Command, ctx: Context): void {
     .addHelpText('after', examples(['pullpush worker --db "postgres://pullpush:$PGPASSWORD@db:5432/pullpush" -c shop=shop.config.json -c crm=crm.config.json', 'a worker for the flows from shop to crm']));
   addJsonOption(worker, 'one JSON line per job event').action(async (flags: WorkerFlags) => {
     ctx.json = flags.json === true;
-    const { loadConfig, startWorker } = await import('../libraries/runtime.ts');
+    const { connectionConfigFiles, loadConfig, networkOptions, startWorker } = await import('../libraries/runtime.ts');
     const files = connectionConfigFiles(flags.config);
     const running = await startWorker({
       db: flags.db,
       configFor: (connection, definition) => loadConfig(definition, files.get(connection), ctx.env).config,
-      engine: { ...(flags.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), ...(flags.allowInsecureHttp ? { allowInsecureHttp: true } : {}) },
+      engine: networkOptions(flags),
       ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
       ...(flags.heartbeat ? { heartbeatSeconds: flags.heartbeat } : {}),
       onEvent: (event) => {

@@ -4,5 +4,5 @@ export { compileConnector, renderTestReport, testConnector } from '@pullpush/eng
 export { checkRunnable, FlowQueue, flowStatus, JsonlDestination, openDestination, openFlowOutbox, openSqliteStore, parseDestination, previewFlow, reconcileFlow, runFlow, runSync, shadowFlow, startWorker } from '@pullpush/sync';
 export { SHOP_CONNECTOR_ID, SHOP_STREAMS, shopConnectorDefinition, startTestApi } from '@pullpush/testkit';
 export { configUpdater } from '../config-file.ts';
-export { loadJsonDocument } from '../documents.ts';
-export { explainConfigError, loadConfig, networkOptions } from '../inputs.ts';
+export { loadFlowDocuments, loadJsonDocument } from '../documents.ts';
+export { connectionConfigFiles, explainConfigError, loadConfig, networkOptions } from '../inputs.ts';

@@ -1,4 +1,4 @@
-// Delivery tools: run a stored flow whose destination is a connector (sync into the flow's own SQLite file, then
+// Delivery tools: run a stored flow whose destination is a connector (sync into the flow's own store, then
 // deliver what changed through the destination's writes, or in shadow mode say what it would write), set its mode,
 // say where it stands, try a new definition revision in shadow, and work on its dead-letter queue. Both
 // connections are stored ones, so no secret passes through the call; results are redacted with both secrets.
@@ -65,7 +65,7 @@ export const deliveryTools = [
     name: 'run_flow',
     title: 'Run a flow to a connector',
     description:
-      "Runs a stored flow whose destination is a connector, once, in the flow's mode (set_flow_mode). live: the source connection's streams are synced into the flow's own SQLite file, and every new, changed or deleted record is delivered through the destination connection's writes — one write per record key at a time, idempotency keys, retries with backoff, a circuit breaker; what the destination refuses goes to the flow's dead-letter queue (dlq_clusters). shadow: says what a live run would write against the destination's current records (counts and the first items, like preview_flow), writing nothing, and records it in the flow's run log. paused: refused with SYNC_FLOW_PAUSED. Both connections must be stored (create_connection). Flows to sqlite or jsonl: use run_sync.",
+      "Runs a stored flow whose destination is a connector, once, in the flow's mode (set_flow_mode). live: the source connection's streams are synced into the flow's own store (its SQLite file in the workspace, or its schema in the server's PostgreSQL flow store), and every new, changed or deleted record is delivered through the destination connection's writes — one write per record key at a time, idempotency keys, retries with backoff, a circuit breaker; what the destination refuses goes to the flow's dead-letter queue (dlq_clusters). shadow: says what a live run would write against the destination's current records (counts and the first items, like preview_flow), writing nothing, and records it in the flow's run log. paused: refused with SYNC_FLOW_PAUSED. Both connections must be stored (create_connection). Flows to sqlite or jsonl: use run_sync.",
     group: 'flows',
     input: Type.Object(
       {
@@ -168,7 +168,7 @@ export const deliveryTools = [
     name: 'flow_status',
     title: 'Where a flow stands',
     description:
-      "Where a stored flow stands, from its own SQLite file (neither API is called): its mode; the outbox — records waiting, how many of them may already have reached the destination (in doubt, resolved by a lookup before the next write), when the next comes due, delivered and superseded counts; the dead-letter queue (open, clusters, discarded); the circuit breaker (closed, open, half-open, since when); how many keys have a remote id; and the latest runs (run, reconcile, shadow) with their counts.",
+      "Where a stored flow stands, from its own store (neither API is called): its mode; the outbox — records waiting, how many of them may already have reached the destination (in doubt, resolved by a lookup before the next write), when the next comes due, delivered and superseded counts; the dead-letter queue (open, clusters, discarded); the circuit breaker (closed, open, half-open, since when); how many keys have a remote id; and the latest runs (run, reconcile, shadow) with their counts.",
     group: 'flows',
     input: Type.Object({ flow: FlowId, runs: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Runs listed at most, newest first (default 10).' })) }, { additionalProperties: false }),
     output: Type.Object({
