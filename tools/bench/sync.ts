@@ -1,8 +1,8 @@
 // Full sync of testkit orders into SQLite and into JSON Lines (and PostgreSQL with --postgres <url>), and the
 // engine's read of the same source alone, in the same run: records/s of each, what the store adds to a read
-// (SQLite time / read time − 1, goal ≤ 25 %), the SQLite/JSON Lines throughput ratio and the PostgreSQL/SQLite
-// one. The API runs in its own process; each run in another; the kinds alternate `--runs` times and medians are
-// compared.
+// (SQLite time / read time − 1, goal ≤ 25 %), the CPU each spends per record, the SQLite/JSON Lines throughput
+// ratio and the PostgreSQL/SQLite one. The API runs in its own process; each run in another; the kinds alternate
+// `--runs` times and medians are compared.
 //   npm run bench:sync [-- --orders 100000 --runs 3 --postgres postgres://user:password@127.0.0.1/db]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,6 +19,7 @@ interface Measured {
   kind: string;
   records: number;
   ms: number;
+  cpuMs: number;
   maxRssMb: number;
 }
 
@@ -40,6 +41,7 @@ server.stdin?.end();
 await once(server, 'exit');
 
 const rate = (kind: Kind) => orders / (median(measured[kind].map((m) => m.ms)) / 1000);
+const cpuPerRecord = (kind: Kind) => (median(measured[kind].map((m) => m.cpuMs)) * 1000) / orders;
 const row = {
   orders,
   runs,
@@ -48,6 +50,9 @@ const row = {
   readRecordsPerSecond: Math.round(rate('read')),
   ratio: rate('sqlite') / rate('jsonl'),
   storeOverhead: rate('read') / rate('sqlite') - 1,
+  readCpuUsPerRecord: cpuPerRecord('read'),
+  sqliteCpuUsPerRecord: cpuPerRecord('sqlite'),
+  jsonlCpuUsPerRecord: cpuPerRecord('jsonl'),
   sqlitePeakRssMb: Math.round(Math.max(...measured.sqlite.map((m) => m.maxRssMb))),
   jsonlPeakRssMb: Math.round(Math.max(...measured.jsonl.map((m) => m.maxRssMb))),
   ...(values.postgres ? { postgresRecordsPerSecond: Math.round(rate('postgres')), postgresToSqlite: rate('postgres') / rate('sqlite') } : {}),
@@ -61,4 +66,6 @@ else {
   console.log(`  engine read ${row.readRecordsPerSecond} rec/s (the same source, events made and dropped)`);
   console.log(`  SQLite / JSON Lines throughput ${row.ratio.toFixed(2)}`);
   console.log(`  the store adds ${(row.storeOverhead * 100).toFixed(0)} % to the read (SQLite time / read time − 1; goal ≤ 25 %)`);
+  const us = (value: number) => value.toFixed(1);
+  console.log(`  CPU per record (all threads): read ${us(row.readCpuUsPerRecord)} µs, SQLite ${us(row.sqliteCpuUsPerRecord)} µs, JSON Lines ${us(row.jsonlCpuUsPerRecord)} µs`);
 }

@@ -1,21 +1,76 @@
 // RFC 8785 text of records of one known schema, from code generated for that schema: the content digest of every
-// event needs it, and a walk that asks each object for its keys and sorts them cost three times JSON.stringify.
-// The schema fixes each closed object's members, so their order is sorted once here and every property is read
-// by name (a monomorphic load). The schema is a promise, not a proof: an object that is not plain, has a member
-// the schema does not name, or sits where the schema expects something else is written by `canonicalJson`, so
-// the output is canonicalJson's for every value (a property test holds it to that).
+// event needs it. The schema fixes each closed object's members, so their order is sorted once here; the
+// generated code copies a record into objects whose members are in that order, checking each leaf as JCS would,
+// and JSON.stringify — whose output for such a copy is JCS's — writes the copy as one flat string (text built by
+// concatenation costs as much again to flatten for the digest). The schema is a promise, not a proof: an object
+// that is not plain, has a member the schema does not name, or anything JSON.stringify would write otherwise than
+// JCS (a lone surrogate, a number that is not finite, a name an object lists first because it is an index) is
+// written by `canonicalJson`, so the output is canonicalJson's for every value (a property test holds it to that).
 import { canonicalJson } from './jcs.ts';
 
 type Schema = Record<string, unknown>;
 /** The JCS text of a value; undefined where JSON has none (as canonicalJson). */
 export type CanonicalJsonWriter = (value: unknown) => string | undefined;
 
-// eslint-disable-next-line no-control-regex -- the characters a JSON string escapes, and surrogates
-const NEEDS_CARE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+/** Thrown inside a copy for what only canonicalJson writes right; caught by the writer. */
+const GENERAL = Symbol('general');
+
+/** Deeper than this, a copy gives up and canonicalJson (which knows how to go deeper) writes the value. */
+const MAX_DEPTH = 256;
+
+/**
+ * Names JSON.stringify writes first, in numeric order, whatever their place (integer-like keys): a copy never
+ * has them. All digits is broader than what engines treat as an index, and costs only speed.
+ */
+const INDEX_LIKE = /^[0-9]+$/;
+
+/** A leaf as JSON.stringify writes it the way JCS does, or GENERAL. */
+function leaf(x: unknown, depth: number): unknown {
+  switch (typeof x) {
+    case 'string':
+      if (!x.isWellFormed()) throw GENERAL;
+      return x;
+    case 'number':
+      // NaN and ±Infinity: JSON.stringify writes null where JCS refuses.
+      if (x - x !== 0) throw GENERAL;
+      return x;
+    // Functions and symbols are left out of objects and written null in arrays, by JSON.stringify as by JCS.
+    case 'boolean':
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return x;
+    case 'bigint':
+      throw GENERAL;
+  }
+  return x === null ? x : anyCopy(x as object, depth);
+}
+
+/** A copy of a value of no known shape, its members sorted. */
+function anyCopy(value: object, depth: number): unknown {
+  if (depth >= MAX_DEPTH) throw GENERAL;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index += 1) out[index] = leaf(value[index], depth + 1);
+    return out;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if ((prototype !== Object.prototype && prototype !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw GENERAL;
+  // JCS orders members by UTF-16 code units: what Array#sort does with strings.
+  const keys = Object.keys(value).sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key === '__proto__' || INDEX_LIKE.test(key)) throw GENERAL;
+    out[key] = leaf((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return out;
+}
 
 const HELPERS = {
-  json: canonicalJson,
-  care: NEEDS_CARE,
+  leaf,
+  general: () => {
+    throw GENERAL;
+  },
   own: Object.hasOwn,
   keys: Object.keys,
   proto: Object.getPrototypeOf,
@@ -58,77 +113,68 @@ class Generator {
   readonly functions: string[] = [];
 
   /**
-   * The name of a function writing values of `schema`, or `h.json` where the schema fixes no shape. The root
-   * leaves out the members named in `omit`, and so does its general path (`h.root`).
+   * The name of a function copying values of `schema`, or undefined where the schema fixes no shape (the value
+   * is then copied by `leaf`). The root leaves out the members named in `omit`.
    */
-  writer(schema: unknown, omit?: readonly string[]): string {
-    if (typeof schema !== 'object' || schema === null) return 'h.json';
+  copier(schema: unknown, omit: readonly string[] = []): string | undefined {
+    if (typeof schema !== 'object' || schema === null) return undefined;
     const node = schema as Schema;
-    if (isClosedObject(node)) return this.#object(node, omit ?? [], omit ? 'h.root' : 'h.json');
+    if (isClosedObject(node)) return this.#object(node, omit);
+    if (omit.length > 0) return undefined;
     if (types(node).includes('array') && typeof node['items'] === 'object' && node['items'] !== null) {
-      const items = this.writer(node['items']);
+      const items = this.copier(node['items']);
       // Only worth a function when the items have a shape of their own.
-      if (items !== 'h.json') return this.#array(items);
+      if (items) return this.#array(items);
     }
-    return 'h.json';
+    return undefined;
   }
 
   #add(body: string): string {
-    const name = `w${this.functions.length}`;
-    this.functions.push(`function ${name}(v) {\n${body}\n}`);
+    const name = `c${this.functions.length}`;
+    this.functions.push(`function ${name}(v, d) {\n${body}\n}`);
     return name;
   }
 
   #array(items: string): string {
-    // As canonicalJson writes arrays: each element, `null` for what JSON leaves out.
     return this.#add(
       [
-        '  if (!Array.isArray(v)) return h.json(v);',
-        "  let out = '[';",
+        '  if (!Array.isArray(v) || d >= MAX_DEPTH) return h.leaf(v, d);',
+        '  const out = new Array(v.length);',
         '  for (let i = 0; i < v.length; i += 1) {',
-        "    if (i > 0) out += ',';",
-        `    out += ${items}(v[i]) ?? 'null';`,
+        '    const x = v[i];',
+        `    out[i] = x === null || x === undefined ? x : ${items}(x, d + 1);`,
         '  }',
-        "  return out + ']';",
+        '  return out;',
       ].join('\n'),
     );
   }
 
-  #object(schema: Schema, omit: readonly string[], general: string): string {
+  #object(schema: Schema, omit: readonly string[]): string | undefined {
     const properties = schema['properties'] as Record<string, unknown>;
-    // JCS orders members by UTF-16 code units: what Array#sort does with strings.
     const names = Object.keys(properties).sort();
+    // A literal's `__proto__` sets the prototype, and JSON.stringify writes index-like names first.
+    if (names.some((name) => name === '__proto__' || INDEX_LIKE.test(name))) return undefined;
+    // Not a plain object (or one with toJSON): copied, or refused, as any value; at a root that leaves members out,
+    // the general path writes it (it leaves them out too).
+    const other = omit.length > 0 ? 'h.general()' : 'h.leaf(v, d)';
     const lines = [
-      // Not a plain object (or one with toJSON): canonicalJson's.
-      `  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ${general}(v);`,
+      `  if (typeof v !== 'object' || v === null || Array.isArray(v) || d >= MAX_DEPTH) return ${other};`,
       '  const p = h.proto(v);',
-      `  if ((p !== h.objectPrototype && p !== null) || typeof v.toJSON === 'function') return ${general}(v);`,
+      `  if ((p !== h.objectPrototype && p !== null) || typeof v.toJSON === 'function') return ${other};`,
       // `n` counts the own members read: fewer than the object's own keys means one the schema does not name.
-      "  let n = 0, out = '{', x, m;",
+      '  let n = 0, x;',
     ];
+    const members: string[] = [];
     for (const name of names) {
       const key = JSON.stringify(name);
       // A name Object.prototype has (constructor, toString…) is read only when it is the object's own.
-      const read = INHERITABLE.has(name) ? `h.own(v, ${key}) ? v[${key}] : undefined` : `v[${key}]`;
-      if (omit.includes(name)) {
-        lines.push(`  if (${read} !== undefined || h.own(v, ${key})) n += 1;`);
-        continue;
-      }
-      const write = this.writer(properties[name]);
-      const member = JSON.stringify(`${JSON.stringify(name)}:`);
-      // Leaves are written here as canonicalJson writes them; strings, nulls and finite numbers (`x - x === 0`)
-      // are most of a record, the rest goes to canonicalJson.
-      const text =
-        write === 'h.json'
-          ? `typeof x === 'string' ? (h.care.test(x) ? h.json(x) : '"' + x + '"') : x === null ? 'null' : typeof x === 'number' && x - x === 0 ? '' + x : typeof x === 'boolean' ? (x ? 'true' : 'false') : h.json(x)`
-          : `x === null ? 'null' : ${write}(x)`;
-      lines.push(
-        `  x = ${read};`,
-        `  if (x !== undefined) { n += 1; m = ${text}; if (m !== undefined) out += (out.length === 1 ? '' : ',') + ${member} + m; }`,
-        `  else if (h.own(v, ${key})) n += 1;`,
-      );
+      const read = INHERITABLE.has(name) ? `(h.own(v, ${key}) ? v[${key}] : undefined)` : `v[${key}]`;
+      lines.push(`  if (${read} !== undefined || h.own(v, ${key})) n += 1;`);
+      if (omit.includes(name)) continue;
+      const copy = this.copier(properties[name]);
+      members.push(`    ${key}: (x = ${read}) === null || x === undefined ? x : ${copy ? `${copy}(x, d + 1)` : 'h.leaf(x, d + 1)'}`);
     }
-    lines.push(`  if (n !== h.keys(v).length) return ${general}(v);`, "  return out + '}';");
+    lines.push('  if (n !== h.keys(v).length) h.general();', `  return {\n${members.join(',\n')}\n  };`);
     return this.#add(lines.join('\n'));
   }
 }
@@ -143,20 +189,22 @@ export function compileCanonicalJson(schema: unknown, options: { omit?: readonly
   const general: CanonicalJsonWriter = omit.length === 0 ? canonicalJson : (value) => canonicalJson(withoutMembers(value, omit));
   if (!codeGeneration) return general;
   const generator = new Generator();
-  const root = generator.writer(schema, omit);
+  const root = generator.copier(schema, omit);
   // Where the schema fixes nothing at the top, the general path is all there is.
-  if (root === 'h.json') return general;
-  const source = `'use strict';\n${generator.functions.join('\n')}\nreturn ${root};`;
-  const write = new Function('h', source)({ ...HELPERS, root: general }) as CanonicalJsonWriter;
+  if (root === undefined) return general;
+  const source = `'use strict';\nconst MAX_DEPTH = ${MAX_DEPTH};\n${generator.functions.join('\n')}\nreturn ${root};`;
+  const copy = new Function('h', source)(HELPERS) as (value: unknown, depth: number) => unknown;
   return (value) => {
     if (prototypeChanged()) return general(value);
+    let copied: unknown;
     try {
-      return write(value);
+      copied = copy(value, 0);
     } catch {
-      // Members are checked as they are written, so a value with two problems may meet another one first:
-      // canonicalJson raises its own error for it.
+      // Members are checked as they are copied, so a value with two problems may meet either first:
+      // canonicalJson writes it, or raises its own error for it.
       return general(value);
     }
+    return JSON.stringify(copied);
   };
 }
 

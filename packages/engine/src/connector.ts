@@ -73,7 +73,9 @@ export interface Connector {
 
 function configErrors(definition: ConnectorDefinition, config: Record<string, unknown>): string[] {
   if (!definition.config) return [];
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+  // The definition's validation already checked the config schema against the meta-schema (DSL_INVALID_CONFIG_SCHEMA):
+  // checking it again would compile the meta-schema once more, the larger part of this step's cost.
+  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false, validateSchema: false });
   const validate = ajv.compile(definition.config);
   if (validate(config)) return [];
   return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword}`);

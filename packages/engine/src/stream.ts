@@ -3,6 +3,7 @@
 // checkpoints and how each partition ended. Every part it drives is a DSL component compiled once (request.ts,
 // records.ts, pagination/, partitions/, incremental.ts, response-filters.ts, mapping.ts).
 import { createCanonicalEvent, PullPushError, type CanonicalEvent, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { StreamSpec } from '@pullpush/schema';
 import type { AuthProvider } from './auth/index.ts';
 import { bodyExcerpt, parseBody, type BodyFormat } from './body.ts';
@@ -281,6 +282,11 @@ export class CompiledStream {
             ahead = this.#send(next, signal);
             // Handled when awaited; a read that stops before then abandons it (and aborts it, below).
             ahead.catch(() => undefined);
+            // This page's records are handed out in one run of microtasks, and the request goes out only from a
+            // later turn of the event loop (undici checks an idle keep-alive socket in a setImmediate before writing
+            // to it): two turns let it leave now, so the API prepares the next page while this one is mapped.
+            await nextTurn();
+            await nextTurn();
           }
           yield {
             type: 'page', stream: this.name, partition: key, index, method: this.method, url: shown,

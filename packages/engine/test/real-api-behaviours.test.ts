@@ -2,6 +2,7 @@
 // imitations of them: a self-hosted Redmine that clamps page sizes and wants operator syntax with whole seconds, a
 // WordPress that puts totals in headers, refuses pages past the last and writes timestamps without a zone, and
 // servers whose data changes while a client pages through it. A read either gets every record or fails.
+import diagnostics from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { redmineAuth, redmineConnectorDefinition } from '@pullpush/testkit';
 import { compileConnector, mapNativeRecord, type Connector, type ConnectorOptions } from '../src/index.ts';
@@ -235,6 +236,25 @@ describe('the next page travels while this one is processed', () => {
       if (message.type === 'raw' && records++ === 0) await secondArrived;
     }
     expect(records).toBe(25);
+  });
+
+  it('page 2 is on the wire before page 1\'s records are handed out, to a consumer that never yields to the event loop', async () => {
+    const api = await serve({ dataset: { contacts: 25 } });
+    const connector = await connect(contacts(), {}, local(api));
+    // undici publishes each request's headers as it writes them to the socket.
+    let written = 0;
+    const onSent = () => void (written += 1);
+    diagnostics.subscribe('undici:client:sendHeaders', onSent);
+    try {
+      const writtenAtPage: number[] = [];
+      for await (const message of connector.read('contacts')) if (message.type === 'page') writtenAtPage.push(written);
+      // Page 1 comes with the requests of pages 1 and 2 written, and so on: the API prepares each page while the
+      // one before is mapped. Without the engine's turns of the event loop, undici writes the next request only
+      // after this page's records (it checks an idle keep-alive socket in a setImmediate first).
+      expect(writtenAtPage).toEqual([2, 3, 3]);
+    } finally {
+      diagnostics.unsubscribe('undici:client:sendHeaders', onSent);
+    }
   });
 
   it('not under a record limit: no request is sent that the limit makes useless', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { definitionJsonSchema, generatedSchemaFiles, migrateDefinition, type DslMigration } from '../src/index.ts';
+import { definitionJsonSchema, flowJsonSchema, generatedSchemaFiles, migrateDefinition, type DslMigration } from '../src/index.ts';
 import { shopDefinition } from './fixtures.ts';
 
 describe('published JSON Schemas', () => {
@@ -14,6 +14,11 @@ describe('published JSON Schemas', () => {
     const validate = ajv.compile(definitionJsonSchema());
     expect(validate(shopDefinition())).toBe(true);
     expect(validate({ ...shopDefinition(), streams: {} })).toBe(false);
+  });
+
+  it('are valid JSON Schema 2020-12 (the validator compiles them without checking that on every start)', () => {
+    const ajv = new Ajv2020({ strict: false });
+    for (const schema of [definitionJsonSchema(), flowJsonSchema()]) expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
   });
 });
 
