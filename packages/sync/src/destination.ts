@@ -65,6 +65,12 @@ export interface StateStore {
 
 /** Commits batches on another thread, in the order given; after a batch fails it writes nothing more. */
 export interface BackgroundWriter {
+  /**
+   * Hands over records of the batch being gathered, ahead of it and without a checkpoint: the next `write`
+   * commits them in its transaction, with its own records and checkpoint, and counts them. A sync then holds a
+   * page of records, not a whole batch, while it reads on. A part that cannot be written fails that `write`.
+   */
+  append?(part: Batch): void;
   write(batch: Batch): Promise<WriteCounts>;
   /** Waits for what was given, then stops the thread. */
   close(): Promise<void>;

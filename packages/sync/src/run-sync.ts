@@ -178,7 +178,23 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
   let writer: BackgroundWriter | undefined;
   /** Bytes of the responses whose records wait in the current batch. */
   let batchBytes = 0;
+  /** Records and failures of the current batch already handed to the writer ahead of it (BackgroundWriter.append). */
+  let appended = { records: 0, failures: 0 };
   const inFlight: Array<Promise<void>> = [];
+
+  /**
+   * Hands the page's records to the background writer ahead of their batch, when it takes them: held here until
+   * the batch is full, every record would outlive several collections of the young heap, and moving them to the
+   * old one cost a sync more than its store did.
+   */
+  function append(): void {
+    if (!writer?.append || events.length + raws.length + failures.length === 0) return;
+    writer.append({ ...identity, runId: run.runId, events, raws, failures, ...(markSeen ? { markSeen } : {}) });
+    appended = { records: appended.records + events.length + raws.length, failures: appended.failures + failures.length };
+    events = [];
+    raws = [];
+    failures = [];
+  }
 
   /** Waits for batches handed to the background writer until at most `keep` are pending; throws the first failure. */
   async function settle(keep: number): Promise<void> {
@@ -188,7 +204,7 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
   /** Writes what was read since the last batch; `more`: the read goes on (the write may then run behind it). */
   async function flush(more: boolean): Promise<void> {
     await settle(more ? MAX_BATCHES_IN_FLIGHT - 1 : 0);
-    if (events.length === 0 && raws.length === 0 && failures.length === 0 && checkpoint === undefined) return;
+    if (events.length === 0 && raws.length === 0 && failures.length === 0 && checkpoint === undefined && appended.records + appended.failures === 0) return;
     const batch = { ...identity, runId: run.runId, events, raws, failures, ...(checkpoint ? { state: checkpoint } : {}), ...(markSeen ? { markSeen } : {}) };
     events = [];
     raws = [];
@@ -198,7 +214,8 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
     if (more) writer ??= run.destination.openBackgroundWriter?.();
     // What the completion needs, not the batch: its records are let go as soon as the writer has them.
     const reached = batch.state;
-    const size = batch.events.length + batch.raws.length;
+    const size = batch.events.length + batch.raws.length + appended.records;
+    appended = { records: 0, failures: 0 };
     const applied = async (counts: WriteCounts) => {
       // A destination without its own state store: the checkpoint is stored after the records (at least once).
       if (reached && run.stateStore && run.stateStore !== run.destination.stateStore) await run.stateStore.setState(identity, reached);
@@ -236,7 +253,9 @@ async function syncStream(connector: Connector, stream: string, run: StreamRun):
         batchBytes += message.bytes;
       } else if (message.type === 'state') {
         checkpoint = message.state;
-        if (events.length + raws.length + failures.length >= run.batchSize || batchBytes >= run.maxBatchBytes) await flush(true);
+        const gathered = events.length + raws.length + failures.length + appended.records + appended.failures;
+        if (gathered >= run.batchSize || batchBytes >= run.maxBatchBytes) await flush(true);
+        else append();
       } else if (message.type === 'end') {
         if (message.reason !== 'exhausted') complete = false;
         for (const observation of message.observations) {

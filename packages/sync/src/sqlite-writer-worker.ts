@@ -2,7 +2,7 @@
 // prepared batches it is sent, in order, each in one transaction; after a failure it commits nothing more.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PullPushError } from '@pullpush/canonical';
-import type { PreparedBatch } from './sqlite-rows.ts';
+import { joinParts, type PreparedBatch } from './sqlite-rows.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { WriterError, WriterReply } from './sqlite-writer.ts';
 
@@ -22,18 +22,30 @@ try {
   refusal = described(error);
 }
 
-port.on('message', (message: { id: number; batch: PreparedBatch } | { close: true }) => {
+/**
+ * Parts of the next batch, sent ahead of it: kept here, and written with it in its one transaction, so that no
+ * write lock is held while the sync reads (a delivery may want to write the same file meanwhile).
+ */
+let parts: PreparedBatch[] = [];
+
+port.on('message', (message: { id: number; batch: PreparedBatch } | { part: PreparedBatch } | { close: true }) => {
   if ('close' in message) {
     store?.close();
     port.close();
     return;
   }
+  if ('part' in message) {
+    parts.push(message.part);
+    return;
+  }
+  const batch = joinParts(parts, message.batch);
+  parts = [];
   if (refusal || !store) {
     port.postMessage({ id: message.id, error: refusal ?? { code: 'SYNC_DATABASE', message: 'The store is not open.' } } satisfies WriterReply);
     return;
   }
   try {
-    port.postMessage({ id: message.id, counts: store.writePrepared(message.batch) } satisfies WriterReply);
+    port.postMessage({ id: message.id, counts: store.writePrepared(batch) } satisfies WriterReply);
   } catch (error) {
     const failure = described(error);
     port.postMessage({ id: message.id, error: failure } satisfies WriterReply);

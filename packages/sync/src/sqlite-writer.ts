@@ -1,7 +1,8 @@
 // The SQLite store's background writer: batches are serialized here (the reading thread) and committed by a
 // worker thread holding its own connection to the file, so a sync commits one batch while it reads the next.
-// Each batch keeps its own transaction with its checkpoint; after one fails the worker writes nothing more, so a
-// later checkpoint can never be stored past records that were not.
+// Each batch keeps its own transaction with its checkpoint (the pages sent ahead of it, `append`, go into the same
+// one); after one fails the worker writes nothing more, so a later checkpoint can never be stored past records that
+// were not.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -66,17 +67,29 @@ export class SqliteBackgroundWriter implements BackgroundWriter {
     this.#waiting.clear();
   }
 
+  /** The batch's rows, serialized on this thread; a value JSON cannot hold breaks the writer (the error then). */
+  #prepare(batch: Batch): PreparedBatch | Error {
+    try {
+      const prepared = prepareBatch(batch, this.#now().toISOString(), this.#path);
+      if (this.#outbox !== undefined) prepared.outbox = this.#outbox;
+      return prepared;
+    } catch (error) {
+      this.#broken = error as Error;
+      return this.#broken;
+    }
+  }
+
+  append(part: Batch): void {
+    if (this.#broken) return;
+    const prepared = this.#prepare(part);
+    if (!(prepared instanceof Error)) this.#worker.postMessage({ part: prepared });
+  }
+
   write(batch: Batch): Promise<WriteCounts> {
     if (this.#broken) return Promise.reject(this.#broken);
     const id = (this.#next += 1);
-    let prepared: PreparedBatch;
-    try {
-      prepared = prepareBatch(batch, this.#now().toISOString(), this.#path);
-      if (this.#outbox !== undefined) prepared.outbox = this.#outbox;
-    } catch (error) {
-      this.#broken = error as Error;
-      return Promise.reject(this.#broken);
-    }
+    const prepared = this.#prepare(batch);
+    if (prepared instanceof Error) return Promise.reject(prepared);
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       this.#worker.postMessage({ id, batch: prepared });

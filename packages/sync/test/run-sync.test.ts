@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { shopConnectorDefinition, startTestApi, type TestApi } from '@pullpush/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Flow } from '@pullpush/schema';
-import { JsonlDestination, openSqliteStore, runFlow, runSync, type SqliteStore, type SyncOptions } from '../src/index.ts';
+import { JsonlDestination, openSqliteStore, runFlow, runSync, type BackgroundWriter, type Batch, type SqliteStore, type SyncOptions } from '../src/index.ts';
 
 const TOKEN = 'sk_canary_4f9d2c7e1b';
 const LOCAL = { allowPrivateNetwork: 'loopback', allowInsecureHttp: true } as const;
@@ -198,6 +198,42 @@ describe('runSync into SQLite', () => {
     const resumed = await runSync(options(db, { streams: ['orders'], batchSize: 50 }));
     expect(resumed.status).toBe('succeeded');
     expect(count(db, 'commerce_order')).toBe(230);
+  });
+
+  it('a batch of several pages: the writer takes each page ahead of it and commits them with it, or none of them', async () => {
+    const db = store();
+    await runSync(options(db, { streams: ['orders'], limits: { maxRecords: 10 } }));
+    // The background writer as runSync uses it, watched: how many pages it was handed ahead of their batch.
+    let appended = 0;
+    const watched = new Proxy(db, {
+      get(target, property) {
+        if (property === 'openBackgroundWriter') {
+          return () => {
+            const writer = target.openBackgroundWriter();
+            if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
+            return { append: (part: Batch) => void ((appended += 1), writer.append?.(part)), write: (batch: Batch) => writer.write(batch), close: () => writer.close() } satisfies BackgroundWriter;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // 230 orders in pages of 50, batches of 150 (three pages): batch 2 is pages 4 and 5, and the database refuses
+    // the 210th row, in page 5, after page 4 went to the writer ahead of it.
+    db.database.exec('CREATE TRIGGER refuse_late BEFORE INSERT ON commerce_order WHEN (SELECT count(*) FROM commerce_order) >= 210 BEGIN SELECT RAISE(ABORT, \'the disk is full\'); END;');
+    const failed = await runSync(options(watched, { streams: ['orders'], full: true, batchSize: 150 }));
+    expect(failed.streams[0]).toMatchObject({ status: 'failed', error: { code: 'SYNC_DATABASE', message: expect.stringContaining('the disk is full') } });
+    expect(appended).toBeGreaterThan(0);
+    // Batch 1 whole, nothing of batch 2 (page 4 neither), and the checkpoint of batch 1.
+    expect(count(db, 'commerce_order')).toBe(150);
+    db.database.exec('DROP TRIGGER refuse_late');
+    appended = 0;
+    const resumed = await runSync(options(watched, { streams: ['orders'], batchSize: 150 }));
+    expect(resumed.status).toBe('succeeded');
+    expect(count(db, 'commerce_order')).toBe(230);
+    const full = await runSync(options(watched, { streams: ['orders'], full: true, batchSize: 150 }));
+    expect(full.streams[0]).toMatchObject({ status: 'succeeded', records: 230, unchanged: 230 });
+    expect(appended).toBeGreaterThan(0);
   });
 
   it('makes batches small when records are large: a batch holds at most maxBatchBytes of responses', async () => {

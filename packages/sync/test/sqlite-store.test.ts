@@ -188,6 +188,38 @@ describe('SqliteStore background writer', () => {
     expect(store.getState(identity)).toEqual(cursor('1'));
   });
 
+  it('writes the parts sent ahead of a batch in its transaction, all of them or none', async () => {
+    const store = open();
+    store.write(batch([customer('0', '2026-01-01T00:00:00Z')]));
+    const writer = store.openBackgroundWriter();
+    if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
+    const cursor = (at: string) => ({ partitions: { '': { cursor: at } } });
+    writer.append(batch([customer('1', '2026-01-01T00:00:00Z')]));
+    writer.append(batch([customer('2', '2026-01-02T00:00:00Z')]));
+    await expect(writer.write(batch([customer('3', '2026-01-03T00:00:00Z')], { state: cursor('3') }))).resolves.toEqual({ inserted: 3, updated: 0, unchanged: 0, deleted: 0 });
+    expect(rows(store).map((row) => row['remote_id'])).toEqual(['0', '1', '2', '3']);
+    expect(store.getState(identity)).toEqual(cursor('3'));
+    // A part the database refuses takes its whole batch with it (the part before it too), and the checkpoint stays.
+    store.database.exec("CREATE TRIGGER refuse_five BEFORE INSERT ON commerce_customer WHEN NEW.remote_id = '5' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END;");
+    writer.append(batch([customer('4', '2026-01-04T00:00:00Z')]));
+    writer.append(batch([customer('5', '2026-01-05T00:00:00Z')]));
+    await expect(writer.write(batch([customer('6', '2026-01-06T00:00:00Z')], { state: cursor('6') }))).rejects.toMatchObject({ code: 'SYNC_DATABASE', message: expect.stringContaining('refused by a trigger') });
+    await writer.close();
+    expect(rows(store).map((row) => row['remote_id'])).toEqual(['0', '1', '2', '3']);
+    expect(store.getState(identity)).toEqual(cursor('3'));
+  });
+
+  it('a part JSON cannot hold fails the batch it belongs to, naming its stream', async () => {
+    const store = open();
+    store.write(batch([customer('0', '2026-01-01T00:00:00Z')]));
+    const writer = store.openBackgroundWriter();
+    if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
+    writer.append(batch([customer('1', '2026-01-01T00:00:00Z')], { raws: [{ remoteId: '1', record: { count: 10n } }] }));
+    await expect(writer.write(batch([customer('2', '2026-01-01T00:00:00Z')]))).rejects.toMatchObject({ code: 'SYNC_DATABASE', message: expect.stringContaining('stream customers') });
+    await writer.close();
+    expect(rows(store).map((row) => row['remote_id'])).toEqual(['0']);
+  });
+
   it('refuses a batch JSON cannot hold without writing any of it, and none for an in-memory store', async () => {
     const store = open();
     const writer = store.openBackgroundWriter();
