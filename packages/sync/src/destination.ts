@@ -63,7 +63,10 @@ export interface StateStore {
   resetState(filter?: Partial<StreamIdentity>): MaybePromise<number>;
 }
 
-/** Commits batches on another thread, in the order given; after a batch fails it writes nothing more. */
+/**
+ * Writes batches while the sync reads on (SQLite: on a thread of its own), in the order given; after a batch fails
+ * it writes nothing more.
+ */
 export interface BackgroundWriter {
   /**
    * Hands over records of the batch being gathered, ahead of it and without a checkpoint: the next `write`
@@ -91,8 +94,9 @@ export interface Destination {
   readonly stateStore?: StateStore;
   write(batch: Batch): WriteCounts | Promise<WriteCounts>;
   /**
-   * A writer committing batches on a thread of its own (SQLite), so a long sync writes one batch while it reads
-   * the next; runSync opens one once a stream has more than one batch, and closes it at the end of the stream.
+   * A writer taking batches while the sync reads on (SQLite commits them on a thread of its own; JSON Lines writes
+   * each page as it comes); runSync opens one once a stream has more than one batch, and closes it at the end of
+   * the stream.
    */
   openBackgroundWriter?(): BackgroundWriter | undefined;
   close(): void | Promise<void>;

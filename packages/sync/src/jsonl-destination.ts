@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Batch, Destination, RawRecord, StateStore, WriteCounts } from './destination.ts';
+import { ZERO_COUNTS, type BackgroundWriter, type Batch, type Destination, type RawRecord, type StateStore, type WriteCounts } from './destination.ts';
 
 type Sink = { write(text: string): void | Promise<void>; close(): void };
 
@@ -61,6 +61,14 @@ export class JsonlDestination implements Destination {
   }
 
   async write(batch: Batch): Promise<WriteCounts> {
+    const counts = await this.#writeLines(batch);
+    // After the lines are out: a crash in between replays these records (at least once), never skips them.
+    if (batch.state && this.stateStore) await this.stateStore.setState(batch, batch.state);
+    return counts;
+  }
+
+  /** The batch's events, raw records and failures as lines, out in that order. */
+  async #writeLines(batch: Batch): Promise<WriteCounts> {
     let deleted = 0;
     let text = '';
     for (const event of batch.events) {
@@ -73,9 +81,47 @@ export class JsonlDestination implements Destination {
       const lines = batch.failures.map((failure) => JSON.stringify({ runId: batch.runId, connector: batch.connector, connection: batch.connection, stream: batch.stream, ...failure }));
       await this.#failures.write(`${lines.join('\n')}\n`);
     }
-    // After the lines are out: a crash in between replays these records (at least once), never skips them.
-    if (batch.state && this.stateStore) await this.stateStore.setState(batch, batch.state);
     return { inserted: batch.events.length + (batch.raws?.length ?? 0) - deleted, updated: 0, unchanged: 0, deleted };
+  }
+
+  /**
+   * Writes each page's lines as the sync reads it (`append`), so that the sync holds a page of records rather than
+   * a batch, and the rest of a batch at `write`, whose checkpoint is stored after all of them, as `write` alone
+   * does. After a failure it writes nothing more.
+   */
+  openBackgroundWriter(): BackgroundWriter {
+    let queue: Promise<unknown> = Promise.resolve();
+    let failure: unknown;
+    let appended: WriteCounts = { ...ZERO_COUNTS };
+    const next = <T>(step: () => Promise<T>): Promise<T> => {
+      const done = queue.then(() => {
+        if (failure !== undefined) throw failure;
+        return step().catch((error: unknown) => {
+          failure = error;
+          throw error;
+        });
+      });
+      queue = done.catch(() => undefined);
+      return done;
+    };
+    return {
+      append: (part) => {
+        void next(async () => {
+          const counts = await this.#writeLines(part);
+          appended = { inserted: appended.inserted + counts.inserted, updated: 0, unchanged: 0, deleted: appended.deleted + counts.deleted };
+        }).catch(() => undefined);
+      },
+      write: (batch) =>
+        next(async () => {
+          const counts = await this.write(batch);
+          const total = { inserted: appended.inserted + counts.inserted, updated: 0, unchanged: 0, deleted: appended.deleted + counts.deleted };
+          appended = { ...ZERO_COUNTS };
+          return total;
+        }),
+      close: async () => {
+        await queue;
+      },
+    };
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { shopConnectorDefinition, startTestApi, type TestApi } from '@pullpush/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -296,6 +297,29 @@ describe('runSync into JSON Lines', () => {
     expect(new Set(lines.map((line) => line.subject)).size).toBe(270);
     expect(lines[0]?.type).toBe('commerce.customer.updated');
     expect(state.listStates().map((entry) => entry.stream).sort()).toEqual(['customers', 'orders']);
+  });
+
+  it('writes each page of a batch as it is read, and stores the batch\'s checkpoint after all its lines', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({ write: (chunk: Buffer, _encoding, done) => void (chunks.push(chunk.toString('utf8')), done()) });
+    const lines = () => chunks.join('').split('\n').filter((line) => line !== '').length;
+    const state = store('state.db');
+    // The lines out whenever a checkpoint is stored.
+    const linesAtCheckpoint: number[] = [];
+    const watchedState = new Proxy(state, {
+      get(target, property) {
+        if (property === 'setState') return (...args: Parameters<SqliteStore['setState']>) => (linesAtCheckpoint.push(lines()), target.setState(...args));
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const destination = new JsonlDestination(out, { stateStore: watchedState, failures: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+    // 230 orders in pages of 50, batches of 150: batch 1 is written whole, batch 2 page by page (pages 4 and 5).
+    const summary = await runSync(options(destination, { streams: ['orders'], batchSize: 150 }));
+    expect(summary.streams[0]).toMatchObject({ status: 'succeeded', inserted: 230 });
+    expect(chunks).toHaveLength(3);
+    expect(new Set(chunks.join('').trim().split('\n').map((line) => (JSON.parse(line) as { subject: string }).subject)).size).toBe(230);
+    expect(linesAtCheckpoint).toEqual([150, 230]);
   });
 });
 
