@@ -39,6 +39,17 @@ function options(destination: SyncOptions['destination'], extra: Partial<SyncOpt
   return { definition: shopConnectorDefinition({ baseUrl: api.url, pageSize: 50 }), config: { apiKey: TOKEN }, destination, engine: LOCAL, ...extra };
 }
 
+/** The store as it is, but for one method replaced by `method` (which may call the store's own). */
+function watch<K extends keyof SqliteStore>(store: SqliteStore, name: K, method: SqliteStore[K]): SqliteStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === name) return method;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 function count(db: SqliteStore, table: string, where = '1 = 1'): number {
   return Number((db.database.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n);
 }
@@ -206,18 +217,10 @@ describe('runSync into SQLite', () => {
     await runSync(options(db, { streams: ['orders'], limits: { maxRecords: 10 } }));
     // The background writer as runSync uses it, watched: how many pages it was handed ahead of their batch.
     let appended = 0;
-    const watched = new Proxy(db, {
-      get(target, property) {
-        if (property === 'openBackgroundWriter') {
-          return () => {
-            const writer = target.openBackgroundWriter();
-            if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
-            return { append: (part: Batch) => void ((appended += 1), writer.append?.(part)), write: (batch: Batch) => writer.write(batch), close: () => writer.close() } satisfies BackgroundWriter;
-          };
-        }
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
+    const watched = watch(db, 'openBackgroundWriter', () => {
+      const writer = db.openBackgroundWriter();
+      if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
+      return { append: (part: Batch) => void ((appended += 1), writer.append?.(part)), write: (batch: Batch) => writer.write(batch), close: () => writer.close() } satisfies BackgroundWriter;
     });
     // 230 orders in pages of 50, batches of 150 (three pages): batch 2 is pages 4 and 5, and the database refuses
     // the 210th row, in page 5, after page 4 went to the writer ahead of it.
@@ -306,13 +309,7 @@ describe('runSync into JSON Lines', () => {
     const state = store('state.db');
     // The lines out whenever a checkpoint is stored.
     const linesAtCheckpoint: number[] = [];
-    const watchedState = new Proxy(state, {
-      get(target, property) {
-        if (property === 'setState') return (...args: Parameters<SqliteStore['setState']>) => (linesAtCheckpoint.push(lines()), target.setState(...args));
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const watchedState = watch(state, 'setState', (...args: Parameters<SqliteStore['setState']>) => (linesAtCheckpoint.push(lines()), state.setState(...args)));
     const destination = new JsonlDestination(out, { stateStore: watchedState, failures: new Writable({ write: (_chunk, _encoding, done) => done() }) });
     // 230 orders in pages of 50, batches of 150: batch 1 is written whole, batch 2 page by page (pages 4 and 5).
     const summary = await runSync(options(destination, { streams: ['orders'], batchSize: 150 }));
