@@ -134,6 +134,36 @@ export function canonicalContent(event: CanonicalEvent): string {
   return typeof remembered === 'string' ? remembered : contentText(event.data);
 }
 
+/**
+ * An event's data as JSON text without serializing it again: its canonical content (`canonicalContent`, members in
+ * RFC 8785 order) with `raw` added back where the record kept it. The same JSON value as JSON.stringify(event.data).
+ */
+export function canonicalDataJson(event: CanonicalEvent): string {
+  const content = canonicalContent(event);
+  const raw = (event.data as { raw?: unknown } | null)?.raw;
+  const rawText = raw === undefined ? undefined : JSON.stringify(raw);
+  if (rawText === undefined) return content;
+  return content === '{}' ? `{"raw":${rawText}}` : `${content.slice(0, -1)},"raw":${rawText}}`;
+}
+
+/**
+ * An event as one line of JSON, fast: its envelope as JSON.stringify writes it, its data as `canonicalDataJson`.
+ * The same JSON value as JSON.stringify(event); an event whose data is not a record (or cannot be canonicalized)
+ * is written by JSON.stringify.
+ */
+export function canonicalEventJson(event: CanonicalEvent): string {
+  const { data, ...envelope } = event;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return JSON.stringify(event);
+  let dataText: string;
+  try {
+    dataText = canonicalDataJson(event);
+  } catch {
+    return JSON.stringify(event);
+  }
+  const head = JSON.stringify(envelope);
+  return head === '{}' ? `{"data":${dataText}}` : `${head.slice(0, -1)},"data":${dataText}}`;
+}
+
 /** Wraps a canonical record in its CloudEvents envelope. */
 export function createCanonicalEvent<T extends object>(
   type: string | CanonicalTypeDefinition,

@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assertCanonicalEvent,
   canonicalContent,
+  canonicalDataJson,
+  canonicalEventJson,
   canonicalKey,
   createCanonicalEvent,
   PullPushError,
@@ -98,6 +101,30 @@ describe('createCanonicalEvent', () => {
 
   it('refuses an invalid record', () => {
     expect(() => createCanonicalEvent('commerce.order@1', { ...shopifyLikeOrder(), currency: 'EURO' })).toThrow(PullPushError);
+  });
+});
+
+describe('canonicalEventJson', () => {
+  it('is the same JSON value as JSON.stringify(event), with raw or without, for events made here or elsewhere', () => {
+    fc.assert(
+      fc.property(fc.option(fc.jsonValue(), { nil: undefined }), fc.string({ unit: 'grapheme', maxLength: 12 }), (raw, note) => {
+        const event = createCanonicalEvent('commerce.order@1', { ...shopifyLikeOrder(), note, ...(raw === undefined ? {} : { raw }) });
+        // Made here (its content remembered) and a copy (the content computed on demand).
+        for (const each of [event, { ...event }]) {
+          expect(JSON.parse(canonicalEventJson(each))).toEqual(JSON.parse(JSON.stringify(each)));
+          expect(JSON.parse(canonicalDataJson(each))).toEqual(JSON.parse(JSON.stringify(each.data)));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes data that is not a record, or cannot be canonicalized, as JSON.stringify does', () => {
+    const event = createCanonicalEvent('commerce.order@1', shopifyLikeOrder());
+    for (const data of [{ ...event.data, note: 'lone \ud800' }, ['a'], null]) {
+      const strange = { ...event, data } as unknown as typeof event;
+      expect(canonicalEventJson(strange)).toBe(JSON.stringify(strange));
+    }
   });
 });
 

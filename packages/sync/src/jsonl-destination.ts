@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+import { canonicalEventJson } from '@pullpush/canonical';
 import { ZERO_COUNTS, type BackgroundWriter, type Batch, type Destination, type RawRecord, type StateStore, type WriteCounts } from './destination.ts';
 
 type Sink = { write(text: string): void | Promise<void>; close(): void };
@@ -73,7 +74,8 @@ export class JsonlDestination implements Destination {
     let text = '';
     for (const event of batch.events) {
       if (event.data['deleted'] === true) deleted += 1;
-      text += `${JSON.stringify(event)}\n`;
+      // The record's canonical text, made with the event, is written as it is: no second serialization.
+      text += `${canonicalEventJson(event)}\n`;
     }
     for (const raw of batch.raws ?? []) text += `${JSON.stringify(rawEvent(batch, raw))}\n`;
     if (text !== '') await this.#out.write(text);

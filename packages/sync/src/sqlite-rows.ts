@@ -1,6 +1,6 @@
 // A batch as SQLite rows: every record serialized on the thread that read it, so a batch can be committed by
 // the store itself or by the background writer's thread, to which it travels as plain strings.
-import { canonicalContent, PullPushError, type CanonicalEvent } from '@pullpush/canonical';
+import { canonicalDataJson, PullPushError } from '@pullpush/canonical';
 import type { Batch, StreamIdentity } from './destination.ts';
 import { SyncErrorCode } from './errors.ts';
 
@@ -33,19 +33,6 @@ export interface PreparedBatch extends StreamIdentity {
 }
 
 /**
- * A record's JSON as its row holds it: the canonical text its event was made from (no second serialization),
- * with `raw` added back where the mapping kept it.
- */
-function recordText(event: CanonicalEvent<Record<string, unknown>>): string {
-  const content = canonicalContent(event);
-  const raw = event.data['raw'];
-  if (raw === undefined) return content;
-  const rawText = JSON.stringify(raw);
-  if (rawText === undefined) return content;
-  return content === '{}' ? `{"raw":${rawText}}` : `${content.slice(0, -1)},"raw":${rawText}}`;
-}
-
-/**
  * The rows of a batch, stamped with the time they are synced at. A value JSON cannot hold (a BigInt, a cycle)
  * refuses the whole batch, as a failed transaction would: `path` names the file in the error.
  */
@@ -73,7 +60,8 @@ function rowsOf(batch: Batch, syncedAt: string): PreparedBatch {
         canonicalType: event.canonicaltype,
         canonicalVersion: event.canonicalversion,
         key: event.subject,
-        data: recordText(event),
+        // The canonical text its event was made from (no second serialization), with `raw` where it was kept.
+        data: canonicalDataJson(event),
         remoteId: String((record['remote'] as { id?: unknown } | undefined)?.id ?? ''),
         updatedAt: typeof record['updatedAt'] === 'string' ? record['updatedAt'] : null,
         deleted: record['deleted'] === true ? 1 : 0,
