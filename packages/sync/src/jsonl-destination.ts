@@ -7,7 +7,8 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { canonicalEventJson } from '@pullpush/canonical';
-import { ZERO_COUNTS, type BackgroundWriter, type Batch, type Destination, type RawRecord, type StateStore, type WriteCounts } from './destination.ts';
+import type { BackgroundWriter, Batch, Destination, RawRecord, StateStore, WriteCounts } from './destination.ts';
+import { SerialWrites } from './serial-writes.ts';
 
 type Sink = { write(text: string): void | Promise<void>; close(): void };
 
@@ -92,37 +93,26 @@ export class JsonlDestination implements Destination {
    * does. After a failure it writes nothing more.
    */
   openBackgroundWriter(): BackgroundWriter {
-    let queue: Promise<unknown> = Promise.resolve();
-    let failure: unknown;
-    let appended: WriteCounts = { ...ZERO_COUNTS };
-    const next = <T>(step: () => Promise<T>): Promise<T> => {
-      const done = queue.then(() => {
-        if (failure !== undefined) throw failure;
-        return step().catch((error: unknown) => {
-          failure = error;
-          throw error;
-        });
-      });
-      queue = done.catch(() => undefined);
-      return done;
-    };
+    const writes = new SerialWrites();
+    // What the parts wrote so far, counted into the write of their batch (updated and unchanged stay 0 here).
+    let appended = { inserted: 0, deleted: 0 };
     return {
       append: (part) => {
-        void next(async () => {
-          const counts = await this.#writeLines(part);
-          appended = { inserted: appended.inserted + counts.inserted, updated: 0, unchanged: 0, deleted: appended.deleted + counts.deleted };
-        }).catch(() => undefined);
+        void writes
+          .run(async () => {
+            const counts = await this.#writeLines(part);
+            appended = { inserted: appended.inserted + counts.inserted, deleted: appended.deleted + counts.deleted };
+          })
+          .catch(() => undefined);
       },
       write: (batch) =>
-        next(async () => {
+        writes.run(async () => {
           const counts = await this.write(batch);
-          const total = { inserted: appended.inserted + counts.inserted, updated: 0, unchanged: 0, deleted: appended.deleted + counts.deleted };
-          appended = { ...ZERO_COUNTS };
+          const total = { ...counts, inserted: counts.inserted + appended.inserted, deleted: counts.deleted + appended.deleted };
+          appended = { inserted: 0, deleted: 0 };
           return total;
         }),
-      close: async () => {
-        await queue;
-      },
+      close: () => writes.idle(),
     };
   }
 

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 import { SyncErrorCode } from './errors.ts';
+import { SerialWrites } from './serial-writes.ts';
 import { POSTGRES_OUTBOX_TABLES } from './postgres-outbox.ts';
 import { PostgresConnection, quoted } from './postgres-connection.ts';
 import { filterClause, instant } from './store-queries.ts';
@@ -151,25 +152,14 @@ export class PostgresStore implements Destination, StateStore, RunLog {
    * costs the reading thread nothing. After a failed batch it refuses the rest, as the SQLite writer does.
    */
   openBackgroundWriter(): BackgroundWriter {
-    let queue: Promise<unknown> = Promise.resolve();
-    let failure: unknown;
+    const writes = new SerialWrites();
     return {
-      write: (batch) => {
-        const written = queue.then(() => {
-          if (failure !== undefined) {
-            throw new PullPushError(SyncErrorCode.Database, `Batch of stream ${batch.stream} not written: an earlier batch failed.`, { hint: 'Nothing after the failed batch was written; rerun the sync.' });
-          }
-          return this.write(batch).catch((error: unknown) => {
-            failure = error;
-            throw error;
-          });
-        });
-        queue = written.catch(() => undefined);
-        return written;
-      },
-      close: async () => {
-        await queue;
-      },
+      write: (batch) =>
+        writes.run(
+          () => this.write(batch),
+          () => new PullPushError(SyncErrorCode.Database, `Batch of stream ${batch.stream} not written: an earlier batch failed.`, { hint: 'Nothing after the failed batch was written; rerun the sync.' }),
+        ),
+      close: () => writes.idle(),
     };
   }
 

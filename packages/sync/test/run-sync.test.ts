@@ -318,6 +318,21 @@ describe('runSync into JSON Lines', () => {
     expect(new Set(chunks.join('').trim().split('\n').map((line) => (JSON.parse(line) as { subject: string }).subject)).size).toBe(230);
     expect(linesAtCheckpoint).toEqual([150, 230]);
   });
+
+  it('writes no page after a failed batch: the read stops there, with no checkpoint past its lines', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({ write: (chunk: Buffer, _encoding, done) => void (chunks.push(chunk.toString('utf8')), done()) });
+    const state = store('state.db');
+    // The checkpoint of batch 1 cannot be stored (a full disk): its lines are out, nothing after them may be.
+    const failing = watch(state, 'setState', () => {
+      throw new Error('the disk is full');
+    });
+    const destination = new JsonlDestination(out, { stateStore: failing, failures: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+    const summary = await runSync(options(destination, { streams: ['orders'], batchSize: 150 }));
+    expect(summary.streams[0]).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('the disk is full') } });
+    expect(chunks.join('').trim().split('\n')).toHaveLength(150);
+    expect(state.listStates()).toEqual([]);
+  });
 });
 
 describe('runFlow', () => {
