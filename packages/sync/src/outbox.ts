@@ -4,10 +4,11 @@
 // until it is delivered, superseded by a newer version of its key, or dead (in the DLQ). `FlowOutbox` is what
 // delivery and the flow commands need of it; `Outbox` keeps it in the flow's SQLite file, `PostgresOutbox`
 // (postgres-outbox.ts) in a PostgreSQL schema.
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { PullPushError } from '@pullpush/canonical';
 import type { MaybePromise } from './destination.ts';
 import { SyncErrorCode } from './errors.ts';
+import { openSqliteFile } from './sqlite-file.ts';
 
 export const OUTBOX_TABLES = `
 CREATE TABLE IF NOT EXISTS pullpush_outbox (
@@ -278,8 +279,7 @@ export class Outbox implements FlowOutbox {
     this.path = path;
     this.location = path;
     try {
-      this.#db = new DatabaseSync(path);
-      this.#db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+      this.#db = openSqliteFile(path);
       this.#db.exec(OUTBOX_TABLES);
     } catch (error) {
       throw new PullPushError(SyncErrorCode.Database, `Cannot open the flow's SQLite file ${path}: ${(error as Error).message}`, { hint: 'Check that the file is writable and is a SQLite database.' });

@@ -5,11 +5,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { PullPushError } from '@pullpush/canonical';
 import type { StreamState } from '@pullpush/engine';
 import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import { prepareBatch, type PreparedBatch } from './sqlite-rows.ts';
+import { openSqliteFile } from './sqlite-file.ts';
 import { SqliteBackgroundWriter } from './sqlite-writer.ts';
 import { OUTBOX_TABLES } from './outbox.ts';
 import { SyncErrorCode } from './errors.ts';
@@ -140,11 +141,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     this.#outbox = options.outbox;
     try {
       if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
-      this.#db = new DatabaseSync(this.path);
-      // WAL: readers (any SQLite tool) never block the sync; NORMAL sync is durable against a killed process.
-      // A checkpoint (which syncs the file) every 64 MiB of WAL rather than every 4 MiB: a sync writes in bulk.
-      // The busy timeout first: the background writer's connection may hold the lock while this one opens.
-      this.#db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384;');
+      this.#db = openSqliteFile(this.path);
       this.#db.exec(META_TABLES);
       this.#db.exec(OUTBOX_TABLES);
     } catch (error) {

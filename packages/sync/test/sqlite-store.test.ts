@@ -147,6 +147,26 @@ describe('SqliteStore state and runs', () => {
     expect(again.getState(identity)).toEqual({ partitions: {} });
   });
 
+  it('makes a new file of 16 KiB pages, so that records of about 2 KB share them, and keeps the pages of an existing file', () => {
+    const store = open('new.db');
+    // Seven 2 KB records: in 4 KiB pages each took a page of its own.
+    store.write(batch(Array.from({ length: 7 }, (_, index) => customer(String(index), '2026-01-01T00:00:00Z', { note: 'x'.repeat(1900) }))));
+    const pragma = (name: string) => Object.values(store.database.prepare(`PRAGMA ${name}`).get() as object)[0];
+    expect(pragma('page_size')).toBe(16_384);
+    // A checkpoint every 64 MiB of WAL, in pages of that size.
+    expect(pragma('wal_autocheckpoint')).toBe(4096);
+    expect(store.database.prepare("SELECT count(*) AS pages FROM dbstat WHERE name = 'commerce_customer' AND pagetype = 'leaf'").get()).toEqual({ pages: 1 });
+
+    const path = join(dir, 'old.db');
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE kept (x)');
+    db.close();
+    const old = open('old.db');
+    old.write(batch([customer('1', '2026-01-01T00:00:00Z')]));
+    expect(Object.values(old.database.prepare('PRAGMA page_size').get() as object)[0]).toBe(4096);
+    expect(Object.values(old.database.prepare('PRAGMA wal_autocheckpoint').get() as object)[0]).toBe(16_384);
+  });
+
   it('refuses a file written by a newer layout, and a closed store', () => {
     const path = join(dir, 'future.db');
     const db = new DatabaseSync(path);
