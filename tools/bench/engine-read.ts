@@ -3,13 +3,14 @@
 // run; peak memory of each reader at each size (each run in its own process, the API in another). The readers
 // alternate `--runs` times per size and the median of each is compared, because a shared machine's speed drifts
 // over minutes. Goals: engine/hand-written time ≤ 1.10, engine CPU per record ≤ 2× the floor's.
-//   npm run bench:engine [-- --sizes 100000,1000000 --runs 3]
+//   npm run bench:engine [-- --sizes 100000,1000000 --runs 3 --v8-defaults]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { firstJsonLine, median } from './measure.ts';
+import { firstJsonLine, median, readerRuntime } from './measure.ts';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean' }, 'v8-defaults': { type: 'boolean' } } });
+const runtime = readerRuntime(values['v8-defaults']);
 const sizes = values.sizes.split(',').map(Number);
 const runs = Math.max(1, Number(values.runs));
 const here = new URL('./engine-read/', import.meta.url);
@@ -23,7 +24,7 @@ interface Measured {
 }
 
 async function run(kind: string, url: string): Promise<Measured> {
-  const child = spawn(node[0] as string, [...node.slice(1), new URL('worker.ts', here).pathname, kind, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(node[0] as string, [...node.slice(1), ...runtime.flags, new URL('worker.ts', here).pathname, kind, url], { stdio: ['ignore', 'pipe', 'inherit'] });
   const result = (await firstJsonLine(child)) as unknown as Measured;
   await once(child, 'exit');
   return result;
@@ -63,9 +64,9 @@ for (const size of sizes) {
     baselinePeakRssMb: Math.round(Math.max(...baselines.map((m) => m.maxRssMb))),
   });
 }
-if (values.json) console.log(JSON.stringify({ node: process.version, rows }, null, 2));
+if (values.json) console.log(JSON.stringify({ node: process.version, flags: runtime.flags, rows }, null, 2));
 else {
-  console.log(`node ${process.version}`);
+  console.log(`node ${process.version}, ${runtime.description}`);
   for (const row of rows) {
     const us = (key: string) => (row[key] as number).toFixed(1);
     console.log(

@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { STREAMING_V8_FLAGS } from '@pullpush/engine/runtime-flags';
 
 export interface Measurement {
   name: string;
@@ -68,4 +69,14 @@ export function printTable(results: Measurement[], ratios: Array<[string, string
 export async function firstJsonLine(child: ChildProcess): Promise<Record<string, unknown>> {
   for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) return JSON.parse(line) as Record<string, unknown>;
   throw new Error('the child process printed nothing');
+}
+
+/**
+ * The node arguments of a process that reads records: V8 set as the `pullpush` CLI sets it (the engine's
+ * STREAMING_V8_FLAGS), or left at V8's defaults (`--v8-defaults`), and the line that says which.
+ */
+export function readerRuntime(v8Defaults: boolean | undefined): { flags: string[]; description: string } {
+  return v8Defaults
+    ? { flags: [], description: "readers with V8's defaults" }
+    : { flags: [...STREAMING_V8_FLAGS], description: `readers with V8 set as the pullpush CLI sets it (${STREAMING_V8_FLAGS.join(' ')}; --v8-defaults to measure without)` };
 }

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // The `pullpush` command. The first Ctrl-C (or SIGTERM) aborts the running command through an AbortSignal (a sync
 // commits what it read and exits 130); a second Ctrl-C quits at once.
+import { setFlagsFromString } from 'node:v8';
+import { STREAMING_V8_FLAGS } from '@pullpush/engine/runtime-flags';
 import { run } from './run.ts';
+
+// Before any record is read: V8's settings for a process that streams records (see the engine's runtime-flags).
+for (const flag of STREAMING_V8_FLAGS) setFlagsFromString(flag);
 
 const controller = new AbortController();
 process.on('SIGINT', () => {

@@ -12,4 +12,5 @@ export { renderTestReport, testConnector, type FailureGroup, type ReportedError,
 export { inferSchema, type InferredSchema } from './infer-schema.ts';
 export { fetchDocument, type FetchedDocument } from './fetch-document.ts';
 export { mapNativeRecord, type MapRecordOptions, type MappingResult } from './map-record.ts';
+export { STREAMING_V8_FLAGS } from './runtime-flags.ts';
 export { WRITE_OPERATIONS, type PlannedWrite, type WriteOperationName, type WriteOptions, type WriteResult } from './writes.ts';
