@@ -12,7 +12,8 @@ export { shadowFlow, type ShadowDifference, type ShadowOptions, type ShadowRepor
 export { Outbox, type AttemptRecord, type DeadLetter, type DeadLetterCluster, type FlowOutbox, type FlowRunRecord, type NewDeadLetter, type OutboxCounts, type OutboxRow, type TakenRow } from './outbox.ts';
 export { PostgresOutbox, type PostgresOutboxOptions } from './postgres-outbox.ts';
 export { PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
-export { SqliteStore, openSqliteStore, rawTableNameOf, tableNameOf, type SqliteStoreOptions } from './sqlite-store.ts';
+export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+export { rawTableNameOf, tableNameOf } from './sqlite-tables.ts';
 export { JsonlDestination, type JsonlDestinationOptions } from './jsonl-destination.ts';
 export { openDestination, parseDestination, type DestinationSpec } from './open-destination.ts';
 export { environmentName, loadConnectionConfig, type LoadConfigOptions, type LoadedConfig } from './config.ts';

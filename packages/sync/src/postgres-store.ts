@@ -14,7 +14,7 @@ import { SerialWrites } from './serial-writes.ts';
 import { POSTGRES_OUTBOX_TABLES } from './postgres-outbox.ts';
 import { PostgresConnection, quoted } from './postgres-connection.ts';
 import { filterClause, instant } from './store-queries.ts';
-import { rawTableNameOf, tableNameOf } from './sqlite-store.ts';
+import { rawTableNameOf, tableNameOf } from './sqlite-tables.ts';
 import { prepareBatch, type PreparedBatch, type PreparedRow } from './sqlite-rows.ts';
 
 export interface PostgresStoreOptions {

@@ -78,10 +78,3 @@ function rowsOf(batch: Batch, syncedAt: string): PreparedBatch {
     ...(batch.state ? { state: JSON.stringify(batch.state) } : {}),
   };
 }
-
-/** One batch of the parts sent ahead of it (BackgroundWriter.append) and its last part, which has the checkpoint. */
-export function joinParts(parts: readonly PreparedBatch[], last: PreparedBatch): PreparedBatch {
-  if (parts.length === 0) return last;
-  const all = [...parts, last];
-  return { ...last, rows: all.flatMap((part) => part.rows), raws: all.flatMap((part) => part.raws), failures: all.flatMap((part) => part.failures) };
-}

@@ -2,7 +2,6 @@
 // canonical type, a table per raw stream, the stream checkpoints, the failed records and the run log. Records and
 // the checkpoint that covers them commit in one transaction, so a process killed at any instant leaves either both
 // or neither.
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
@@ -10,11 +9,12 @@ import { PullPushError } from '@pullpush/canonical';
 import type { StreamState } from '@pullpush/engine';
 import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import { prepareBatch, type PreparedBatch } from './sqlite-rows.ts';
+import { SqliteTables, tableNameOf, rawTableNameOf, UPSERT_STATE } from './sqlite-tables.ts';
 import { openSqliteFile } from './sqlite-file.ts';
 import { SqliteBackgroundWriter } from './sqlite-writer.ts';
 import { OUTBOX_TABLES } from './outbox.ts';
 import { SyncErrorCode } from './errors.ts';
-import { filterClause, instant } from './store-queries.ts';
+import { filterClause } from './store-queries.ts';
 import type { RunLog, SyncSummary } from './summary.ts';
 
 /**
@@ -41,61 +41,6 @@ CREATE TABLE IF NOT EXISTS pullpush_runs (
   status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, summary TEXT NOT NULL
 ) STRICT;
 `;
-
-/** `commerce.order` → `commerce_order`: canonical type names are lower-case words joined by dots and hyphens. */
-export function tableNameOf(canonicalType: string): string {
-  return canonicalType.replaceAll(/[.-]/g, '_');
-}
-
-/** `testkit-redmine` / `projects` → `raw_testkit_redmine__projects`: a raw stream's native records. */
-export function rawTableNameOf(connector: string, stream: string): string {
-  return `raw_${connector.replaceAll(/[^a-z0-9_]/g, '_')}__${stream}`;
-}
-
-function recordTable(table: string): string {
-  return `
-CREATE TABLE IF NOT EXISTS "${table}" (
-  key TEXT PRIMARY KEY,
-  canonical_version INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  connector TEXT NOT NULL, connection TEXT NOT NULL, stream TEXT NOT NULL, remote_id TEXT NOT NULL,
-  updated_at TEXT,
-  deleted INTEGER NOT NULL DEFAULT 0,
-  event_id TEXT NOT NULL,
-  synced_at TEXT NOT NULL,
-  seen_run TEXT
-) STRICT;
-CREATE INDEX IF NOT EXISTS "${table}_source" ON "${table}" (connector, connection, stream, remote_id);
-CREATE INDEX IF NOT EXISTS "${table}_updated_at" ON "${table}" (updated_at);`;
-}
-
-/** A raw stream's table: the native record as the API sent it, keyed by connection and primary key. */
-function rawTable(table: string): string {
-  return `
-CREATE TABLE IF NOT EXISTS "${table}" (
-  connection TEXT NOT NULL, remote_id TEXT NOT NULL,
-  data TEXT NOT NULL,
-  digest TEXT NOT NULL,
-  deleted INTEGER NOT NULL DEFAULT 0,
-  synced_at TEXT NOT NULL,
-  seen_run TEXT,
-  PRIMARY KEY (connection, remote_id)
-) STRICT;`;
-}
-
-interface TableStatements {
-  find: StatementSync;
-  insert: StatementSync;
-  update: StatementSync;
-  /** Notes a record as seen by a run without changing it. */
-  seen: StatementSync;
-}
-
-interface RawStatements {
-  find: StatementSync;
-  upsert: StatementSync;
-  seen: StatementSync;
-}
 
 interface FailedRecordRow {
   id: number;
@@ -125,11 +70,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
   readonly stateStore: StateStore = this;
   readonly path: string;
   readonly #db: DatabaseSync;
-  readonly #tables = new Map<string, TableStatements>();
-  readonly #raws = new Map<string, RawStatements>();
-  readonly #insertFailure: StatementSync;
+  readonly #tables: SqliteTables;
   readonly #upsertState: StatementSync;
-  readonly #enqueue: StatementSync;
   readonly #outbox: string | undefined;
   readonly #now: () => Date;
   #open = true;
@@ -157,14 +99,8 @@ export class SqliteStore implements Destination, StateStore, RunLog {
         hint: 'Upgrade @pullpush/sync (or the pullpush CLI) to read this file.',
       });
     } else if (Number(row.value) < SCHEMA_VERSION) this.#upgrade(Number(row.value));
-    // Prepared once: every batch uses them.
-    this.#insertFailure = this.#db.prepare(
-      'INSERT INTO pullpush_failed_records (run_id, connector, connection, stream, remote_id, message, issues, native, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.#enqueue = this.#db.prepare('INSERT INTO pullpush_outbox (flow, key, canonical_type, event_id, deleted, data, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.#upsertState = this.#db.prepare(
-      'INSERT INTO pullpush_state (connector, connection, stream, state, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, connection, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
-    );
+    this.#tables = new SqliteTables(this.#db, this.path);
+    this.#upsertState = this.#db.prepare(UPSERT_STATE);
   }
 
   /** Brings a file of an older layout up to date, in one transaction. */
@@ -193,45 +129,17 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     if (!this.#open) throw new PullPushError(SyncErrorCode.Closed, `The SQLite store ${this.path} is closed.`, { hint: 'Open the file again.' });
   }
 
-  #statements(canonicalType: string): TableStatements {
-    let statements = this.#tables.get(canonicalType);
-    if (!statements) {
-      const table = tableNameOf(canonicalType);
-      this.#db.exec(recordTable(table));
-      const columns = 'canonical_version, data, connector, connection, stream, remote_id, updated_at, deleted, event_id, synced_at, seen_run';
-      statements = {
-        find: this.#db.prepare(`SELECT event_id, deleted, updated_at FROM "${table}" WHERE key = ?`),
-        insert: this.#db.prepare(`INSERT INTO "${table}" (key, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-        update: this.#db.prepare(`UPDATE "${table}" SET (${columns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE key = ?`),
-        seen: this.#db.prepare(`UPDATE "${table}" SET seen_run = ? WHERE key = ?`),
-      };
-      this.#tables.set(canonicalType, statements);
-    }
-    return statements;
-  }
-
-  #rawStatements(connector: string, stream: string): RawStatements {
-    const table = rawTableNameOf(connector, stream);
-    let statements = this.#raws.get(table);
-    if (!statements) {
-      this.#db.exec(rawTable(table));
-      statements = {
-        find: this.#db.prepare(`SELECT digest, deleted FROM "${table}" WHERE connection = ? AND remote_id = ?`),
-        upsert: this.#db.prepare(
-          `INSERT INTO "${table}" (connection, remote_id, data, digest, deleted, synced_at, seen_run) VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT (connection, remote_id) DO UPDATE SET data = excluded.data, digest = excluded.digest, deleted = 0, synced_at = excluded.synced_at, seen_run = excluded.seen_run`,
-        ),
-        seen: this.#db.prepare(`UPDATE "${table}" SET seen_run = ? WHERE connection = ? AND remote_id = ?`),
-      };
-      this.#raws.set(table, statements);
-    }
-    return statements;
-  }
-
   /** Records, failures and the checkpoint of one batch, in one transaction. */
   write(batch: Batch): WriteCounts {
     this.#assertOpen();
     const prepared = prepareBatch(batch, this.#now().toISOString(), this.path);
     return this.writePrepared(this.#outbox === undefined ? prepared : { ...prepared, outbox: this.#outbox });
+  }
+
+  /** A prepared batch (see `prepareBatch`) in one transaction: what `write` commits (and the background writer). */
+  writePrepared(batch: PreparedBatch): WriteCounts {
+    this.#assertOpen();
+    return this.#tables.writePrepared(batch);
   }
 
   /**
@@ -243,78 +151,19 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     return this.path === ':memory:' ? undefined : new SqliteBackgroundWriter(this.path, this.#now, this.#outbox);
   }
 
-  /** A prepared batch (see `prepareBatch`) in one transaction: what `write` and the background writer commit. */
-  writePrepared(batch: PreparedBatch): WriteCounts {
-    this.#assertOpen();
-    const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
-    const { syncedAt } = batch;
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      for (const row of batch.rows) {
-        const statements = this.#statements(row.canonicalType);
-        const { key, deleted } = row;
-        const existing = statements.find.get(key) as { event_id: string; deleted: number; updated_at: string | null } | undefined;
-        // An older version than the stored one (an out-of-order or replayed read) never overwrites a newer one.
-        const stored = instant(existing?.updated_at);
-        const incoming = instant(row.updatedAt);
-        if (existing && ((existing.event_id === row.eventId && existing.deleted === deleted) || (stored !== undefined && incoming !== undefined && incoming < stored))) {
-          if (batch.markSeen) statements.seen.run(batch.runId, key);
-          counts.unchanged += 1;
-          continue;
-        }
-        const values = [row.canonicalVersion, row.data, batch.connector, batch.connection, batch.stream, row.remoteId, row.updatedAt, deleted, row.eventId, syncedAt, batch.runId] as const;
-        if (existing) statements.update.run(...values, key);
-        else statements.insert.run(key, ...values);
-        if (batch.outbox !== undefined) this.#enqueue.run(batch.outbox, key, `${row.canonicalType}@${row.canonicalVersion}`, row.eventId, deleted, row.data, syncedAt);
-        if (deleted && !(existing && existing.deleted)) counts.deleted += 1;
-        else if (existing) counts.updated += 1;
-        else counts.inserted += 1;
-      }
-      if (batch.raws.length > 0) this.#writeRaws(batch, counts);
-      for (const failure of batch.failures) {
-        this.#insertFailure.run(batch.runId, batch.connector, batch.connection, batch.stream, failure.remoteId, failure.message, failure.issues, failure.native, syncedAt);
-      }
-      if (batch.state !== undefined) this.#upsertState.run(batch.connector, batch.connection, batch.stream, batch.state, syncedAt);
-      this.#db.exec('COMMIT');
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw new PullPushError(SyncErrorCode.Database, `Writing ${batch.rows.length + batch.raws.length} records of stream ${batch.stream} to ${this.path} failed: ${(error as Error).message}`, {
-        hint: 'Nothing of this batch was written and its checkpoint did not move; rerun the sync once the database is writable.',
-      });
-    }
-    return counts;
-  }
-
-  /** Native records of a raw stream: changed ones (by a digest of their JSON) written, the others counted unchanged. */
-  #writeRaws(batch: PreparedBatch, counts: WriteCounts): void {
-    const statements = this.#rawStatements(batch.connector, batch.stream);
-    for (const raw of batch.raws) {
-      const digest = createHash('sha256').update(raw.data).digest('base64url');
-      const existing = statements.find.get(batch.connection, raw.remoteId) as { digest: string; deleted: number } | undefined;
-      if (existing && existing.digest === digest && existing.deleted === 0) {
-        if (batch.markSeen) statements.seen.run(batch.runId, batch.connection, raw.remoteId);
-        counts.unchanged += 1;
-        continue;
-      }
-      statements.upsert.run(batch.connection, raw.remoteId, raw.data, digest, batch.syncedAt, batch.runId);
-      if (existing) counts.updated += 1;
-      else counts.inserted += 1;
-    }
-  }
-
   /** Marks the stream's records this run did not see as deleted; returns how many. */
   tombstoneUnseen(identity: StreamIdentity, runId: string, canonicalType: string | undefined): number {
     this.#assertOpen();
     const syncedAt = this.#now().toISOString();
     if (canonicalType === undefined) {
       const table = rawTableNameOf(identity.connector, identity.stream);
-      this.#rawStatements(identity.connector, identity.stream);
+      this.#tables.rawStatements(identity.connector, identity.stream);
       return Number(
         this.#db.prepare(`UPDATE "${table}" SET deleted = 1, synced_at = ? WHERE connection = ? AND deleted = 0 AND (seen_run IS NULL OR seen_run != ?)`).run(syncedAt, identity.connection, runId).changes,
       );
     }
     const table = tableNameOf(canonicalType.split('@')[0] as string);
-    this.#statements(canonicalType.split('@')[0] as string);
+    this.#tables.statements(canonicalType.split('@')[0] as string);
     return Number(
       this.#db
         .prepare(

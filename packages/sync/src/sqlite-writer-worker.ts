@@ -1,25 +1,46 @@
 // The background writer's thread (see sqlite-writer.ts): its own connection to the store's file, committing the
-// prepared batches it is sent, in order, each in one transaction; after a failure it commits nothing more.
+// prepared batches it is sent, in order, each in one transaction; after a failure it commits nothing more. It loads
+// the store's tables (sqlite-tables.ts) and not the store: the canonical types are the reading thread's.
+import type { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PullPushError } from '@pullpush/canonical';
-import { joinParts, type PreparedBatch } from './sqlite-rows.ts';
-import { SqliteStore } from './sqlite-store.ts';
+import { PullPushError } from '@pullpush/canonical/errors';
+import { SyncErrorCode } from './errors.ts';
+import type { PreparedBatch } from './sqlite-rows.ts';
+import { openSqliteFile } from './sqlite-file.ts';
+import { SqliteTables } from './sqlite-tables.ts';
 import type { WriterError, WriterReply } from './sqlite-writer.ts';
 
 const port = parentPort as NonNullable<typeof parentPort>;
 
 function described(error: unknown): WriterError {
   if (error instanceof PullPushError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  return { code: 'SYNC_DATABASE', message: (error as Error).message ?? String(error) };
+  return { code: SyncErrorCode.Database, message: (error as Error).message ?? String(error) };
 }
 
-let store: SqliteStore | undefined;
-/** Why nothing more is written: the store could not be opened, or a batch failed. */
+const { path } = workerData as { path: string };
+let db: DatabaseSync | undefined;
+let tables: SqliteTables | undefined;
+/** Why nothing more is written: the file could not be opened, or a batch failed. */
 let refusal: WriterError | undefined;
 try {
-  store = new SqliteStore((workerData as { path: string }).path);
+  // The store opened the file first, and brought its layout up to date.
+  db = openSqliteFile(path);
+  tables = new SqliteTables(db, path);
 } catch (error) {
-  refusal = described(error);
+  db?.close();
+  db = undefined;
+  refusal = {
+    code: SyncErrorCode.Database,
+    message: `Cannot open the SQLite file ${path}: ${(error as Error).message}`,
+    hint: 'Check that the directory is writable and that the file is a SQLite database (or does not exist yet).',
+  };
+}
+
+/** One batch of the parts sent ahead of it (BackgroundWriter.append) and its last part, which has the checkpoint. */
+function joinParts(parts: readonly PreparedBatch[], last: PreparedBatch): PreparedBatch {
+  if (parts.length === 0) return last;
+  const all = [...parts, last];
+  return { ...last, rows: all.flatMap((part) => part.rows), raws: all.flatMap((part) => part.raws), failures: all.flatMap((part) => part.failures) };
 }
 
 /**
@@ -30,7 +51,7 @@ let parts: PreparedBatch[] = [];
 
 port.on('message', (message: { id: number; batch: PreparedBatch } | { part: PreparedBatch } | { close: true }) => {
   if ('close' in message) {
-    store?.close();
+    db?.close();
     port.close();
     return;
   }
@@ -40,12 +61,12 @@ port.on('message', (message: { id: number; batch: PreparedBatch } | { part: Prep
   }
   const batch = joinParts(parts, message.batch);
   parts = [];
-  if (refusal || !store) {
-    port.postMessage({ id: message.id, error: refusal ?? { code: 'SYNC_DATABASE', message: 'The store is not open.' } } satisfies WriterReply);
+  if (refusal || !tables) {
+    port.postMessage({ id: message.id, error: refusal ?? { code: SyncErrorCode.Database, message: 'The store is not open.' } } satisfies WriterReply);
     return;
   }
   try {
-    port.postMessage({ id: message.id, counts: store.writePrepared(batch) } satisfies WriterReply);
+    port.postMessage({ id: message.id, counts: tables.writePrepared(batch) } satisfies WriterReply);
   } catch (error) {
     const failure = described(error);
     port.postMessage({ id: message.id, error: failure } satisfies WriterReply);

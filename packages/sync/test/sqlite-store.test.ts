@@ -1,9 +1,10 @@
 // The SQLite store on real files: upsert by canonical key with insert/update/unchanged/tombstone counts, newer
 // versions never overwritten by older ones, checkpoints committed with their records (or not at all), failed
 // records kept, runs logged, and a file from a newer layout refused.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { createCanonicalEvent } from '@pullpush/canonical';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -187,6 +188,22 @@ describe('SqliteStore state and runs', () => {
 });
 
 describe('SqliteStore background writer', () => {
+  it("runs on a thread that loads the store's tables, not the canonical types (a thread is started per stream)", () => {
+    // What the thread imports, followed through this package's modules; type-only imports are erased.
+    const visited = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (visited.has(file)) return;
+      visited.add(file);
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*? from '([^']+)';/gms)) {
+        if (specifier?.startsWith('.')) visit(resolve(dirname(file), specifier));
+        else packages.add(specifier as string);
+      }
+    };
+    visit(fileURLToPath(new URL('../src/sqlite-writer-worker.ts', import.meta.url)));
+    expect([...packages].sort()).toEqual(['@pullpush/canonical/errors', 'node:crypto', 'node:sqlite', 'node:worker_threads']);
+  });
+
   it('commits batches in order on its own thread, with their checkpoints, and writes nothing after a failed one', async () => {
     const store = open();
     // The table exists, and a trigger makes the database refuse customer 2, as a full disk or a constraint would.
