@@ -8,7 +8,7 @@
  * object of that place directly in the old generation. A read's records live for about one page, so the decision
  * depends on when a collection happens to fall: in some runs V8 took it for the mapping's objects, which then lived
  * until the next full collection and kept the young objects they point to alive as well. Such a run spent up to 30 %
- * more CPU (a 100,000-order sync into SQLite: 6.6–7.1 s against 5.4–5.9 s, and 10–13 times the time in
- * collections); without pretenuring every run is the fast one.
+ * more CPU (a 100,000-order sync into SQLite: 6.6–7.1 s against 5.4–5.9 s, with 3 times the collection pauses and
+ * 10–13 times the collectors' background work); without pretenuring every run is the fast one.
  */
 export const STREAMING_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];

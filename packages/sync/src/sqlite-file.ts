@@ -1,11 +1,20 @@
 // A connection to one of the sync's SQLite files (a store, a flow's outbox), set up the same way whichever opens
 // the file first.
 import { DatabaseSync } from 'node:sqlite';
+import { PullPushError } from '@pullpush/canonical/errors';
+import { SyncErrorCode } from './errors.ts';
 
 /** The page size of a new file. */
 const PAGE_SIZE = 16_384;
 /** WAL size at which it is checkpointed into the file. */
 const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/** Why a store's file could not be opened or set up, naming it. */
+export function cannotOpen(path: string, error: unknown): PullPushError {
+  return new PullPushError(SyncErrorCode.Database, `Cannot open the SQLite file ${path}: ${(error as Error).message}`, {
+    hint: 'Check that the directory is writable and that the file is a SQLite database (or does not exist yet).',
+  });
+}
 
 /** Opens (or creates) a SQLite file for a sync: WAL, pages of 16 KiB when new, a checkpoint every 64 MiB of WAL. */
 export function openSqliteFile(path: string): DatabaseSync {

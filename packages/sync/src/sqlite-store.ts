@@ -10,7 +10,7 @@ import type { StreamState } from '@pullpush/engine';
 import type { BackgroundWriter, Batch, Destination, StateStore, StoredState, StreamIdentity, WriteCounts } from './destination.ts';
 import { prepareBatch, type PreparedBatch } from './sqlite-rows.ts';
 import { SqliteTables, tableNameOf, rawTableNameOf, UPSERT_STATE } from './sqlite-tables.ts';
-import { openSqliteFile } from './sqlite-file.ts';
+import { cannotOpen, openSqliteFile } from './sqlite-file.ts';
 import { SqliteBackgroundWriter } from './sqlite-writer.ts';
 import { OUTBOX_TABLES } from './outbox.ts';
 import { SyncErrorCode } from './errors.ts';
@@ -87,9 +87,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
       this.#db.exec(META_TABLES);
       this.#db.exec(OUTBOX_TABLES);
     } catch (error) {
-      throw new PullPushError(SyncErrorCode.Database, `Cannot open the SQLite file ${this.path}: ${(error as Error).message}`, {
-        hint: 'Check that the directory is writable and that the file is a SQLite database (or does not exist yet).',
-      });
+      throw cannotOpen(this.path, error);
     }
     const row = this.#db.prepare("SELECT value FROM pullpush_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
     if (!row) this.#db.prepare("INSERT INTO pullpush_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
@@ -136,7 +134,7 @@ export class SqliteStore implements Destination, StateStore, RunLog {
     return this.writePrepared(this.#outbox === undefined ? prepared : { ...prepared, outbox: this.#outbox });
   }
 
-  /** A prepared batch (see `prepareBatch`) in one transaction: what `write` commits (and the background writer). */
+  /** A prepared batch (see `prepareBatch`) in one transaction: what `write` commits. */
   writePrepared(batch: PreparedBatch): WriteCounts {
     this.#assertOpen();
     return this.#tables.writePrepared(batch);

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PullPushError } from '@pullpush/canonical/errors';
 import { SyncErrorCode } from './errors.ts';
 import type { PreparedBatch } from './sqlite-rows.ts';
-import { openSqliteFile } from './sqlite-file.ts';
+import { cannotOpen, openSqliteFile } from './sqlite-file.ts';
 import { SqliteTables } from './sqlite-tables.ts';
 import type { WriterError, WriterReply } from './sqlite-writer.ts';
 
@@ -29,11 +29,7 @@ try {
 } catch (error) {
   db?.close();
   db = undefined;
-  refusal = {
-    code: SyncErrorCode.Database,
-    message: `Cannot open the SQLite file ${path}: ${(error as Error).message}`,
-    hint: 'Check that the directory is writable and that the file is a SQLite database (or does not exist yet).',
-  };
+  refusal = described(cannotOpen(path, error));
 }
 
 /** One batch of the parts sent ahead of it (BackgroundWriter.append) and its last part, which has the checkpoint. */

@@ -152,10 +152,10 @@ describe('SqliteStore state and runs', () => {
     const store = open('new.db');
     // Seven 2 KB records: in 4 KiB pages each took a page of its own.
     store.write(batch(Array.from({ length: 7 }, (_, index) => customer(String(index), '2026-01-01T00:00:00Z', { note: 'x'.repeat(1900) }))));
-    const pragma = (name: string) => Object.values(store.database.prepare(`PRAGMA ${name}`).get() as object)[0];
-    expect(pragma('page_size')).toBe(16_384);
+    const pragma = (of: SqliteStore, name: string) => Object.values(of.database.prepare(`PRAGMA ${name}`).get() as object)[0];
+    expect(pragma(store, 'page_size')).toBe(16_384);
     // A checkpoint every 64 MiB of WAL, in pages of that size.
-    expect(pragma('wal_autocheckpoint')).toBe(4096);
+    expect(pragma(store, 'wal_autocheckpoint')).toBe(4096);
     expect(store.database.prepare("SELECT count(*) AS pages FROM dbstat WHERE name = 'commerce_customer' AND pagetype = 'leaf'").get()).toEqual({ pages: 1 });
 
     const path = join(dir, 'old.db');
@@ -164,8 +164,8 @@ describe('SqliteStore state and runs', () => {
     db.close();
     const old = open('old.db');
     old.write(batch([customer('1', '2026-01-01T00:00:00Z')]));
-    expect(Object.values(old.database.prepare('PRAGMA page_size').get() as object)[0]).toBe(4096);
-    expect(Object.values(old.database.prepare('PRAGMA wal_autocheckpoint').get() as object)[0]).toBe(16_384);
+    expect(pragma(old, 'page_size')).toBe(4096);
+    expect(pragma(old, 'wal_autocheckpoint')).toBe(16_384);
   });
 
   it('refuses a file written by a newer layout, and a closed store', () => {
@@ -188,6 +188,15 @@ describe('SqliteStore state and runs', () => {
 });
 
 describe('SqliteStore background writer', () => {
+  /** A store with its table made by a first batch, and its background writer, which takes parts ahead of a batch. */
+  function storeWithWriter() {
+    const store = open();
+    store.write(batch([customer('0', '2026-01-01T00:00:00Z')]));
+    const writer = store.openBackgroundWriter();
+    if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
+    return { store, writer: writer as typeof writer & { append: NonNullable<typeof writer.append> } };
+  }
+
   it("runs on a thread that loads the store's tables, not the canonical types (a thread is started per stream)", () => {
     // What the thread imports, followed through this package's modules; type-only imports are erased.
     const visited = new Set<string>();
@@ -226,10 +235,7 @@ describe('SqliteStore background writer', () => {
   });
 
   it('writes the parts sent ahead of a batch in its transaction, all of them or none', async () => {
-    const store = open();
-    store.write(batch([customer('0', '2026-01-01T00:00:00Z')]));
-    const writer = store.openBackgroundWriter();
-    if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
+    const { store, writer } = storeWithWriter();
     const cursor = (at: string) => ({ partitions: { '': { cursor: at } } });
     writer.append(batch([customer('1', '2026-01-01T00:00:00Z')]));
     writer.append(batch([customer('2', '2026-01-02T00:00:00Z')]));
@@ -247,10 +253,7 @@ describe('SqliteStore background writer', () => {
   });
 
   it('a part JSON cannot hold fails the batch it belongs to, naming its stream', async () => {
-    const store = open();
-    store.write(batch([customer('0', '2026-01-01T00:00:00Z')]));
-    const writer = store.openBackgroundWriter();
-    if (!writer?.append) throw new Error('the SQLite writer takes parts ahead of a batch');
+    const { store, writer } = storeWithWriter();
     writer.append(batch([customer('1', '2026-01-01T00:00:00Z')], { raws: [{ remoteId: '1', record: { count: 10n } }] }));
     await expect(writer.write(batch([customer('2', '2026-01-01T00:00:00Z')]))).rejects.toMatchObject({ code: 'SYNC_DATABASE', message: expect.stringContaining('stream customers') });
     await writer.close();
