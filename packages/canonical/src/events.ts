@@ -88,9 +88,17 @@ interface RecordLike {
   raw?: unknown;
 }
 
+// The last source made: a read makes the same one for every record of a stream.
+let lastSource: { connector: string; connection: string; stream: string; source: string } | undefined;
+
 /** `pullpush://<connector>/<connection>/<stream>`, each part percent-encoded. */
 export function canonicalSource(remote: RecordLike['remote']): string {
-  return `pullpush://${[remote.connector, remote.connection, remote.stream].map(encodeURIComponent).join('/')}`;
+  const { connector, connection, stream } = remote;
+  const last = lastSource;
+  if (last !== undefined && connector === last.connector && connection === last.connection && stream === last.stream) return last.source;
+  const source = `pullpush://${[connector, connection, stream].map(encodeURIComponent).join('/')}`;
+  lastSource = { connector, connection, stream, source };
+  return source;
 }
 
 /** A UUID-shaped id (RFC 9562 version 8, name-based via SHA-256) of the given parts. */

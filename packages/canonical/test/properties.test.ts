@@ -1,7 +1,9 @@
 // Property-based checks: validation never throws, keys and event ids depend only on content.
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalKey, createCanonicalEvent, listCanonicalTypes, typeRef, validateCanonical } from '../src/index.ts';
+import { compiledValidator, createCanonicalAjv } from '../src/validate.ts';
 import { shopifyLikeOrder } from './fixtures/commerce-order.ts';
 
 const refs = listCanonicalTypes().map(typeRef);
@@ -52,6 +54,37 @@ describe('validateCanonical (properties)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// Every fixture record, whatever its type: a record of one type is a plausible wrong value for another.
+const folder = new URL('./fixtures/', import.meta.url);
+const modules = await Promise.all(readdirSync(folder).map((file) => import(new URL(file, folder).href) as Promise<Record<string, () => unknown>>));
+const fixtures = modules.flatMap((module) => Object.values(module).map((make) => make()));
+
+describe('the validators generated ahead of time (properties)', () => {
+  const ajv = createCanonicalAjv();
+  const fromSource = new Map(listCanonicalTypes().map((definition) => [typeRef(definition), ajv.compile(definition.schema)]));
+  const outcome = (validate: (value: unknown) => boolean, value: unknown) => {
+    const valid = validate(value);
+    return { valid, errors: valid ? null : (validate as unknown as { errors: unknown }).errors };
+  };
+
+  it('report what Ajv compiling the type reports, on fixtures with any field replaced or removed', () => {
+    // An undefined member is a missing one to a validator.
+    const replacements = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined));
+    fc.assert(
+      fc.property(fc.constantFrom(...listCanonicalTypes()), fc.constantFrom(...fixtures), fc.array(fc.nat(), { maxLength: 4 }), replacements, (definition, fixture, choices, replacement) => {
+        const value = choices.length === 0 ? fixture : mutate(fixture, choices, replacement);
+        expect(outcome(compiledValidator(definition), value)).toEqual(outcome(fromSource.get(typeRef(definition)) as (value: unknown) => boolean, value));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('are what validation uses for the built-in types, and each fixture is valid as one of them', () => {
+    for (const definition of listCanonicalTypes()) expect(compiledValidator(definition)).not.toBe(fromSource.get(typeRef(definition)));
+    expect(fixtures.filter((fixture) => listCanonicalTypes().some((definition) => compiledValidator(definition)(fixture))).length).toBe(fixtures.length);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { canonicalJsonSchema, listCanonicalTypes, renderCanonicalReference, typeRef } from '../src/index.ts';
+import { generatedValidatorFiles } from '../src/standalone.ts';
 
 describe('REFERENCE.md', () => {
   it('is current (regenerate with `npm run generate -w @pullpush/canonical`)', async () => {
@@ -12,6 +13,12 @@ describe('REFERENCE.md', () => {
   it('documents at least 17 types with a table each', () => {
     const reference = renderCanonicalReference(listCanonicalTypes());
     expect(reference.match(/^\| field \| type \| required \| description \|$/gm)?.length).toBeGreaterThanOrEqual(17);
+  });
+});
+
+describe('generated validators', () => {
+  it.each(Object.entries(generatedValidatorFiles()))('%s is current (regenerate with `npm run generate -w @pullpush/canonical`)', async (path, content) => {
+    expect(await readFile(new URL(`../${path}`, import.meta.url), 'utf8')).toBe(content);
   });
 });
 

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { definitionJsonSchema, flowJsonSchema, generatedSchemaFiles, migrateDefinition, type DslMigration } from '../src/index.ts';
+import { generatedValidatorFiles } from '../src/validate/standalone.ts';
 import { shopDefinition } from './fixtures.ts';
 
 describe('published JSON Schemas', () => {
-  it.each(Object.entries(generatedSchemaFiles()))('%s equals the TypeBox source (regenerate with `npm run generate -w @pullpush/schema`)', async (path, content) => {
+  it.each(Object.entries({ ...generatedSchemaFiles(), ...generatedValidatorFiles() }))('%s equals the TypeBox source (regenerate with `npm run generate -w @pullpush/schema`)', async (path, content) => {
     expect(await readFile(new URL(`../${path}`, import.meta.url), 'utf8')).toBe(content);
   });
 

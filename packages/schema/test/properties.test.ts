@@ -1,8 +1,13 @@
 // Properties of the validator over arbitrary input: it never throws, and every problem points at a place
 // that exists in the document (or, for problems about something absent, at where it belongs).
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DslCode, validateDefinition, validateDefinitionText, validateFlow, type Problem, type ValidationResult } from '../src/index.ts';
+import { ConnectorDefinition } from '../src/dsl/definition.ts';
+import { Flow } from '../src/dsl/flow.ts';
+import { JSON_SCHEMA_DIALECT } from '../src/json-schema.ts';
+import { createDslAjv, dslValidators } from '../src/validate/structural.ts';
 import { shopDefinition } from './fixtures.ts';
 
 // Fixed seeds: the runs are the same on every machine and every time.
@@ -248,6 +253,41 @@ describe('validateDefinition never throws', () => {
       }),
       { ...RUNS, numRuns: 200 },
     );
+  });
+});
+
+describe('the validators generated ahead of time', () => {
+  // Ajv compiling the TypeBox source now, as the validators were compiled before they were generated.
+  const ajv = createDslAjv({ optimize: false });
+  const fromSource = { definition: ajv.compile(ConnectorDefinition), flow: ajv.compile(Flow), metaSchema: ajv.getSchema(JSON_SCHEMA_DIALECT) as ValidateFunction };
+  /** The verdict and every error, schemas compared by value (the generated code holds copies). */
+  const outcome = (validate: ValidateFunction, document: unknown) => {
+    const valid = validate(document);
+    return { valid, errors: valid ? null : (JSON.parse(JSON.stringify(validate.errors)) as unknown) };
+  };
+  /** Config schemas: objects with the keywords of JSON Schema, or arbitrary members. */
+  const configSchema = fc.oneof(
+    fc.dictionary(fc.constantFrom('type', 'properties', 'items', 'required', 'minimum', '$defs', '$ref', 'anyOf', 'enum', 'const', 'format', 'additionalProperties', '$dynamicRef', 'secret'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
+    fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }),
+  );
+
+  it('report what Ajv compiling the source reports, on mutated definitions, arbitrary JSON and config schemas', () => {
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.jsonValue({ maxDepth: 4 }), configSchema, (mutations, value, config) => {
+        const { document } = mutated(mutations);
+        expect(outcome(dslValidators().definition, document)).toEqual(outcome(fromSource.definition, document));
+        expect(outcome(dslValidators().definition, value)).toEqual(outcome(fromSource.definition, value));
+        expect(outcome(dslValidators().flow, value)).toEqual(outcome(fromSource.flow, value));
+        expect(outcome(dslValidators().metaSchema, config)).toEqual(outcome(fromSource.metaSchema, config));
+      }),
+      RUNS,
+    );
+  });
+
+  it('accept the valid definition and report a misspelled key with its schema', () => {
+    expect(dslValidators().definition(shopDefinition())).toBe(true);
+    expect(dslValidators().definition({ ...shopDefinition(), strems: {} })).toBe(false);
+    expect(dslValidators().definition.errors).toContainEqual(expect.objectContaining({ keyword: 'additionalProperties', params: { additionalProperty: 'strems' }, parentSchema: expect.objectContaining({ properties: expect.objectContaining({ streams: expect.anything() }) }) }));
   });
 });
 

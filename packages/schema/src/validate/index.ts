@@ -1,13 +1,11 @@
 // validateDefinition and validateFlow: structural (JSON Schema) and semantic problems, all at once.
 import type { CanonicalRegistry } from '@pullpush/canonical';
-import { ConnectorDefinition } from '../dsl/definition.ts';
-import { Flow } from '../dsl/flow.ts';
 import { flowProblems } from './flow.ts';
 import { DslCode, type Problem, type ValidationResult } from './problems.ts';
 import { depthProblem } from './depth.ts';
 import { definitionProblems } from './semantic.ts';
 import { isObject } from './sites.ts';
-import { compileDsl, structuralProblems } from './structural.ts';
+import { dslValidators, structuralProblems } from './structural.ts';
 
 export interface ValidateOptions {
   /** Canonical types to check against (default: @pullpush/canonical's default registry). */
@@ -39,7 +37,7 @@ export function validateDefinition(doc: unknown, options: ValidateOptions = {}):
   if (!isObject(doc)) return notADocument('connector definition');
   const deep = depthProblem(doc);
   if (deep) return result([deep]);
-  const validate = compileDsl(ConnectorDefinition);
+  const validate = dslValidators().definition;
   const structural = validate(doc) ? [] : structuralProblems(validate.errors);
   return result([...structural, ...definitionProblems(doc, options)]);
 }
@@ -49,7 +47,7 @@ export function validateFlow(doc: unknown, options: ValidateFlowOptions = {}): V
   if (!isObject(doc)) return notADocument('flow');
   const deep = depthProblem(doc);
   if (deep) return result([deep]);
-  const validate = compileDsl(Flow);
+  const validate = dslValidators().flow;
   const structural = validate(doc) ? [] : structuralProblems(validate.errors);
   return result([...structural, ...flowProblems(doc, options)]);
 }

@@ -1,7 +1,9 @@
 // Semantic rules: what JSON Schema cannot say. Each rule reads the document defensively (it may be
 // structurally invalid) and reports problems at JSON pointers.
 import { defaultRegistry, type CanonicalRegistry, type CanonicalTypeDefinition } from '@pullpush/canonical';
-import { dslAjv } from './structural.ts';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { JSON_SCHEMA_DIALECT } from '../json-schema.ts';
+import { dslValidators, dslAjv } from './structural.ts';
 import { checkSite, type ExpressionFindings } from './expressions.ts';
 import { ENGINE_FIELDS, fieldsThatMustBeMapped, fieldSchema, siblingFields } from './canonical-fields.ts';
 import { DslCode, pointerOf, withSuggestion, type Problem } from './problems.ts';
@@ -24,17 +26,25 @@ function configRules(doc: Json, problems: Problem[]): { keys: string[]; secrets:
   if (!isObject(config)) return { keys: [], secrets: new Set() };
   // Checked against the JSON Schema meta-schema, not compiled: definitions come and go, compiled schemas stay cached.
   let valid: unknown;
-  try {
-    valid = dslAjv().validateSchema(config);
-  } catch (error) {
-    // Ajv throws on a non-string $schema or one naming a meta-schema it does not know (draft-07).
-    valid = true;
-    problems.push({ code: DslCode.InvalidConfigSchema, severity: 'error', pointer: '/config/$schema', message: `the config schema cannot be checked: ${(error as Error).message}`, hint: 'Omit "$schema": config is JSON Schema draft 2020-12.' });
+  let errors: ErrorObject[] | null | undefined;
+  const dialect = config['$schema'];
+  if (dialect === undefined || dialect === JSON_SCHEMA_DIALECT) {
+    valid = dslValidators().metaSchema(config);
+    errors = dslValidators().metaSchema.errors;
+  } else {
+    try {
+      valid = dslAjv().validateSchema(config);
+      errors = dslAjv().errors;
+    } catch (error) {
+      // Ajv throws on a non-string $schema or one naming a meta-schema it does not know (draft-07).
+      valid = true;
+      problems.push({ code: DslCode.InvalidConfigSchema, severity: 'error', pointer: '/config/$schema', message: `the config schema cannot be checked: ${(error as Error).message}`, hint: 'Omit "$schema": config is JSON Schema draft 2020-12.' });
+    }
   }
   if (!valid) {
     // The meta-schema reports one mistake several times (each branch of its unions); one problem per place.
     const places = new Set<string>();
-    for (const error of dslAjv().errors ?? []) {
+    for (const error of errors ?? []) {
       if (places.has(error.instancePath)) continue;
       places.add(error.instancePath);
       problems.push({ code: DslCode.InvalidConfigSchema, severity: 'error', pointer: `/config${error.instancePath}`, message: `the config schema is not valid JSON Schema: ${error.message ?? error.keyword}`, hint: 'config is a JSON Schema (draft 2020-12) object: { "type": "object", "properties": { … }, "required": [ … ] }.' });
