@@ -4,6 +4,7 @@
 import { canonicalKey, canonicalValidator, PullPushError, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
 import type { FieldMappingSpec, MappingSpec } from '@pullpush/schema';
 import { NOT_SYNC } from './expr/compile.ts';
+import { generateAssembly, generateRootFiller, type AssemblyProgress } from './mapping-assembly.ts';
 import { pointer } from './pointer.ts';
 import type { Bindings, SiteTable } from './sites.ts';
 
@@ -76,9 +77,10 @@ function recordShape(keys: Iterable<string>): Json {
  * Compiles, once per type, what fills in what a source left out: nullable fields null, arrays empty, booleans
  * named deleted false — recursively. Copy on write: objects that need nothing are returned as they are, and
  * nothing is changed in place, because mapped values may be parts of the native record (kept as `raw`).
- * Returns undefined when a schema has nothing to fill. `inPlace` is for the root record, which the mapping built.
+ * Returns undefined when a schema has nothing to fill. `root` is for the root record, which the mapping built and
+ * fills in place, with the members it sets on every record.
  */
-function compileDefaults(schema: Schema, inPlace = false): Filler | undefined {
+function compileDefaults(schema: Schema, root?: { alwaysSet: ReadonlySet<string> }): Filler | undefined {
   const items = arrayItems(schema);
   if (items) {
     const fill = compileDefaults(items);
@@ -98,13 +100,16 @@ function compileDefaults(schema: Schema, inPlace = false): Filler | undefined {
   if (!branch) return undefined;
   const fields: Array<{ name: string; missing?: () => unknown; fill?: Filler }> = [];
   for (const [name, property] of Object.entries(branch['properties'] as Record<string, Schema>)) {
-    const missing = missingValue(branch, name);
+    // A member the mapping always sets is never missing: only what is inside it may need filling.
+    const missing = root?.alwaysSet.has(name) ? undefined : missingValue(branch, name);
     const fill = compileDefaults(property);
     if (missing || fill) fields.push({ name, ...(missing ? { missing } : {}), ...(fill ? { fill } : {}) });
   }
   if (fields.length === 0) return undefined;
-  if (inPlace) {
+  if (root) {
     // The root record is the mapping's own object: filled where it is, without a copy.
+    const generated = generateRootFiller(fields);
+    if (generated) return generated as Filler;
     return (value) => {
       const record = value as Json;
       for (const { name, missing, fill } of fields) {
@@ -212,7 +217,8 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
   }));
   const validate = canonicalValidator(definition);
   const rootSchema = definition.schema as unknown as Schema;
-  const fillDefaults = compileDefaults(rootSchema, true);
+  // Every mapped field's first key is set on every record (undefined becomes null), as are id and remote.
+  const fillDefaults = compileDefaults(rootSchema, { alwaysSet: new Set(['id', 'remote', ...fields.map((field) => field.keys[0] as string)]) });
   // Every key the root record will have, in the order it gets them: identity, mapped fields, defaults, custom, raw.
   const rootKeys = new Set(['id', 'remote', ...fields.map((field) => field.keys[0] as string)]);
   const rootBranch = objectBranch(rootSchema);
@@ -220,6 +226,10 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
   if (custom.length > 0) rootKeys.add('custom');
   if (spec.keepRaw) rootKeys.add('raw');
   const shape = recordShape(rootKeys);
+  const all = [...fields, ...custom];
+  const assemble = generateAssembly(all.map((field, index) => ({ keys: field.keys, custom: index >= fields.length, sync: field.sync as never })));
+  // Where the assembly stopped: read only after it returns or throws, and map() runs to that point without a pause.
+  const progress: AssemblyProgress = { at: 0 };
   const keyPaths = context.primaryKey.map((path) => path.split('.'));
 
   function failure(error: unknown, remoteId: string, producing: string | undefined): MappingResult {
@@ -245,7 +255,6 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
 
   /** Continues a mapping whose field `from` returned a promise: the rest is awaited field by field. */
   async function finishAsync(record: Json, values: Json | undefined, from: number, pending: Promise<unknown>, native: unknown, scope: Bindings<'mapping'>, remoteId: string): Promise<MappingResult> {
-    const all = [...fields, ...custom];
     let producing = all[from]?.pointer;
     try {
       for (let index = from; index < all.length; index += 1) {
@@ -271,6 +280,20 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
       record['id'] = 'pending';
       record['remote'] = { connector: context.connector, connection: context.connection, stream: context.stream, id: remoteId };
       const values: Json | undefined = custom.length > 0 ? {} : undefined;
+      if (assemble) {
+        let stop: number;
+        try {
+          stop = assemble(native, scope, record, values, progress);
+        } catch (error) {
+          return failure(error, remoteId, (all[progress.at] as Field).pointer);
+        }
+        if (stop >= 0) return finishAsync(record, values, stop, (all[stop] as Field).evaluate(native, scope) as Promise<unknown>, native, scope, remoteId);
+        try {
+          return finish(record, values, native, remoteId);
+        } catch (error) {
+          return failure(error, remoteId, undefined);
+        }
+      }
       // The canonical field being produced: a field whose expression throws is the failure's pointer.
       let producing: string | undefined;
       try {

@@ -36,6 +36,28 @@ describe('mapNativeRecord', () => {
     expect(result.fields).toBeGreaterThan(16);
   });
 
+  it('maps alike where code generation is disallowed: the mapping loops over its fields, JSONata evaluates', async () => {
+    // Generated code stores each field through a site of its own; without it the mapping's loop does the same work.
+    // An order that maps, one without fields the mapping reads (null), one that does not validate, one without its
+    // key, one whose custom expression throws.
+    const script = [
+      "import { generateDataset, shopConnectorDefinition } from '@pullpush/testkit';",
+      "import { mapNativeRecord } from './packages/engine/src/index.ts';",
+      'const definition = shopConnectorDefinition();',
+      "definition.streams.orders.mapping.custom = { parity: { expr: \"id = null ? 'none' : id % 2 = 0 ? $error('even ' & $string(id)) : 'odd'\" } };",
+      'const [first, second, third] = generateDataset(3, { orders: 3 }).orders;',
+      'const { email, note, closed_at, ...sparse } = third;',
+      "const natives = [first, sparse, { ...first, currency: 'euros' }, { ...first, id: null }, second];",
+      "const results = await Promise.all(natives.map((native) => mapNativeRecord(definition, 'orders', native, { connection: 'main' })));",
+      'console.log(JSON.stringify(results));',
+    ];
+    const generated = runNodeScript([], script) as Array<{ ok: boolean; record?: Record<string, unknown>; issues?: Array<{ pointer: string }> }>;
+    expect(generated.map((result) => result.ok)).toEqual([true, true, false, false, false]);
+    expect(generated[1]?.record).toMatchObject({ email: null, note: null, closedAt: null });
+    expect(generated.slice(2).map((result) => result.issues?.[0]?.pointer)).toEqual(['/currency', '/remote/id', '/custom/parity']);
+    expect(runNodeScript(['--disallow-code-generation-from-strings'], script)).toEqual(generated);
+  });
+
   it('refuses an unknown stream and a broken definition with coded errors', async () => {
     await expect(mapNativeRecord(definition, 'nope', {})).rejects.toMatchObject({ code: 'ENGINE_UNKNOWN_STREAM', hint: expect.stringContaining('orders') });
     await expect(mapNativeRecord({ ...definition, streams: 'x' }, 'orders', {})).rejects.toMatchObject({ code: 'ENGINE_INVALID_DEFINITION' });
