@@ -308,6 +308,34 @@ describe('pages that end the way real APIs end them', () => {
   });
 });
 
+describe('compressed answers, as most APIs send them', () => {
+  const contacts = (api: TestApi) => definition({ contacts: { request: { path: '/cursor/contacts' }, records: { path: 'data' }, primaryKey: ['id'], pagination: { kind: 'cursor', cursor: { from: 'body', path: 'next_cursor' }, param: query('cursor'), pageSize: { param: query('limit'), value: 10 } } } }, { http: { baseUrl: api.url } });
+
+  it('asks for gzip and deflate (as fetch does over http) and reads what the server compressed', async () => {
+    const api = await serve({ dataset: { contacts: 25 }, compression: 'negotiate' });
+    const connector = await connect(contacts(api), {}, local(api));
+    expect(sortedStrings(remoteIds(await collect(connector.read('contacts'))))).toEqual(sortedStrings(api.data.contacts.map((contact) => contact.id)));
+    expect(new Set(api.requests.map((request) => request.headers['accept-encoding']))).toEqual(new Set(['gzip, deflate']));
+  });
+
+  it('reads an answer compressed although the request did not ask for it (br from a proxy), and error answers too', async () => {
+    const api = await serve({ dataset: { contacts: 25 }, compression: 'br', faults: [{ kind: 'status', status: 404, route: '/cursor/contacts', after: 1 }] });
+    const connector = await connect(contacts(api), {}, local(api));
+    const error = await readError(connector.read('contacts'));
+    expect(error.code).toBe('ENGINE_HTTP_STATUS');
+    expect(error.message).toContain('answered 404');
+    expect(error.message).toContain('injected fault: status 404');
+    expect(api.requests.map((request) => request.status)).toEqual([200, 404]);
+  });
+
+  it('caps what comes out of the decompressor, not what came over the wire (ENGINE_RESPONSE_TOO_LARGE)', async () => {
+    // A page of ten contacts is about 3 KB of JSON and well under 2 KB gzipped.
+    const api = await serve({ dataset: { contacts: 25 }, compression: 'gzip' });
+    const connector = await connect(contacts(api), {}, local(api, { maxResponseBytes: 2048 }));
+    expect((await readError(connector.read('contacts'))).code).toBe('ENGINE_RESPONSE_TOO_LARGE');
+  });
+});
+
 describe('expressions in a connector: their bounds, clock and calendar', () => {
   const doc = (expr: string) =>
     definition(

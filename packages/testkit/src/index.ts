@@ -1,6 +1,7 @@
 // Public entry point of @pullpush/testkit: local HTTP APIs that behave like real SaaS APIs, for tests and demos.
 export { DEFAULT_PUBLIC_ROUTES, startTestApi, type OnRequest, type RecordFields, type TestApi, type TestApiOptions } from './server.ts';
 export { DEFAULT_SITE_TIME_ZONE, type PaginationOptions } from './settings.ts';
+export type { CompressionOption } from './compression.ts';
 export type { RecordedRequest, RequestFilter } from './request-log.ts';
 export { listRoutes, type RouteInfo } from './routes/index.ts';
 export type { ApiStyle } from './http.ts';

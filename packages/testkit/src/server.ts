@@ -18,6 +18,7 @@ import { matchRoute, type Services } from './router.ts';
 import { ROUTES } from './routes/index.ts';
 import { REDMINE_PUBLIC_ROUTES } from './routes/redmine.ts';
 import { sendHuge, sendNothing, sendReply, sendSlowly, sendTruncated } from './send.ts';
+import { compressed, type CompressionOption } from './compression.ts';
 import { resolveSettings, type PaginationOptions } from './settings.ts';
 import { Store } from './store.ts';
 import { parseClientTime } from './time.ts';
@@ -54,6 +55,11 @@ export interface TestApiOptions {
   uniqueWrites?: boolean;
   /** Called before each request is served (after it is logged), awaited: a test changes data here, between requests. */
   onRequest?: OnRequest;
+  /**
+   * Compressed answers: `negotiate` compresses (br, else gzip) when the request accepts it, `gzip` and `br` always.
+   * Default none.
+   */
+  compression?: CompressionOption;
 }
 
 /** A test's hook into every request: `request` is the logged request (its status still 0), `api` the server. */
@@ -234,7 +240,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     }
     if (fault?.kind === 'slowBody') await sendSlowly(res, reply, fault, closing.signal);
     else if (fault?.kind === 'truncatedJson') await sendTruncated(res, reply, fault);
-    else await sendReply(res, reply, closing.signal);
+    else await sendReply(res, compressed(reply, entry.headers['accept-encoding'], options.compression), closing.signal);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -7,6 +7,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { PullPushError } from '@pullpush/canonical';
 import ky, { isForceRetryError, isTimeoutError } from 'ky';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { acceptEncodingFor, decodedBody } from './content-encoding.ts';
 import { EngineErrorCode } from '../errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { PRIVATE_ADDRESS_HINT, type NetworkPolicy } from './policy.ts';
@@ -114,14 +115,12 @@ export interface SendOptions {
 /** Longest error body kept (errors are read for messages and response filters, never whole). */
 const MAX_ERROR_BODY = 64 * 1024;
 
-type ResponseBody = Dispatcher.ResponseData['body'];
-
 // Chunks are kept as the stream gives them and copied once, by Buffer.concat. Leaving the loop early (a throw, a
 // return) ends the iteration, which destroys the body and handles the abort that follows.
-async function readCapped(body: ResponseBody, limit: number, onExceed: () => never): Promise<Buffer> {
+async function readCapped(body: AsyncIterable<Buffer>, limit: number, onExceed: () => never): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
+  for await (const chunk of body) {
     size += chunk.byteLength;
     if (size > limit) onExceed();
     chunks.push(chunk);
@@ -129,10 +128,10 @@ async function readCapped(body: ResponseBody, limit: number, onExceed: () => nev
   return Buffer.concat(chunks);
 }
 
-async function readPrefix(body: ResponseBody, limit: number): Promise<Buffer> {
+async function readPrefix(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
+  for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.byteLength;
     if (size >= limit) return Buffer.concat(chunks).subarray(0, limit);
@@ -150,6 +149,12 @@ function transportError(error: unknown, signal: AbortSignal | undefined): unknow
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof PullPushError) return cause;
   return new TypeError('fetch failed', { cause: error });
+}
+
+/** The request's headers with the Accept-Encoding fetch would add where the request has none. */
+function withAcceptEncoding(headers: Record<string, string>, url: URL): Record<string, string> {
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'accept-encoding') return headers;
+  return { ...headers, 'accept-encoding': acceptEncodingFor(url) };
 }
 
 /** Response headers as fetch gives them: repeated fields appended, so get() joins them with ", ". */
@@ -178,7 +183,7 @@ interface Attempt {
 }
 
 export class HttpClient {
-  readonly #agent: Agent;
+  readonly #agent: Dispatcher;
   readonly #requestCount = { value: 0 };
   readonly policy: NetworkPolicy;
   readonly retry: RetrySettings;
@@ -262,7 +267,7 @@ export class HttpClient {
         // third of the CPU a page of records takes to arrive. Redirects are not followed (handled below).
         response = await undiciRequest(url, {
           method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
+          headers: withAcceptEncoding(request.headers, url),
           ...(request.body === undefined ? {} : { body: request.body }),
           dispatcher: this.#agent,
           ...(signal ? { signal } : {}),
@@ -294,18 +299,20 @@ export class HttpClient {
       // The body is read within the attempt, so the attempt's timeout covers it (a body that stalls times out)
       // and a connection dropped mid-body is a network error that is retried. Error bodies are kept short: they
       // are read for messages and filters, never streamed whole.
+      // Decoded as fetch decodes (error answers too: they are read for messages); the cap applies to what comes out.
       let body: Buffer;
       try {
+        const decoded = decodedBody(response.body, headers.get('content-encoding'), request.method, status) as AsyncIterable<Buffer>;
         body =
           status >= 200 && status < 300
-            ? await readCapped(response.body, this.policy.maxResponseBytes, () => {
+            ? await readCapped(decoded, this.policy.maxResponseBytes, () => {
                 throw new PullPushError(
                   EngineErrorCode.ResponseTooLarge,
                   `The response of ${this.policy.redactor.url(url)} (stream ${request.stream}) exceeds ${this.policy.maxResponseBytes} bytes.`,
                   { hint: 'Ask for smaller pages (pageSize), or raise the response size limit of the application (maxResponseBytes).' },
                 );
               })
-            : await readPrefix(response.body, MAX_ERROR_BODY);
+            : await readPrefix(decoded, MAX_ERROR_BODY);
       } catch (error) {
         throw transportError(error, signal);
       }
