@@ -1,6 +1,7 @@
 // The built-in types' validators as Ajv standalone code: generated ahead of time into
 // generated/type-validators.cjs (`npm run generate`), so no process compiles them when it first validates a
-// record. test/standalone.test.ts fails when the file no longer matches the type definitions.
+// record. reference.test.ts fails when the file no longer matches the type definitions, properties.test.ts when
+// its validators report anything other than what Ajv compiles from them.
 import { _ } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { typeRef } from './definition.ts';

@@ -2,6 +2,7 @@
 // root record's defaults filled. The same work as a loop over the fields, but each field's call and each store
 // has a site of its own: a loop stores through one site for every name, which V8 can only treat as a dictionary
 // lookup (about a microsecond a record). Where the runtime forbids code generation, the mapping loops instead.
+import { CODE_GENERATION } from './code-generation.ts';
 import { NOT_SYNC } from './expr/compile.ts';
 
 type Json = Record<string, unknown>;
@@ -36,15 +37,6 @@ export type Assembly = (native: unknown, bindings: unknown, record: Json, values
 /** Fills the root record's defaults in place. */
 export type RootFiller = (record: Json) => Json;
 
-/** Whether this runtime lets code be generated (a CSP or a Node flag may forbid it). */
-const codeGeneration = ((): boolean => {
-  try {
-    return new Function('return true')() === true;
-  } catch {
-    return false;
-  }
-})();
-
 /** A member access with the name as a string literal: the same member as `object[name]`, through its own site. */
 function member(object: string, name: string): string {
   return `${object}[${JSON.stringify(name)}]`;
@@ -52,7 +44,7 @@ function member(object: string, name: string): string {
 
 /** The generated assembly of these fields, or undefined where code cannot be generated. */
 export function generateAssembly(fields: readonly AssembledField[]): Assembly | undefined {
-  if (!codeGeneration) return undefined;
+  if (!CODE_GENERATION) return undefined;
   const lines = ['let v, o;'];
   fields.forEach((field, index) => {
     lines.push(`progress.at = ${index};`);
@@ -83,7 +75,7 @@ export function generateAssembly(fields: readonly AssembledField[]): Assembly | 
 
 /** The generated filler of the root record's defaults, or undefined where code cannot be generated. */
 export function generateRootFiller(members: readonly DefaultedMember[]): RootFiller | undefined {
-  if (!codeGeneration) return undefined;
+  if (!CODE_GENERATION) return undefined;
   const lines = ['let x;'];
   members.forEach((entry, index) => {
     const at = member('record', entry.name);

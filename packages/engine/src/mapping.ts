@@ -217,10 +217,11 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
   }));
   const validate = canonicalValidator(definition);
   const rootSchema = definition.schema as unknown as Schema;
-  // Every mapped field's first key is set on every record (undefined becomes null), as are id and remote.
-  const fillDefaults = compileDefaults(rootSchema, { alwaysSet: new Set(['id', 'remote', ...fields.map((field) => field.keys[0] as string)]) });
+  // Set on every record: the identity, and each mapped field's first key (undefined becomes null).
+  const alwaysSet = new Set(['id', 'remote', ...fields.map((field) => field.keys[0] as string)]);
+  const fillDefaults = compileDefaults(rootSchema, { alwaysSet });
   // Every key the root record will have, in the order it gets them: identity, mapped fields, defaults, custom, raw.
-  const rootKeys = new Set(['id', 'remote', ...fields.map((field) => field.keys[0] as string)]);
+  const rootKeys = new Set(alwaysSet);
   const rootBranch = objectBranch(rootSchema);
   if (rootBranch) for (const name of Object.keys(rootBranch['properties'] as Schema)) if (missingValue(rootBranch, name)) rootKeys.add(name);
   if (custom.length > 0) rootKeys.add('custom');

@@ -18,6 +18,7 @@
 // code loops except over the arrays of the input, so an evaluation is bounded by the input's size. Where code
 // generation is disallowed (a CSP, `--disallow-code-generation-from-strings`), JSONata evaluates everything.
 import { LinearRegExp } from './bounds.ts';
+import { CODE_GENERATION } from '../code-generation.ts';
 import type { Bindings } from './compile.ts';
 
 /** Thrown inside a fast evaluation to say: let JSONata evaluate this input. */
@@ -716,15 +717,6 @@ class Generator {
   }
 }
 
-/** Whether this runtime lets code be generated (a CSP or a Node flag may forbid it). */
-const codeGeneration = ((): boolean => {
-  try {
-    return new Function('return true')() === true;
-  } catch {
-    return false;
-  }
-})();
-
 /**
  * How deep JSONata's evaluation of a tree can nest at most: one level per object of the tree (JSONata nests one
  * evaluation per node it evaluates, and fewer for the filter objects around predicates), so never less than it.
@@ -744,7 +736,7 @@ function nesting(node: unknown): number {
  * is JSONata's, which reports D1011 where it does.
  */
 export function compileFast(ast: unknown, maxDepth = 0): ((input: unknown, bindings: Bindings) => unknown) | undefined {
-  if (!codeGeneration) return undefined;
+  if (!CODE_GENERATION) return undefined;
   if (maxDepth > 0 && nesting(ast) > maxDepth) return undefined;
   const generator = new Generator();
   const value = generator.node(ast as Node, 'input');
