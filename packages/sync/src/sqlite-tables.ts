@@ -99,7 +99,7 @@ export class SqliteTables {
       const columns = 'canonical_version, data, connector, connection, stream, remote_id, updated_at, deleted, event_id, synced_at, seen_run';
       statements = {
         find: this.#db.prepare(`SELECT event_id, deleted, updated_at FROM "${table}" WHERE key = ?`),
-        insert: this.#db.prepare(`INSERT INTO "${table}" (key, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        insert: this.#db.prepare(`INSERT INTO "${table}" (key, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`),
         update: this.#db.prepare(`UPDATE "${table}" SET (${columns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE key = ?`),
         seen: this.#db.prepare(`UPDATE "${table}" SET seen_run = ? WHERE key = ?`),
       };
@@ -135,18 +135,22 @@ export class SqliteTables {
       for (const row of batch.rows) {
         const statements = this.statements(row.canonicalType);
         const { key, deleted } = row;
-        const existing = statements.find.get(key) as { event_id: string; deleted: number; updated_at: string | null } | undefined;
-        // An older version than the stored one (an out-of-order or replayed read) never overwrites a newer one.
-        const stored = instant(existing?.updated_at);
-        const incoming = instant(row.updatedAt);
-        if (existing && ((existing.event_id === row.eventId && existing.deleted === deleted) || (stored !== undefined && incoming !== undefined && incoming < stored))) {
-          if (batch.markSeen) statements.seen.run(batch.runId, key);
-          counts.unchanged += 1;
-          continue;
-        }
         const values = [row.canonicalVersion, row.data, batch.connector, batch.connection, batch.stream, row.remoteId, row.updatedAt, deleted, row.eventId, syncedAt, batch.runId] as const;
-        if (existing) statements.update.run(...values, key);
-        else statements.insert.run(key, ...values);
+        // A new key is inserted at once (most rows of a first sync are new); a taken one costs that insert what
+        // looking it up first would have cost, and is then compared with what is stored.
+        const inserted = Number(statements.insert.run(key, ...values).changes) > 0;
+        const existing = inserted ? undefined : (statements.find.get(key) as { event_id: string; deleted: number; updated_at: string | null });
+        if (existing) {
+          // An older version than the stored one (an out-of-order or replayed read) never overwrites a newer one.
+          const stored = instant(existing.updated_at);
+          const incoming = instant(row.updatedAt);
+          if ((existing.event_id === row.eventId && existing.deleted === deleted) || (stored !== undefined && incoming !== undefined && incoming < stored)) {
+            if (batch.markSeen) statements.seen.run(batch.runId, key);
+            counts.unchanged += 1;
+            continue;
+          }
+          statements.update.run(...values, key);
+        }
         if (batch.outbox !== undefined) this.#enqueue.run(batch.outbox, key, `${row.canonicalType}@${row.canonicalVersion}`, row.eventId, deleted, row.data, syncedAt);
         if (deleted && !(existing && existing.deleted)) counts.deleted += 1;
         else if (existing) counts.updated += 1;
