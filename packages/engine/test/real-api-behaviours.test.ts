@@ -308,7 +308,7 @@ describe('pages that end the way real APIs end them', () => {
   });
 });
 
-describe('compressed answers, as most APIs send them', () => {
+describe('what fetch did for the engine: compressed answers, default headers', () => {
   const contacts = (api: TestApi) => definition({ contacts: { request: { path: '/cursor/contacts' }, records: { path: 'data' }, primaryKey: ['id'], pagination: { kind: 'cursor', cursor: { from: 'body', path: 'next_cursor' }, param: query('cursor'), pageSize: { param: query('limit'), value: 10 } } } }, { http: { baseUrl: api.url } });
 
   it('asks for gzip and deflate (as fetch does over http) and reads what the server compressed', async () => {
@@ -316,6 +316,17 @@ describe('compressed answers, as most APIs send them', () => {
     const connector = await connect(contacts(api), {}, local(api));
     expect(sortedStrings(remoteIds(await collect(connector.read('contacts'))))).toEqual(sortedStrings(api.data.contacts.map((contact) => contact.id)));
     expect(new Set(api.requests.map((request) => request.headers['accept-encoding']))).toEqual(new Set(['gzip, deflate']));
+  });
+
+  it('sends a User-Agent where the definition sets none (GitHub refuses a request without one); a definition\'s own headers win', async () => {
+    const api = await serve({ dataset: { contacts: 5 } });
+    await collect((await connect(contacts(api), {}, local(api))).read('contacts'));
+    expect(api.requests[0]?.headers).toMatchObject({ accept: 'application/json', 'user-agent': 'pullpush', 'accept-encoding': 'gzip, deflate' });
+    api.resetRequests();
+    const own = contacts(api) as { http: Record<string, unknown> };
+    own.http['headers'] = { 'User-Agent': 'acme-sync/2.0', Accept: 'application/json', 'Accept-Encoding': 'identity' };
+    await collect((await connect(own, {}, local(api))).read('contacts'));
+    expect(api.requests[0]?.headers).toMatchObject({ accept: 'application/json', 'user-agent': 'acme-sync/2.0', 'accept-encoding': 'identity' });
   });
 
   it('reads an answer compressed although the request did not ask for it (br from a proxy), and error answers too', async () => {

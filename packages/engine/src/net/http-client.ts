@@ -151,10 +151,20 @@ function transportError(error: unknown, signal: AbortSignal | undefined): unknow
   return new TypeError('fetch failed', { cause: error });
 }
 
-/** The request's headers with the Accept-Encoding fetch would add where the request has none. */
-function withAcceptEncoding(headers: Record<string, string>, url: URL): Record<string, string> {
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'accept-encoding') return headers;
-  return { ...headers, 'accept-encoding': acceptEncodingFor(url) };
+/** What a request says about its client where the definition says nothing: some APIs (GitHub's) refuse a request without a User-Agent. */
+const USER_AGENT = 'pullpush';
+
+/**
+ * The request's headers with the defaults fetch would add where the request has none of them: Accept,
+ * Accept-Encoding and User-Agent (the client's own name, where fetch sent its library's).
+ */
+function withDefaultHeaders(headers: Record<string, string>, url: URL): Record<string, string> {
+  const given = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  const defaults: Record<string, string> = {};
+  if (!given.has('accept')) defaults['accept'] = '*/*';
+  if (!given.has('accept-encoding')) defaults['accept-encoding'] = acceptEncodingFor(url);
+  if (!given.has('user-agent')) defaults['user-agent'] = USER_AGENT;
+  return { ...defaults, ...headers };
 }
 
 /** Response headers as fetch gives them: repeated fields appended, so get() joins them with ", ". */
@@ -267,7 +277,7 @@ export class HttpClient {
         // third of the CPU a page of records takes to arrive. Redirects are not followed (handled below).
         response = await undiciRequest(url, {
           method: request.method as Dispatcher.HttpMethod,
-          headers: withAcceptEncoding(request.headers, url),
+          headers: withDefaultHeaders(request.headers, url),
           ...(request.body === undefined ? {} : { body: request.body }),
           dispatcher: this.#agent,
           ...(signal ? { signal } : {}),
