@@ -4,6 +4,7 @@
 // lookup (about a microsecond a record). Where the runtime forbids code generation, the mapping loops instead.
 import { CODE_GENERATION } from './code-generation.ts';
 import { NOT_SYNC } from './expr/compile.ts';
+import type { Bindings } from './sites.ts';
 
 type Json = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export interface AssembledField {
   /** A dotted canonical path split once, or (custom) one name under `custom`. */
   keys: readonly string[];
   custom: boolean;
-  sync?: ((record: unknown, bindings: never) => unknown) | undefined;
+  sync?: ((record: unknown, bindings: Bindings<'mapping'>) => unknown) | undefined;
 }
 
 /** A root member the defaults may fill: made when missing, filled inside when present. */
@@ -32,7 +33,7 @@ export interface AssemblyProgress {
  * returns -1 when all were produced synchronously, else the index of the first field that needs its asynchronous
  * evaluation (the caller goes on from there). `progress.at` names the field being produced.
  */
-export type Assembly = (native: unknown, bindings: unknown, record: Json, values: Json | undefined, progress: AssemblyProgress) => number;
+export type Assembly = (native: unknown, bindings: Bindings<'mapping'>, record: Json, values: Json | undefined, progress: AssemblyProgress) => number;
 
 /** Fills the root record's defaults in place. */
 export type RootFiller = (record: Json) => Json;

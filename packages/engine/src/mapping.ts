@@ -4,7 +4,7 @@
 import { canonicalKey, canonicalValidator, PullPushError, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
 import type { FieldMappingSpec, MappingSpec } from '@pullpush/schema';
 import { NOT_SYNC } from './expr/compile.ts';
-import { generateAssembly, generateRootFiller, type AssemblyProgress } from './mapping-assembly.ts';
+import { generateAssembly, generateRootFiller, type AssemblyProgress, type DefaultedMember } from './mapping-assembly.ts';
 import { pointer } from './pointer.ts';
 import type { Bindings, SiteTable } from './sites.ts';
 
@@ -98,7 +98,7 @@ function compileDefaults(schema: Schema, root?: { alwaysSet: ReadonlySet<string>
   }
   const branch = objectBranch(schema);
   if (!branch) return undefined;
-  const fields: Array<{ name: string; missing?: () => unknown; fill?: Filler }> = [];
+  const fields: DefaultedMember[] = [];
   for (const [name, property] of Object.entries(branch['properties'] as Record<string, Schema>)) {
     // A member the mapping always sets is never missing: only what is inside it may need filling.
     const missing = root?.alwaysSet.has(name) ? undefined : missingValue(branch, name);
@@ -228,7 +228,7 @@ export function compileMapping(definition: CanonicalTypeDefinition, spec: Mappin
   if (spec.keepRaw) rootKeys.add('raw');
   const shape = recordShape(rootKeys);
   const all = [...fields, ...custom];
-  const assemble = generateAssembly(all.map((field, index) => ({ keys: field.keys, custom: index >= fields.length, sync: field.sync as never })));
+  const assemble = generateAssembly(all.map((field, index) => ({ keys: field.keys, custom: index >= fields.length, sync: field.sync })));
   // Where the assembly stopped: read only after it returns or throws, and map() runs to that point without a pause.
   const progress: AssemblyProgress = { at: 0 };
   const keyPaths = context.primaryKey.map((path) => path.split('.'));

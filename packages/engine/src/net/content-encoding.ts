@@ -1,6 +1,7 @@
 // Compressed answers (Content-Encoding), decoded as fetch decodes them: gzip, deflate, br and zstd, applied in
-// reverse order of listing, leniently at the end of the data (as cURL and browsers are, since some servers end
-// their streams early). An encoding it does not know leaves the body as it came.
+// reverse order of listing; an encoding it does not know leaves the body as it came. Unlike fetch (and cURL), a
+// stream that ends before its end marker is an error, not the part that arrived: a read must never take part of a
+// page for all of it (a JSON Lines or CSV body cut at a line would parse).
 import { pipeline, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
@@ -10,10 +11,10 @@ const MAX_CODINGS = 5;
 type Decoder = () => NodeJS.ReadWriteStream;
 
 const DECODERS: Readonly<Record<string, Decoder>> = {
-  gzip: () => zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }),
-  'x-gzip': () => zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }),
-  deflate: () => zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }),
-  br: () => zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH }),
+  gzip: () => zlib.createGunzip(),
+  'x-gzip': () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress(),
   ...(typeof zlib.createZstdDecompress === 'function' ? { zstd: () => zlib.createZstdDecompress() } : {}),
 };
 

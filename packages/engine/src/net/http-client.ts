@@ -1,8 +1,8 @@
 // The engine's HTTP layer and the one owner of retries: ky for the attempt loop (backoff with jitter, timeouts, a
 // deadline), a classifier (response filters) judging every attempt, waits the API asks for read in one place
 // (retry-timing.ts); over an undici dispatcher whose DNS lookup refuses private addresses (no DNS-rebinding gap
-// between the check and the connection), with manual redirects (same host only), a cap on every body and a rate
-// limiter per attempt.
+// between the check and the connection), with manual redirects (same host only), compressed answers decoded
+// (content-encoding.ts), a cap on every body and a rate limiter per attempt.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { PullPushError } from '@pullpush/canonical';
 import ky, { isForceRetryError, isTimeoutError } from 'ky';
@@ -309,7 +309,7 @@ export class HttpClient {
       // The body is read within the attempt, so the attempt's timeout covers it (a body that stalls times out)
       // and a connection dropped mid-body is a network error that is retried. Error bodies are kept short: they
       // are read for messages and filters, never streamed whole.
-      // Decoded as fetch decodes (error answers too: they are read for messages); the cap applies to what comes out.
+      // Decoded (content-encoding.ts; error answers too: they are read for messages); the cap counts what comes out.
       let body: Buffer;
       try {
         const decoded = decodedBody(response.body, headers.get('content-encoding'), request.method, status) as AsyncIterable<Buffer>;
