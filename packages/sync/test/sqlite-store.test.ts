@@ -108,6 +108,18 @@ describe('SqliteStore.write', () => {
     expect(store.listTables()).toEqual([{ table: 'commerce_customer', records: 2, deleted: 1 }]);
     expect(tableNameOf('crm.contact-list')).toBe('crm_contact_list');
   });
+
+  it('indexes a record table by canonical key and by source (as PostgreSQL does), and no more', () => {
+    const store = open();
+    store.write(batch([customer('1', '2026-01-01T00:00:00Z')]));
+    const indexes = (store.database.prepare("SELECT name FROM pragma_index_list('commerce_customer') ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
+    // The key's own index (its primary key) and the source's; every further index is paid on each insert.
+    expect(indexes).toEqual(['commerce_customer_source', 'sqlite_autoindex_commerce_customer_1']);
+    const plan = store.database
+      .prepare("EXPLAIN QUERY PLAN SELECT key FROM commerce_customer WHERE connector = 'shop' AND connection = 'main' AND stream = 'customers' AND remote_id = '1'")
+      .all() as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail).join('\n')).toContain('USING INDEX commerce_customer_source');
+  });
 });
 
 describe('SqliteStore state and runs', () => {
