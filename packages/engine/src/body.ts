@@ -62,9 +62,9 @@ export function parseBody(body: Buffer, format: BodyFormat, shownUrl: string, re
 const MAX_ERROR_SNIPPET_SOURCE = 4096;
 
 /**
- * The start of an error answer's body for a message: redacted before it is cut, so a secret across the cut cannot
- * show in part.
+ * The start of an error answer's body for a message, on one line (an HTML or plain-text answer has line breaks):
+ * redacted before it is cut, so a secret across the cut cannot show in part.
  */
 export function bodyExcerpt(body: Buffer, redactor: Redactor): string {
-  return redactor.text(body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)).slice(0, 300);
+  return redactor.text(body.toString('utf8', 0, MAX_ERROR_SNIPPET_SOURCE)).replaceAll(/\s+/g, ' ').trim().slice(0, 300);
 }

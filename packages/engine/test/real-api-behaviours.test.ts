@@ -3,6 +3,9 @@
 // WordPress that puts totals in headers, refuses pages past the last and writes timestamps without a zone, and
 // servers whose data changes while a client pages through it. A read either gets every record or fails.
 import diagnostics from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redmineAuth, redmineConnectorDefinition } from '@pullpush/testkit';
 import { compileConnector, mapNativeRecord, type Connector, type ConnectorOptions } from '../src/index.ts';
@@ -12,6 +15,7 @@ type Json = Record<string, unknown>;
 
 const { serve, keep } = useTestApis();
 const KEY = 'redmine-key-4f0b9a77c2';
+const examplesDir = join(dirname(createRequire(import.meta.url).resolve('@pullpush/schema/package.json')), 'examples');
 
 async function connect(doc: unknown, config: Json, options: ConnectorOptions): Promise<Connector> {
   return keep(await compileConnector(doc, config, options));
@@ -327,6 +331,18 @@ describe('what fetch did for the engine: compressed answers, default headers', (
     own.http['headers'] = { 'User-Agent': 'acme-sync/2.0', Accept: 'application/json', 'Accept-Encoding': 'identity' };
     await collect((await connect(own, {}, local(api))).read('contacts'));
     expect(api.requests[0]?.headers).toMatchObject({ accept: 'application/json', 'user-agent': 'acme-sync/2.0', 'accept-encoding': 'identity' });
+  });
+
+  it("gets past GitHub's refusal of a request without a User-Agent, whose words an empty one shows on one line", async () => {
+    const api = await serve({ dataset: { tickets: 12 } });
+    const github = JSON.parse(readFileSync(join(examplesDir, 'github.json'), 'utf8')) as { http: { headers: Record<string, string> } };
+    const config = { accessToken: 'github_pat_11TESTKIT0123', repositories: api.data.projects.map((project) => project.repository) };
+    const records = remoteIds(await collect((await connect(github, config, local(api))).read('issues')));
+    expect(records.length).toBeGreaterThan(0);
+    github.http.headers['User-Agent'] = '';
+    const error = await readError((await connect(github, config, local(api))).read('issues'));
+    expect(error.code).toBe('ENGINE_HTTP_STATUS');
+    expect(error.message).toMatch(/answered 403 \(stream issues\) — Request forbidden by administrative rules\. Please make sure your request has a User-Agent header \(https:\/\/docs\.github\.com\/[^ ]+\)\.$/);
   });
 
   it('reads an answer compressed although the request did not ask for it (br from a proxy), and error answers too', async () => {

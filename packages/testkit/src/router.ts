@@ -20,6 +20,8 @@ export interface Route {
   style: ApiStyle;
   /** False only for the endpoints that hand out credentials (token, session) and the API description. */
   authenticated: boolean;
+  /** Refuses a request without a User-Agent before anything else, as GitHub does (see routes/github.ts). */
+  userAgentRequired?: true;
   handle(ctx: RequestContext, services: Services): Reply | Promise<Reply>;
 }
 

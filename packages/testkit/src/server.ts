@@ -14,8 +14,9 @@ import { JSON_TYPE, problem, type ApiStyle, type PagingFault, type Reply, type R
 import { Idempotency } from './idempotency.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { RequestLog, type RecordedRequest, type RequestFilter } from './request-log.ts';
-import { matchRoute, type Services } from './router.ts';
+import { matchRoute, type Route, type Services } from './router.ts';
 import { ROUTES } from './routes/index.ts';
+import { userAgentRefusal } from './routes/github.ts';
 import { REDMINE_PUBLIC_ROUTES } from './routes/redmine.ts';
 import { sendHuge, sendNothing, sendReply, sendSlowly, sendTruncated } from './send.ts';
 import { compressed, type CompressionOption } from './compression.ts';
@@ -188,6 +189,17 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const closing = new AbortController();
   let origin = '';
 
+  /** The answer to a request for a route: rate limit, then credentials (or public data), then the handler. */
+  async function admitted(route: Route, ctx: RequestContext, url: URL): Promise<Reply> {
+    const decision = route.authenticated ? limiter?.take() : undefined;
+    if (decision !== undefined && !decision.allowed) return problem(route.style, 429, 'rate_limited', 'Too many requests: wait as Retry-After says.', decision.headers);
+    const refusal = route.authenticated ? auth.check(ctx, route.style) : undefined;
+    // Public data: without valid credentials the route answers what anonymous visitors may see.
+    const anonymous = refusal !== undefined && publicRoutes.some((path) => routeMatches(path, url.pathname));
+    const reply = (anonymous ? undefined : refusal) ?? (await route.handle(anonymous ? { ...ctx, anonymous } : ctx, services));
+    return decision === undefined ? reply : { ...reply, headers: { ...decision.headers, ...reply.headers } };
+  }
+
   async function serve(req: IncomingMessage, res: ServerResponse, entry: RecordedRequest, body: string | undefined, url: URL): Promise<void> {
     const method = entry.method;
     const match = matchRoute(ROUTES, method, url.pathname);
@@ -219,16 +231,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       } else {
         const { route, params } = match;
         const ctx: RequestContext = { method, path: url.pathname, query: url.searchParams, headers: entry.headers, body, origin, params, paging: pagingFaultOf(fault), anonymous: false };
-        const decision = route.authenticated ? limiter?.take() : undefined;
-        if (decision !== undefined && !decision.allowed) {
-          reply = problem(route.style, 429, 'rate_limited', 'Too many requests: wait as Retry-After says.', decision.headers);
-        } else {
-          const refusal = route.authenticated ? auth.check(ctx, route.style) : undefined;
-          // Public data: without valid credentials the route answers what anonymous visitors may see.
-          const anonymous = refusal !== undefined && publicRoutes.some((path) => routeMatches(path, url.pathname));
-          reply = (anonymous ? undefined : refusal) ?? (await route.handle(anonymous ? { ...ctx, anonymous } : ctx, services));
-          if (decision !== undefined) reply = { ...reply, headers: { ...decision.headers, ...reply.headers } };
-        }
+        // Refused at the door, before the request counts against a rate limit or its credentials are checked.
+        if (route.userAgentRequired && (entry.headers['user-agent'] ?? '').trim() === '') reply = userAgentRefusal();
+        else reply = await admitted(route, ctx, url);
       }
     }
 

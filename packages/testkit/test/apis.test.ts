@@ -1,7 +1,7 @@
 // The imitations of real APIs answer the way packages/schema/examples read them: Stripe, GitHub, Jira, Slack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPullRequest, jiraAccountId, startTestApi, stripeCustomerId, type TestApi } from '../src/index.ts';
-import { nextLink, request } from './helpers.ts';
+import { nextLink, rawGet, request } from './helpers.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -95,6 +95,23 @@ describe('GitHub-like /repos/{owner}/{repo}/issues', () => {
     const missing = await request<{ message: string }>(api, '/repos/octocat/hello-world/issues');
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe('Not Found');
+  });
+
+  it('refuses a request without a User-Agent, or with an empty one, as api.github.com does: 403 in HTML, connection closed', async () => {
+    const path = `/repos/${api.data.projects[0]?.repository}/issues`;
+    // node:http sends no User-Agent of its own (fetch sends one).
+    for (const headers of [{}, { 'user-agent': '' }, { 'user-agent': '  ' }]) {
+      const answer = await rawGet(`${api.url}${path}`, headers);
+      expect(answer.status).toBe(403);
+      expect(answer.headers['content-type']).toBe('text/html');
+      expect(answer.headers['connection']).toBe('close');
+      expect(answer.body).toContain('Please make sure your request has a User-Agent header');
+    }
+    const named = await rawGet(`${api.url}${path}`, { 'user-agent': 'acme-sync/2.0' });
+    expect(named.status).toBe(200);
+    expect(Array.isArray(JSON.parse(named.body))).toBe(true);
+    // Only GitHub's routes ask for one.
+    expect((await rawGet(`${api.url}/cursor/contacts`, {})).status).toBe(200);
   });
 });
 

@@ -1,4 +1,5 @@
 // Shared helpers of the testkit tests: JSON requests, walking every pagination style, a strict CSV parser.
+import { get, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { TestApi } from '../src/index.ts';
 
 export interface JsonResponse<T = unknown> {
@@ -19,6 +20,14 @@ export async function request<T = unknown>(api: TestApi | string, path: string, 
     body = undefined;
   }
   return { status: response.status, headers: response.headers, body: body as T, text };
+}
+
+/** A GET by node:http, which sends only the headers given (fetch adds a User-Agent and more of its own). */
+export async function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  const response = await new Promise<IncomingMessage>((resolve, reject) => get(url, { headers }, resolve).on('error', reject));
+  let body = '';
+  for await (const chunk of response) body += String(chunk);
+  return { status: response.statusCode ?? 0, headers: response.headers, body };
 }
 
 export function postJson<T = unknown>(api: TestApi, path: string, value: unknown, headers: Record<string, string> = {}, method = 'POST'): Promise<JsonResponse<T>> {

@@ -6,6 +6,8 @@
 //        &direction=asc|desc (desc)&since&labels&per_page (30, max 100)&page → [ … ] with Link (first/prev/next/last)
 //   GET /repos/{owner}/{repo}/issues/{number}
 //   GET /repos/{owner}/{repo}/issues/{number}/comments  ?since&per_page&page → [ … ] with Link
+// A request without a User-Agent (or with an empty one) is refused before its credentials are looked at: 403, an
+// HTML body and a closed connection, as api.github.com answers it.
 import type { Comment, Project, Ticket, User } from '../data/types.ts';
 import { hashString, stableToken } from '../prng.ts';
 import { intParam, jsonReply, problem, type Reply, type RequestContext } from '../http.ts';
@@ -203,8 +205,17 @@ function listComments(ctx: RequestContext, { store }: Services): Reply {
   return pagedArray(ctx, comments, paging, (item) => item.json);
 }
 
+/** GitHub's answer to a request without a User-Agent (Route.userAgentRequired). */
+export function userAgentRefusal(): Reply {
+  return {
+    status: 403,
+    headers: { 'content-type': 'text/html', connection: 'close' },
+    body: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).\n',
+  };
+}
+
 export const githubRoutes: Route[] = [
-  { method: 'GET', pattern: '/repos/:owner/:repo/issues', style: 'github', authenticated: true, handle: listIssues },
-  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number', style: 'github', authenticated: true, handle: getIssue },
-  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number/comments', style: 'github', authenticated: true, handle: listComments },
+  { method: 'GET', pattern: '/repos/:owner/:repo/issues', style: 'github', authenticated: true, userAgentRequired: true, handle: listIssues },
+  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number', style: 'github', authenticated: true, userAgentRequired: true, handle: getIssue },
+  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number/comments', style: 'github', authenticated: true, userAgentRequired: true, handle: listComments },
 ];
