@@ -113,6 +113,19 @@ describe('GitHub-like /repos/{owner}/{repo}/issues', () => {
     // Only GitHub's routes ask for one.
     expect((await rawGet(`${api.url}/cursor/contacts`, {})).status).toBe(200);
   });
+
+  it('refuses a request without a User-Agent before its credentials are checked or it counts against the rate limit', async () => {
+    const guarded = await startTestApi({ auth: { kind: 'bearer', token: 'github_pat_11TESTKIT0123' }, rateLimit: { requests: 1, perSeconds: 3600, headers: 'x-ratelimit' } });
+    try {
+      const path = `${guarded.url}/repos/${guarded.data.projects[0]?.repository}/issues`;
+      for (let i = 0; i < 3; i++) expect((await rawGet(path, {})).status).toBe(403);
+      const named = await rawGet(path, { 'user-agent': 'acme-sync/2.0', authorization: 'Bearer github_pat_11TESTKIT0123' });
+      expect(named.status).toBe(200);
+      expect(named.headers['x-ratelimit-used']).toBe('1');
+    } finally {
+      await guarded.close();
+    }
+  });
 });
 
 describe('Jira-like /rest/api/3', () => {
