@@ -7,7 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { shopConnectorDefinition, startTestApi, type TestApi, type TestApiOptions } from '@pullpush/testkit';
+import { shopConnectorDefinition, startTestApi, type ShopConnectorOptions, type TestApi, type TestApiOptions } from '@pullpush/testkit';
 import { afterAll } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
@@ -115,8 +115,8 @@ export function canary(prefix = 'sk_canary'): string {
  */
 export type ShopDefinition = ReturnType<typeof shopConnectorDefinition>;
 
-export function shopDefinition(options: { pageSize?: number } = {}, change?: (definition: ShopDefinition) => void): ShopDefinition {
-  const definition = structuredClone(shopConnectorDefinition({ baseUrl: 'https://shop.example.test', pageSize: options.pageSize ?? 100 }));
+export function shopDefinition(options: Omit<ShopConnectorOptions, 'baseUrl'> = {}, change?: (definition: ShopDefinition) => void): ShopDefinition {
+  const definition = structuredClone(shopConnectorDefinition({ baseUrl: 'https://shop.example.test', pageSize: 100, ...options }));
   change?.(definition);
   return definition;
 }

@@ -23,14 +23,16 @@ describe('shopConnectorDefinition', () => {
   it('validates without errors or warnings; only its default plain-http base URL is refused, as the engine may allow', () => {
     expect(validateDefinition(shopConnectorDefinition({ baseUrl: 'https://shop.example.test' }))).toEqual({ ok: true, errors: [], warnings: [] });
     expect(validateDefinition(shopConnectorDefinition({ baseUrl: 'https://shop.example.test', writes: true }))).toEqual({ ok: true, errors: [], warnings: [] });
+    expect(validateDefinition(shopConnectorDefinition({ baseUrl: 'https://shop.example.test', auth: 'oauth2RefreshToken' }))).toEqual({ ok: true, errors: [], warnings: [] });
     const local = validateDefinition(shopConnectorDefinition());
     expect(local.errors.map((problem) => problem.code)).toEqual([DslCode.InsecureBaseUrl]);
     expect(local.warnings).toEqual([]);
   });
 
-  it('takes a page size from 1 to 100', () => {
+  it('takes a page size from 1 to 100, and one of its auth kinds', () => {
     expect(shopConnectorDefinition({ pageSize: 25 }).streams['orders']?.pagination).toMatchObject({ pageSize: { value: 25 } });
     for (const pageSize of [0, 101, 2.5]) expect(() => shopConnectorDefinition({ pageSize })).toThrow(RangeError);
+    expect(() => shopConnectorDefinition({ auth: 'basic' as 'bearer' })).toThrow(/auth must be one of bearer, oauth2RefreshToken, got basic/);
   });
 
   it('passes a read-only test run with the bearer token, and fails auth with another', async () => {
@@ -44,6 +46,22 @@ describe('shopConnectorDefinition', () => {
     const refused = await testConnector(definition, { apiKey: 'wrong' }, LOCAL);
     expect(refused.verdict).toBe('fail');
     expect(refused.auth.ok).toBe(false);
+  });
+
+  it('with auth oauth2RefreshToken, reads with a refresh token the server rotates, handing each new one to onConfigUpdate', async () => {
+    const initial = 'rt-shop-initial-7d1a';
+    const api = await apis.serve({ auth: { kind: 'oauth2RefreshToken', clientId: 'shop-client', clientSecret: 'shop-secret-3e9b', refreshToken: initial, rotate: true } });
+    const config = { clientId: 'shop-client', clientSecret: 'shop-secret-3e9b', refreshToken: initial };
+    const updates: Array<[string, string]> = [];
+    const connector = apis.keep(await compileConnector(shopConnectorDefinition({ baseUrl: api.url, auth: 'oauth2RefreshToken' }), config, { ...LOCAL, onConfigUpdate: (key, value) => void updates.push([key, value]) }));
+    const messages = await collect(connector.read('locations'));
+    expect(ofType(messages, 'failure')).toEqual([]);
+    expect(sortedStrings(remoteIds(messages))).toEqual(sortedStrings(api.data.locations.map((record) => record.id)));
+    expect(api.tokenRequests).toBe(1);
+    expect(updates).toEqual([['refreshToken', api.refreshToken]]);
+    expect(api.refreshToken).not.toBe(initial);
+    // The bearer config is not this connector's: the check fails on the missing client, naming it.
+    await expect(compileConnector(shopConnectorDefinition({ baseUrl: api.url, auth: 'oauth2RefreshToken' }), CONFIG, LOCAL)).rejects.toThrow(/clientId/);
   });
 
   it('reads every stream in full: one record per native record, no failures, unknown stock stays null', async () => {

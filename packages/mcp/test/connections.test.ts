@@ -208,22 +208,7 @@ describe('test_connection, rotate_secret, delete_connection', () => {
   it('writes a refresh token the API rotates back to the connection, sealed, so the next run uses it', async () => {
     const initial = 'rt_canary_initial_61c2';
     const api = await serve({ kind: 'oauth2RefreshToken', clientId: 'cid', clientSecret: 'cs_canary_0b7e', refreshToken: initial, rotate: true });
-    const definition = shopConnectorDefinition({ baseUrl: api.url }) as unknown as Record<string, unknown>;
-    definition['auth'] = {
-      kind: 'oauth2RefreshToken',
-      tokenUrl: '/oauth/token',
-      clientId: '{{ $config.clientId }}',
-      clientSecret: '{{ $config.clientSecret }}',
-      refreshToken: '{{ $config.refreshToken }}',
-      rotation: { configKey: 'refreshToken' },
-    };
-    definition['config'] = {
-      type: 'object',
-      required: ['clientId', 'clientSecret', 'refreshToken'],
-      additionalProperties: false,
-      properties: { clientId: { type: 'string' }, clientSecret: { type: 'string', secret: true }, refreshToken: { type: 'string', secret: true } },
-    };
-    const { ok, server } = await setup(api, definition);
+    const { ok, server } = await setup(api, shopConnectorDefinition({ baseUrl: api.url, auth: 'oauth2RefreshToken' }));
     const created = await ok<{ connection: { config: Record<string, unknown> } }>('create_connection', {
       connection: 'oauth',
       definition: DEFINITION,

@@ -61,6 +61,7 @@ export {
   SHOP_STREAMS,
   shopConnectorDefinition,
   type ShopConnectorConfig,
+  type ShopConnectorOAuthConfig,
   type ShopConnectorOptions,
   type ShopStream,
 } from './shop-connector.ts';

@@ -4,6 +4,7 @@
 // with it instead of each writing their own.
 // Only schema *types* are imported: testkit has no runtime dependency of ours.
 import type { ConnectorDefinition, FieldMappingSpec, StreamSpec } from '@pullpush/schema';
+import { TOKEN_PATH } from './auth.ts';
 import { MAX_PAGE_SIZE } from './routes/styles.ts';
 import { SHOP_WRITES } from './shop-writes.ts';
 
@@ -17,6 +18,11 @@ export interface ShopConnectorOptions {
    * customers, orders and stock levels, with lookups of existing ones (see {@link SHOP_WRITES}). Default false.
    */
   writes?: boolean;
+  /**
+   * How the connector authenticates: `bearer` (default; config {@link ShopConnectorConfig}) or `oauth2RefreshToken`
+   * (config {@link ShopConnectorOAuthConfig}), each against a server started with the `auth` of that kind.
+   */
+  auth?: 'bearer' | 'oauth2RefreshToken';
 }
 
 /**
@@ -26,6 +32,53 @@ export interface ShopConnectorOptions {
 export interface ShopConnectorConfig {
   apiKey: string;
 }
+
+/**
+ * The config of `auth: 'oauth2RefreshToken'`: the client and the refresh token the server was started with
+ * (`auth: { kind: 'oauth2RefreshToken', clientId, clientSecret, refreshToken }`). The connector trades the refresh
+ * token for access tokens at the server's token endpoint; where the server rotates it (`rotate: true`), the engine
+ * hands each new one to `onConfigUpdate('refreshToken', …)` to be stored in place of the old.
+ */
+export interface ShopConnectorOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+const secret = (title: string, description: string) => ({ type: 'string', title, description, minLength: 1, secret: true }) as const;
+
+/** The config schema and auth of each kind the connector offers. */
+const AUTH = {
+  bearer: {
+    config: {
+      type: 'object',
+      required: ['apiKey'],
+      additionalProperties: false,
+      properties: { apiKey: secret('API key', 'The bearer token the testkit server was started with.') },
+    },
+    auth: { kind: 'bearer', token: '{{ $config.apiKey }}' },
+  },
+  oauth2RefreshToken: {
+    config: {
+      type: 'object',
+      required: ['clientId', 'clientSecret', 'refreshToken'],
+      additionalProperties: false,
+      properties: {
+        clientId: { type: 'string', title: 'Client id', description: 'The OAuth client the testkit server was started with.', minLength: 1 },
+        clientSecret: secret('Client secret', "The OAuth client's secret."),
+        refreshToken: secret('Refresh token', 'The refresh token; replaced by each one the server rotates to.'),
+      },
+    },
+    auth: {
+      kind: 'oauth2RefreshToken',
+      tokenUrl: TOKEN_PATH,
+      clientId: '{{ $config.clientId }}',
+      clientSecret: '{{ $config.clientSecret }}',
+      refreshToken: '{{ $config.refreshToken }}',
+      rotation: { configKey: 'refreshToken' },
+    },
+  },
+} as const satisfies Record<NonNullable<ShopConnectorOptions['auth']>, Pick<ConnectorDefinition, 'config' | 'auth'>>;
 
 export const SHOP_CONNECTOR_ID = 'testkit-shop';
 
@@ -227,6 +280,9 @@ export function shopConnectorDefinition(options: ShopConnectorOptions = {}): Con
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new RangeError(`shopConnectorDefinition: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
   }
+  const kind = options.auth ?? 'bearer';
+  if (!Object.hasOwn(AUTH, kind)) throw new RangeError(`shopConnectorDefinition: auth must be one of ${Object.keys(AUTH).join(', ')}, got ${String(kind)}`);
+  const access = AUTH[kind];
   return {
     dsl: 'pullpush/v1',
     id: SHOP_CONNECTOR_ID,
@@ -234,16 +290,9 @@ export function shopConnectorDefinition(options: ShopConnectorOptions = {}): Con
     version: '1.0.0',
     description: "Reads the shop of a @pullpush/testkit server (its generic cursor routes) as commerce.location, product, stocklevel, customer and order records.",
     categories: ['commerce'],
-    config: {
-      type: 'object',
-      required: ['apiKey'],
-      additionalProperties: false,
-      properties: {
-        apiKey: { type: 'string', title: 'API key', description: 'The bearer token the testkit server was started with.', minLength: 1, secret: true },
-      },
-    },
+    config: structuredClone(access.config) as NonNullable<ConnectorDefinition['config']>,
     http: { baseUrl: options.baseUrl ?? DEFAULT_BASE_URL },
-    auth: { kind: 'bearer', token: '{{ $config.apiKey }}' },
+    auth: structuredClone(access.auth) as ConnectorDefinition['auth'],
     // No fixed budget: testkit limits only when started with `rateLimit`, and then says so in RateLimit-* headers,
     // which the engine honours.
     rateLimits: { maxConcurrency: 4 },
