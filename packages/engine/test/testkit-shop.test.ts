@@ -60,7 +60,7 @@ describe('shopConnectorDefinition', () => {
     expect(api.tokenRequests).toBe(1);
     expect(updates).toEqual([['refreshToken', api.refreshToken]]);
     expect(api.refreshToken).not.toBe(initial);
-    // The bearer config is not this connector's: the check fails on the missing client, naming it.
+    // The bearer config is not this connector's: compiling with it is refused, naming the missing clientId.
     await expect(compileConnector(shopConnectorDefinition({ baseUrl: api.url, auth: 'oauth2RefreshToken' }), CONFIG, LOCAL)).rejects.toThrow(/clientId/);
   });
 
