@@ -312,21 +312,24 @@ interface Share {
   fast: number;
 }
 
-function measure(share: Share, source: string, input: unknown, bindings: Record<string, unknown>): void {
+/** Counts the expression in `share`; whether the generated code answered it itself. */
+function measure(share: Share, source: string, input: unknown, bindings: Record<string, unknown>): boolean {
   share.expressions += 1;
   let fast: ReturnType<typeof compileFast>;
   try {
     fast = compileFast(jsonata(source).ast());
   } catch {
-    return; // does not parse
+    return false; // does not parse
   }
-  if (!fast) return;
+  if (!fast) return false;
   share.compiled += 1;
   try {
     fast(input, bindings);
     share.fast += 1;
+    return true;
   } catch (error) {
     if (error !== FALLBACK) throw error;
+    return false;
   }
 }
 
@@ -380,19 +383,29 @@ describe('fast expression compiler', () => {
     'gives the same values and error codes as JSONata for each function of the fast subset on edge-case arguments',
     async () => {
       const share: Share = { expressions: 0, compiled: 0, fast: 0 };
+      /** Calls the generated code answered, by function and number of arguments. */
+      const answered = new Map<string, number>();
       const argument = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...STRINGS) }, { weight: 2, arbitrary: scalar }, fc.string({ unit: 'binary' }), small, fc.constant(undefined));
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...CALLS), fc.tuple(argument, argument, argument), input, async ([fn, arity], args, data) => {
           // Arguments through bindings, so that any value (undefined too: an absent binding) can be one.
           const values = Object.fromEntries(args.flatMap((value, index) => (value === undefined ? [] : [[`a${index}`, value]])));
           const source = `${fn}(${['$a0', '$a1', '$a2'].slice(0, arity).join(', ')})`;
-          measure(share, source, data, values);
+          if (measure(share, source, data, values)) answered.set(`${fn}/${arity}`, (answered.get(`${fn}/${arity}`) ?? 0) + 1);
           expect(await ours(source, data, values)).toEqual(await reference(source, data, values));
         }),
-        { numRuns: RUNS },
+        // Calls are cheap: 10,000 of them take about 2 s.
+        { numRuns: Math.max(RUNS, 10_000) },
       );
-      if (process.env['PULLPUSH_FAST_EXPRESSION_RUNS'] !== undefined) console.log('functions of the fast subset', share);
-      expect(share.fast / share.expressions).toBeGreaterThan(0.4);
+      if (process.env['PULLPUSH_FAST_EXPRESSION_RUNS'] !== undefined) console.log('functions of the fast subset', share, answered);
+      // Every function the fast path compiles is answered by generated code itself (`$split` with a limit the
+      // least: 30–52 times in 10,000 calls, the others about 170–460), and so are most calls it compiles (0.62–0.64).
+      // The share is of compiled calls: against all calls it also varied with how many drew one of the arities left
+      // to JSONata, and a bound of 0.4 there (0.43 on average) failed now and then.
+      const compiledCalls = CALLS.filter(([name, arity]) => (FAST_ARITIES[name] ?? [1]).includes(arity)).map(([name, arity]) => `${name}/${arity}`);
+      for (const call of compiledCalls) expect(answered.get(call) ?? 0, call).toBeGreaterThanOrEqual(10);
+      expect([...answered.keys()].every((call) => compiledCalls.includes(call))).toBe(true);
+      expect(share.fast / share.compiled).toBeGreaterThan(0.55);
     },
     Math.max(300_000, RUNS * 100),
   );
