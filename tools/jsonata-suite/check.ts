@@ -172,7 +172,6 @@ async function checkCase(report: SuiteReport, id: string, expr: string, testCase
 
   let compiled: ReturnType<typeof compileExpression>;
   try {
-    jsonata(expr);
     compiled = compileExpression(expr, id);
   } catch {
     return;

@@ -20,8 +20,8 @@ export interface Route {
   style: ApiStyle;
   /** False only for the endpoints that hand out credentials (token, session) and the API description. */
   authenticated: boolean;
-  /** Refuses a request without a User-Agent before anything else, as GitHub does (see routes/github.ts). */
-  userAgentRequired?: true;
+  /** The answer to a request without a User-Agent (or an empty one), given before anything else: GitHub's routes refuse it. */
+  withoutUserAgent?: () => Reply;
   handle(ctx: RequestContext, services: Services): Reply | Promise<Reply>;
 }
 

@@ -16,7 +16,6 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { RequestLog, type RecordedRequest, type RequestFilter } from './request-log.ts';
 import { matchRoute, type Route, type Services } from './router.ts';
 import { ROUTES } from './routes/index.ts';
-import { userAgentRefusal } from './routes/github.ts';
 import { REDMINE_PUBLIC_ROUTES } from './routes/redmine.ts';
 import { sendHuge, sendNothing, sendReply, sendSlowly, sendTruncated } from './send.ts';
 import { compressed, type CompressionOption } from './compression.ts';
@@ -232,7 +231,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         const { route, params } = match;
         const ctx: RequestContext = { method, path: url.pathname, query: url.searchParams, headers: entry.headers, body, origin, params, paging: pagingFaultOf(fault), anonymous: false };
         // Refused at the door, before the request counts against a rate limit or its credentials are checked.
-        if (route.userAgentRequired && (entry.headers['user-agent'] ?? '').trim() === '') reply = userAgentRefusal();
+        if (route.withoutUserAgent && (entry.headers['user-agent'] ?? '').trim() === '') reply = route.withoutUserAgent();
         else reply = await admitted(route, ctx, url);
       }
     }

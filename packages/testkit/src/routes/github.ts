@@ -205,8 +205,8 @@ function listComments(ctx: RequestContext, { store }: Services): Reply {
   return pagedArray(ctx, comments, paging, (item) => item.json);
 }
 
-/** GitHub's answer to a request without a User-Agent (Route.userAgentRequired). */
-export function userAgentRefusal(): Reply {
+/** GitHub's answer to a request without a User-Agent (Route.withoutUserAgent). */
+function userAgentRefusal(): Reply {
   return {
     status: 403,
     headers: { 'content-type': 'text/html', connection: 'close' },
@@ -215,7 +215,7 @@ export function userAgentRefusal(): Reply {
 }
 
 export const githubRoutes: Route[] = [
-  { method: 'GET', pattern: '/repos/:owner/:repo/issues', style: 'github', authenticated: true, userAgentRequired: true, handle: listIssues },
-  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number', style: 'github', authenticated: true, userAgentRequired: true, handle: getIssue },
-  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number/comments', style: 'github', authenticated: true, userAgentRequired: true, handle: listComments },
+  { method: 'GET', pattern: '/repos/:owner/:repo/issues', style: 'github', authenticated: true, withoutUserAgent: userAgentRefusal, handle: listIssues },
+  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number', style: 'github', authenticated: true, withoutUserAgent: userAgentRefusal, handle: getIssue },
+  { method: 'GET', pattern: '/repos/:owner/:repo/issues/:number/comments', style: 'github', authenticated: true, withoutUserAgent: userAgentRefusal, handle: listComments },
 ];
