@@ -129,6 +129,14 @@ describe('compileCanonicalJson', () => {
       }
     }
     expect(write({ email: 'e', note: 'n' })).toBe('{"email":"e","note":"n"}');
+    // A name the schema does not have, enumerable on Object.prototype: never written, nor taken for a missing member.
+    Object.defineProperty(Object.prototype, 'extra', { value: 'polluted', enumerable: true, configurable: true, writable: true });
+    try {
+      expect(write({ email: 'e', note: 'n' })).toBe('{"email":"e","note":"n"}');
+      expect(write({ note: 'n' })).toBe('{"note":"n"}');
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['extra'];
+    }
   });
 
   it('a digest is the same with or without the type', () => {
