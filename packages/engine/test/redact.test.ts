@@ -55,6 +55,27 @@ describe('Redactor', () => {
     );
   });
 
+  it('finds a secret in a page exactly where it would redact one, with one secret or several, in any case (property)', () => {
+    // finds() decides whether a page's body is redacted before it is parsed: it must agree with text() on every text.
+    const unit = fc.constantFrom(...'aZ09~!()* "\\/+=%é'.split(''));
+    const page = (secrets: string[]) =>
+      fc.tuple(fc.string({ unit }), fc.option(fc.tuple(fc.constantFrom(...secrets), fc.constantFrom('as-is', 'lower', 'upper', 'base64', 'uri')), { nil: undefined }), fc.string({ unit }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit, minLength: 4, maxLength: 16 }), { minLength: 1, maxLength: 3 }).chain((secrets) => fc.tuple(fc.constant(secrets), page(secrets))),
+        ([secrets, [before, pick, after]]) => {
+          const redactor = new Redactor();
+          redactor.add(...secrets);
+          const shapes = { 'as-is': (s: string) => s, lower: (s: string) => s.toLowerCase(), upper: (s: string) => s.toUpperCase(), base64: (s: string) => Buffer.from(s).toString('base64'), uri: encodeURIComponent };
+          const text = `${before}${pick ? shapes[pick[1]](pick[0]) : ''}${after}`;
+          expect(redactor.finds(text), JSON.stringify(text)).toBe(redactor.text(text) !== text);
+          if (pick) expect(redactor.finds(text)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('redacts deep values', () => {
     const redactor = new Redactor();
     redactor.add('tok-123456');
