@@ -4,7 +4,7 @@
 import { canonicalKey, canonicalValidator, PullPushError, type CanonicalTypeDefinition, type Issue } from '@pullpush/canonical';
 import type { FieldMappingSpec, MappingSpec } from '@pullpush/schema';
 import { NOT_SYNC } from './expr/compile.ts';
-import { generateAssembly, generateRootFiller, type AssemblyProgress, type DefaultedMember } from './mapping-assembly.ts';
+import { generateAssembly, generateObjectFiller, generateRootFiller, type AssemblyProgress, type DefaultedMember } from './mapping-assembly.ts';
 import { pointer } from './pointer.ts';
 import type { Bindings, SiteTable } from './sites.ts';
 
@@ -121,6 +121,8 @@ function compileDefaults(schema: Schema, root?: { alwaysSet: ReadonlySet<string>
       return record;
     };
   }
+  const generatedFiller = generateObjectFiller(fields);
+  if (generatedFiller) return generatedFiller;
   return (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
     const record = value as Json;

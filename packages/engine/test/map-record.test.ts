@@ -38,8 +38,9 @@ describe('mapNativeRecord', () => {
 
   it('maps alike where code generation is disallowed: the mapping loops over its fields, JSONata evaluates', async () => {
     // Generated code stores each field through a site of its own; without it the mapping's loop does the same work.
-    // An order that maps, one without fields the mapping reads (null), one that does not validate, one without its
-    // key, one whose custom expression throws.
+    // An order that maps, one without fields the mapping reads (null), one whose address and lines lack members the
+    // defaults fill (copies: the native parts stay as they came), one that does not validate, one without its key,
+    // one whose custom expression throws.
     const script = [
       "import { generateDataset, shopConnectorDefinition } from '@pullpush/testkit';",
       "import { mapNativeRecord } from './packages/engine/src/index.ts';",
@@ -47,15 +48,23 @@ describe('mapNativeRecord', () => {
       "definition.streams.orders.mapping.custom = { parity: { expr: \"id = null ? 'none' : id % 2 = 0 ? $error('even ' & $string(id)) : 'odd'\" } };",
       'const [first, second, third] = generateDataset(3, { orders: 3 }).orders;',
       'const { email, note, closed_at, ...sparse } = third;',
-      "const natives = [first, sparse, { ...first, currency: 'euros' }, { ...first, id: null }, second];",
+      "const partial = { ...first, billing_address: { address1: '1 Rue Neuve', city: 'Lyon' }, line_items: first.line_items.map(({ sku, ...line }) => line) };",
+      'const before = JSON.stringify(partial);',
+      "const natives = [first, sparse, partial, { ...first, currency: 'euros' }, { ...first, id: null }, second];",
       "const results = await Promise.all(natives.map((native) => mapNativeRecord(definition, 'orders', native, { connection: 'main' })));",
-      'console.log(JSON.stringify(results));',
+      'console.log(JSON.stringify({ results, unchanged: JSON.stringify(partial) === before }));',
     ];
-    const generated = runNodeScript([], script) as Array<{ ok: boolean; record?: Record<string, unknown>; issues?: Array<{ pointer: string }> }>;
-    expect(generated.map((result) => result.ok)).toEqual([true, true, false, false, false]);
+    type Mapped = { ok: boolean; record?: Record<string, unknown>; issues?: Array<{ pointer: string }> };
+    const { results: generated, unchanged } = runNodeScript([], script) as { results: Mapped[]; unchanged: boolean };
+    expect(generated.map((result) => result.ok)).toEqual([true, true, true, false, false, false]);
     expect(generated[1]?.record).toMatchObject({ email: null, note: null, closedAt: null });
-    expect(generated.slice(2).map((result) => result.issues?.[0]?.pointer)).toEqual(['/currency', '/remote/id', '/custom/parity']);
-    expect(runNodeScript(['--disallow-code-generation-from-strings'], script)).toEqual(generated);
+    expect(generated[2]?.record).toMatchObject({ billingAddress: { line1: '1 Rue Neuve', city: 'Lyon', line2: null, postalCode: null } });
+    const lines = generated[2]?.record?.['lines'] as Array<{ sku: unknown }>;
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.map((line) => line.sku)).toEqual(lines.map(() => null));
+    expect(unchanged).toBe(true);
+    expect(generated.slice(3).map((result) => result.issues?.[0]?.pointer)).toEqual(['/currency', '/remote/id', '/custom/parity']);
+    expect(runNodeScript(['--disallow-code-generation-from-strings'], script)).toEqual({ results: generated, unchanged });
   });
 
   it('refuses an unknown stream and a broken definition with coded errors', async () => {
