@@ -89,11 +89,7 @@ export function generateRootFiller(members: readonly DefaultedMember[]): RootFil
     if (entry.fill) lines.push(`${entry.missing ? 'else ' : ''}if (x !== undefined && x !== null) ${at} = F[${index}](x);`);
   });
   lines.push('return record;');
-  const create = new Function('M', 'F', `'use strict';\nreturn function fillRoot(record) {\n${lines.join('\n')}\n};`);
-  return create(
-    members.map((entry) => entry.missing),
-    members.map((entry) => entry.fill),
-  ) as RootFiller;
+  return compileFiller('fillRoot(record)', lines, members) as RootFiller;
 }
 
 /**
@@ -113,9 +109,14 @@ export function generateObjectFiller(members: readonly DefaultedMember[]): Objec
     );
   });
   lines.push('return out ?? value;');
-  const create = new Function('M', 'F', `'use strict';\nreturn function fillObject(value) {\n${lines.join('\n')}\n};`);
+  return compileFiller('fillObject(value)', lines, members) as ObjectFiller;
+}
+
+/** A filler function from its signature and body, with the members' makers of missing values (M) and fillers (F). */
+function compileFiller(signature: string, lines: readonly string[], members: readonly DefaultedMember[]): unknown {
+  const create = new Function('M', 'F', `'use strict';\nreturn function ${signature} {\n${lines.join('\n')}\n};`);
   return create(
     members.map((entry) => entry.missing),
     members.map((entry) => entry.fill),
-  ) as ObjectFiller;
+  );
 }
