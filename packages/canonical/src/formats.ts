@@ -8,8 +8,10 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
+// The leap year is asked only of a 29 February: code V8 optimized before it met one gives it up when it does.
 function isCalendarDate(year: number, month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] as number));
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= (DAYS_IN_MONTH[month] as number) || (month === 2 && day === 29 && isLeapYear(year));
 }
 
 /** RFC 3339 full-date: `2026-02-28`, with a real calendar day. */
@@ -18,15 +20,15 @@ export function isDate(text: string): boolean {
   return match !== null && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
-/** The number written by `count` ASCII digits at `start`, or -1 where one of them is not a digit. */
-function digitsAt(text: string, start: number, count: number): number {
-  let value = 0;
-  for (let index = start; index < start + count; index += 1) {
-    const digit = text.charCodeAt(index) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The number written by the two ASCII digits at `at`, or -1 where either is not a digit. */
+function twoDigits(text: string, at: number): number {
+  const high = text.charCodeAt(at) - 48;
+  const low = text.charCodeAt(at + 1) - 48;
+  return high >= 0 && high <= 9 && low >= 0 && low <= 9 ? high * 10 + low : -1;
 }
 
 /**
@@ -39,18 +41,19 @@ export function isDateTime(text: string): boolean {
   if (text.length < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
   const separator = text[10];
   if (separator !== 'T' && separator !== 't' && separator !== ' ') return false;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || !isCalendarDate(year, month, day)) return false;
+  const century = twoDigits(text, 0);
+  const yearOfCentury = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || !isCalendarDate(century * 100 + yearOfCentury, month, day)) return false;
   let at = 19;
   if (text.charCodeAt(at) === 46) {
     const fraction = at + 1;
     at = fraction;
-    while (at < text.length && digitsAt(text, at, 1) >= 0) at += 1;
+    while (at < text.length && isDigit(text.charCodeAt(at))) at += 1;
     if (at === fraction) return false;
   }
   let offset = 0;
@@ -59,8 +62,8 @@ export function isDateTime(text: string): boolean {
     if (at + 1 !== text.length) return false;
   } else if (zone === '+' || zone === '-') {
     if (at + 6 !== text.length || text.charCodeAt(at + 3) !== 58) return false;
-    const offsetHours = digitsAt(text, at + 1, 2);
-    const offsetMinutes = digitsAt(text, at + 4, 2);
+    const offsetHours = twoDigits(text, at + 1);
+    const offsetMinutes = twoDigits(text, at + 4);
     if (offsetHours < 0 || offsetMinutes < 0 || offsetHours > 23 || offsetMinutes > 59) return false;
     offset = (zone === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
   } else return false;

@@ -88,6 +88,8 @@ describe('isDateTime / isDate', () => {
     expect(isDateTime('2026-12-31T23:59:60Z')).toBe(true);
     expect(isDateTime('2026-12-31T22:59:60Z')).toBe(false);
     expect(isDate('2026-04-31')).toBe(false);
+    // 29 February: every fourth year, not a century's unless it divides by 400.
+    expect(['1900-02-29', '2000-02-29', '2024-02-29', '2026-02-29', '2024-02-30'].map(isDate)).toEqual([false, true, true, false, false]);
   });
 });
 
