@@ -3,7 +3,7 @@
 // `updated_since` filter and nested collections.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileConnector, type Connector, type StreamState } from '../src/index.ts';
-import { collect, definition, finalState, local, ofType, raws, readError, remoteIds, sortedStrings, startTestApi, type TestApi } from './support.ts';
+import { collect, collectUntilError, definition, finalState, local, ofType, raws, readError, remoteIds, sortedStrings, startTestApi, type TestApi } from './support.ts';
 
 type Json = Record<string, unknown>;
 
@@ -44,6 +44,21 @@ function customers(incremental: Json): Json {
 const SINCE = { cursorField: 'updated_at', format: 'iso8601', param: { in: 'query', name: 'updated_since' } };
 
 describe('incremental reads', () => {
+  it('hands out the records before one whose cursor value it cannot read, then fails without a checkpoint for that page', async () => {
+    const connector = await connect(customers(SINCE));
+    const bad = api.data.customers[10] as { id: unknown; updated_at: string };
+    // testkit serves by (updated_at, id): the unreadable value sorts last, on the fourth page of eight after 24 others.
+    bad.updated_at = 'last Tuesday';
+    const { messages, error } = await collectUntilError(connector.read('customers'));
+    expect(error).toMatchObject({ code: 'ENGINE_CURSOR', message: expect.stringContaining('last Tuesday') });
+    const types = messages.map((message) => message.type);
+    const lastPage = types.lastIndexOf('page');
+    expect(types.slice(0, lastPage)).toEqual(Array.from({ length: 3 }, () => ['page', ...Array(8).fill('raw'), 'state']).flat());
+    expect(types.slice(lastPage + 1)).toEqual(Array(5).fill('raw'));
+    expect(remoteIds(messages)).toHaveLength(29);
+    expect(remoteIds(messages)).not.toContain(String(bad.id));
+  });
+
   it('stores the greatest cursor after a full read, then asks only for what changed since', async () => {
     const connector = await connect(customers(SINCE));
     const first = await collect(connector.read('customers'));

@@ -68,6 +68,29 @@ describe('canonical events', () => {
     expect(again.map((candidate) => candidate.id)).toEqual(all.map((candidate) => candidate.id));
   });
 
+  it('a page of more records than are mapped at a time: every one in order, then the checkpoint; a record limit inside it', async () => {
+    // Records are mapped a hundred at a time before they are handed out: a page of 250 is three such runs.
+    const big = await startTestApi({ seed: 5, dataset: { customers: 250 }, pagination: { maxPageSize: 250 } });
+    try {
+      const streams = customers(CUSTOMER_MAPPING, { pagination: { ...paging, pageSize: { ...paging.pageSize, value: 250 } } });
+      const connector = await compileConnector(definition(streams), {}, local(big, { connection: 'main' }));
+      open.push(connector);
+      const order = [...big.data.customers].sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.id - b.id).map((customer) => String(customer.id));
+      const messages = await collect(connector.read('customers'));
+      expect(messages.map((message) => message.type)).toEqual(['page', ...Array(250).fill('record'), 'state', 'end']);
+      expect(events(messages).map((event) => (event.data['remote'] as Json)['id'])).toEqual(order);
+      const limited = await collect(connector.read('customers', { limits: { maxRecords: 130 } }));
+      expect(events(limited).map((event) => (event.data['remote'] as Json)['id'])).toEqual(order.slice(0, 130));
+      expect(ofType(limited, 'end')).toMatchObject([{ reason: 'record-limit', pages: 1 }]);
+      // A consumer that stops inside the second hundred stops the read there.
+      let seen = 0;
+      for await (const message of connector.read('customers')) if (message.type === 'record' && (seen += 1) === 150) break;
+      expect(seen).toBe(150);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('a stream without a canonical type yields raw records; readNative does too for a canonical one', async () => {
     const connector = await connect(customers(CUSTOMER_MAPPING));
     const messages = await collect(connector.readNative('customers'));
