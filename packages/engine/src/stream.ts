@@ -217,8 +217,9 @@ export class CompiledStream {
 
   /**
    * Messages for the page's records from `from` on, into `into`: at most RECORDS_PER_BATCH of them and no more than
-   * `limit` (what the read's record limit still allows). Says where it stopped and how many records it counted (kept by the incremental
-   * cursor), and hands back an error (a cursor value it could not read) after the messages made before it.
+   * `limit` (what the read's record limit still allows). Says where it stopped and how many records it counted
+   * (those the incremental cursor kept), and hands back an error (a cursor value it could not read) after the
+   * messages made before it.
    */
   async #recordMessages(records: readonly unknown[], from: number, limit: number, into: ReadMessage[], page: PageContext): Promise<{ next: number; counted: number; error?: unknown }> {
     const { key, cursor, bindings, mode, withNative } = page;
@@ -256,9 +257,10 @@ export class CompiledStream {
   }
 
   /**
-   * The read, page by page: each batch is what the reader hands out next (a page with its records and checkpoint).
-   * The per-record work runs in #recordMessages and the hand-out in oneByOne, so this long generator resumes once a
-   * page: V8 then optimizes the small parts that run per record rather than this whole one.
+   * The read in batches: each is what the reader hands out next (a page message, up to RECORDS_PER_BATCH of its
+   * records, its checkpoint; or one message). The per-record work runs in #recordMessages and the hand-out in
+   * oneByOne, so this long generator resumes once a page: V8 then optimizes the small parts that run per record
+   * rather than this whole one.
    */
   async *#batches(options: ReadOptions, mode: 'canonical' | 'native'): AsyncGenerator<ReadMessage[]> {
     const state: StreamState = structuredClone(options.state ?? { partitions: {} });
