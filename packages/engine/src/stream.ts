@@ -218,40 +218,37 @@ export class CompiledStream {
   /**
    * Messages for the page's records from `from` on, into `into`: at most RECORDS_PER_BATCH of them and no more than
    * `limit` (what the read's record limit still allows). Says where it stopped and how many records it counted
-   * (those the incremental cursor kept), and hands back an error (a cursor value it could not read) after the
-   * messages made before it.
+   * (those the incremental cursor kept). What it made before an error (a cursor value it could not read) stays in
+   * `into`.
    */
-  async #recordMessages(records: readonly unknown[], from: number, limit: number, into: ReadMessage[], page: PageContext): Promise<{ next: number; counted: number; error?: unknown }> {
+  async #recordMessages(records: readonly unknown[], from: number, limit: number, into: ReadMessage[], page: PageContext): Promise<{ next: number; counted: number }> {
     const { key, cursor, bindings, mode, withNative } = page;
     const end = Math.min(records.length, from + RECORDS_PER_BATCH);
     let counted = 0;
     let at = from;
-    try {
-      for (; at < end && counted < limit; at += 1) {
-        const native = records[at];
-        if (cursor) {
-          let keep = cursor.observe(native, { ...bindings, record: native });
-          if (keep instanceof Promise) keep = await keep;
-          if (!keep) continue;
-        }
-        counted += 1;
-        if (mode === 'native' || !this.#mapping) {
-          into.push({ type: 'raw', stream: this.name, partition: key, record: native, remoteId: remoteIdOf(native, this.#keyPaths) });
-          continue;
-        }
-        let mapped = this.#mapping.map(native, bindings);
-        if (mapped instanceof Promise) mapped = await mapped;
-        if (mapped.ok) {
-          const event = createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false });
-          into.push(withNative ? { type: 'record', stream: this.name, partition: key, event, native } : { type: 'record', stream: this.name, partition: key, event });
-        } else {
-          const message = this.#context.redactor.text(mapped.message);
-          const failure = { type: 'failure', stream: this.name, partition: key, remoteId: mapped.remoteId, message, issues: mapped.issues } as const;
-          into.push(withNative ? { ...failure, native } : failure);
-        }
+    for (; at < end && counted < limit; at += 1) {
+      const native = records[at];
+      if (cursor) {
+        let keep = cursor.observe(native, { ...bindings, record: native });
+        if (keep instanceof Promise) keep = await keep;
+        if (!keep) continue;
       }
-    } catch (error) {
-      return { next: at, counted, error };
+      counted += 1;
+      if (mode === 'native' || !this.#mapping) {
+        into.push({ type: 'raw', stream: this.name, partition: key, record: native, remoteId: remoteIdOf(native, this.#keyPaths) });
+        continue;
+      }
+      let mapped = this.#mapping.map(native, bindings);
+      if (mapped instanceof Promise) mapped = await mapped;
+      if (mapped.ok) {
+        const event = createCanonicalEvent(this.canonical as CanonicalTypeDefinition, mapped.record, { validate: false });
+        const record = { type: 'record', stream: this.name, partition: key, event } as const;
+        into.push(withNative ? { ...record, native } : record);
+      } else {
+        const message = this.#context.redactor.text(mapped.message);
+        const failure = { type: 'failure', stream: this.name, partition: key, remoteId: mapped.remoteId, message, issues: mapped.issues } as const;
+        into.push(withNative ? { ...failure, native } : failure);
+      }
     }
     return { next: at, counted };
   }
@@ -367,17 +364,21 @@ export class CompiledStream {
           ];
           const page: PageContext = { key, cursor, bindings: mapping, mode, withNative: options.withNative === true };
           for (let next = 0; next < records.length && recordCount < maxRecords; ) {
-            const made = await this.#recordMessages(records, next, maxRecords - recordCount, batch, page);
-            recordCount += made.counted;
-            if ('error' in made) {
-              yield batch;
-              throw made.error;
-            }
-            next = made.next;
-            if (next < records.length && recordCount < maxRecords) {
+            // The batch made so far goes out before the page's next hundred records are made.
+            if (next > 0) {
               yield batch;
               batch = [];
             }
+            let made: { next: number; counted: number };
+            try {
+              made = await this.#recordMessages(records, next, maxRecords - recordCount, batch, page);
+            } catch (error) {
+              // The records before the error are good: they go out, then the read fails without this page's checkpoint.
+              yield batch;
+              throw error;
+            }
+            recordCount += made.counted;
+            next = made.next;
           }
           batch.push({ type: 'state', stream: this.name, state: structuredClone(state) });
           yield batch;

@@ -82,7 +82,7 @@ describe('canonical events', () => {
       const limited = await collect(connector.read('customers', { limits: { maxRecords: 130 } }));
       expect(events(limited).map((event) => (event.data['remote'] as Json)['id'])).toEqual(order.slice(0, 130));
       expect(ofType(limited, 'end')).toMatchObject([{ reason: 'record-limit', pages: 1 }]);
-      // A consumer that stops inside the second hundred stops the read there.
+      // A consumer may stop inside the second hundred: it gets what it asked for, and the read ends without an error.
       let seen = 0;
       for await (const message of connector.read('customers')) if (message.type === 'record' && (seen += 1) === 150) break;
       expect(seen).toBe(150);
